@@ -1,0 +1,32 @@
+import { loadSources, type LoadOptions } from './load/sources.js';
+import type { Resource } from './load/resource.js';
+import { buildSnapshot } from './snapshot/build.js';
+import type { Snapshot, SnapshotOptions } from './snapshot/snapshot.js';
+import { runRules, type RunOptions } from './engine/run.js';
+import { problemToDiagnostic } from './engine/run.js';
+import { rules as allRules } from './rules/index.js';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import { sortDiagnostics } from './diagnostics/diagnostic.js';
+
+export interface CheckOptions extends SnapshotOptions, RunOptions, LoadOptions {}
+
+export interface CheckResult {
+  readonly diagnostics: Diagnostic[];
+  readonly snapshot: Snapshot;
+  readonly files: readonly string[];
+  readonly resourceCount: number;
+}
+
+/** Checks already-loaded resources (the library entry point used by files, the cluster source and tests). */
+export function checkResources(resources: readonly Resource[], options: CheckOptions = {}): { diagnostics: Diagnostic[]; snapshot: Snapshot } {
+  const snapshot = buildSnapshot(resources, options);
+  return { diagnostics: runRules(snapshot, allRules, options), snapshot };
+}
+
+/** `kgd check` on files, folders and stdin. */
+export async function checkPaths(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
+  const loaded = await loadSources(paths, options);
+  const { diagnostics, snapshot } = checkResources(loaded.resources, options);
+  const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);
+  return { diagnostics: all, snapshot, files: loaded.files, resourceCount: loaded.resources.length };
+}

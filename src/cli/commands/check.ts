@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { checkPaths } from '../../check.js';
+import { exitCodeFor, parseFailOn, parseFormat, render, useColor } from '../output.js';
+import { rules } from '../../rules/index.js';
+import { UsageError } from '../errors.js';
+import type { Severity } from '../../diagnostics/catalog.js';
+
+interface CheckFlags {
+  output: string;
+  failOn: string;
+  assumeDefaults?: boolean;
+  clusterDomain: string;
+  namespace: string;
+  rule?: string[];
+  disable?: string[];
+  severity?: string[];
+  quiet?: boolean;
+}
+
+export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
+  program
+    .command('check')
+    .description('Find every inconsistency between config-istio, the KnativeServing CR, KServe\'s ingress config, the Istio Gateways and the gateway Services, with the symptom each causes and its fix.')
+    .argument('[paths...]', 'manifest files or folders (.yaml, .yml, .json, read recursively); "-" reads stdin', ['.'])
+    .option('-o, --output <format>', 'text, json or sarif', 'text')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info or none', 'error')
+    .option('--assume-defaults', 'fill in upstream defaults (config-istio, KServe ingress, Knative\'s local Gateway and Service) for what the input lacks')
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+    .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
+    .option('--rule <id...>', 'run only these rules (see `kgd rules`)')
+    .option('--severity <code=level...>', 'override a severity, e.g. KGD1304=error or KGD1111=off')
+    .option('-q, --quiet', 'leave out info findings')
+    .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
+    .action(async (paths: string[], flags: CheckFlags) => {
+      const format = parseFormat(flags.output);
+      const failOn = parseFailOn(flags.failOn);
+      const known = new Set(rules.map((r) => r.id));
+      for (const id of flags.rule ?? []) if (!known.has(id)) throw new UsageError(`unknown rule "${id}" (see \`kgd rules\`)`);
+      const severity: Record<string, Severity | 'off'> = {};
+      for (const s of flags.severity ?? []) {
+        const m = /^([A-Za-z0-9]+)=(error|warning|info|off)$/.exec(s);
+        if (!m) throw new UsageError(`--severity takes CODE=error|warning|info|off, not "${s}"`);
+        severity[m[1]!] = m[2] as Severity | 'off';
+      }
+      const showProgress = io.stderr.isTTY && format === 'text';
+      let count = 0;
+      const result = await checkPaths(paths, {
+        assumeDefaults: flags.assumeDefaults ?? false,
+        clusterDomain: flags.clusterDomain,
+        defaultNamespace: flags.namespace,
+        only: flags.rule,
+        severity,
+        onFile: showProgress ? () => { if (++count % 50 === 0) io.stderr.write(`\rreading… ${count} files`); } : undefined,
+      });
+      if (showProgress && count >= 50) io.stderr.write('\r\x1b[K');
+      const diags = flags.quiet ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
+      io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout) }));
+      io.setExit(exitCodeFor(diags, failOn));
+    });
+}

@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../load/sources.js';
+import { VERSION } from '../report/version.js';
+import { registerCheck } from './commands/check.js';
+import { registerRules } from './commands/rules.js';
+import { EXIT, UsageError } from './errors.js';
+
+export interface MainIO {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+/**
+ * The one place errors are caught: usage and input errors print one line and exit 2; anything else is
+ * a kgd bug, reported as such with exit 3 (the stack only with KGD_DEBUG=1).
+ */
+export async function main(argv: readonly string[], io: MainIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exit: number = EXIT.clean;
+  const program = new Command();
+  program
+    .name(argv[1]?.includes('kubectl-kgd') ? 'kubectl kgd' : 'kgd')
+    .description('KServe Gateway Doctor: why does my InferenceService answer 404 or 504 on a non-default Istio local gateway?')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  const cmdIO = { ...io, setExit: (n: number) => { exit = n; } };
+  registerCheck(program, cmdIO);
+  registerRules(program, io);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  try {
+    await program.parseAsync([...argv]);
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.clean;
+      return EXIT.usage; // commander already printed the message
+    }
+    if (e instanceof UsageError || e instanceof InputError) {
+      io.stderr.write(`kgd: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`kgd: internal error: ${(e as Error)?.message ?? String(e)} (please report it; set KGD_DEBUG=1 for details)\n`);
+    if (process.env['KGD_DEBUG']) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * The one list of diagnostic codes. A code is never renamed or reused; a retired one stays here as a
+ * comment. Keys are PascalCase; entries are sorted by code (a test checks it).
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** What a user sees when this goes wrong. */
+export type Symptom = '404' | '503' | '504' | '403' | 'not-ready' | 'input' | 'degraded';
+
+export interface MessageDef {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly symptom: Symptom;
+  /** One line: what the check is about (rule lists, SARIF rule name). */
+  readonly title: string;
+  /** Why this breaks routing: the mechanism, in a few sentences (docs page, `kgd explain`). */
+  readonly description: string;
+  /** The finding, with {{placeholders}} filled from the report's data. */
+  readonly message: string;
+  /** How to fix it, with the same placeholders. */
+  readonly fix: string;
+}
+
+export const catalog = {
+  // 0001–0099: the input itself.
+  YamlSyntaxError: {
+    code: 'KGD0001', severity: 'error', symptom: 'input',
+    title: 'YAML or JSON that does not parse',
+    description: 'A document could not be parsed. kgd skips it and checks the rest, so findings that depend on it may be missing.',
+    message: 'This document is not valid YAML: {{reason}}.',
+    fix: 'Correct the syntax at this line; `kubectl apply --dry-run=client -f` shows the same error.',
+  },
+  DocumentNotAnObject: {
+    code: 'KGD0002', severity: 'error', symptom: 'input',
+    title: 'A document that is not a Kubernetes object',
+    description: 'Every YAML document must be a mapping with apiVersion, kind and metadata. A scalar or a list at the top level is not a resource.',
+    message: 'Expected a Kubernetes object (a mapping) but found {{got}}.',
+    fix: 'Remove the document or turn it into a resource with apiVersion, kind and metadata.',
+  },
+  ResourceIncomplete: {
+    code: 'KGD0003', severity: 'error', symptom: 'input',
+    title: 'A resource without apiVersion, kind or name',
+    description: 'kgd identifies resources by apiVersion, kind, namespace and name, as the API server does. A resource lacking one of them is skipped.',
+    message: 'This {{what}} lacks {{missing}}.',
+    fix: 'Add the missing fields.',
+  },
+  FileUnreadable: {
+    code: 'KGD0004', severity: 'error', symptom: 'input',
+    title: 'A file that cannot be read as text',
+    description: 'The file could not be read, or is not UTF-8 text (for example a binary or an archive), so nothing in it was checked.',
+    message: 'Cannot read {{file}}: {{reason}}.',
+    fix: 'Pass only manifest files (YAML or JSON), or fix the file permissions.',
+  },
+  NoResources: {
+    code: 'KGD0005', severity: 'warning', symptom: 'input',
+    title: 'An input with no resources',
+    description: 'A file or folder given to kgd held no Kubernetes resource, so nothing was checked from it. In a folder only .yaml, .yml and .json files are read.',
+    message: 'No Kubernetes resources found in {{file}}.',
+    fix: 'Check the path; render Helm charts or kustomizations first (`helm template`, `kubectl kustomize`).',
+  },
+  NestedList: {
+    code: 'KGD0006', severity: 'warning', symptom: 'input',
+    title: 'A List nested inside a List',
+    description: 'kubectl writes a single `kind: List` with items; it never nests one List in another. kgd reads nested Lists up to a limit, but the input was probably assembled by hand.',
+    message: 'A List nested {{depth}} levels deep (kgd reads up to {{max}}).',
+    fix: 'Flatten the items into one List or into separate documents.',
+  },
+  InvalidFieldType: {
+    code: 'KGD0007', severity: 'error', symptom: 'input',
+    title: 'A field of the wrong type',
+    description: 'A field that routing depends on has a type the API server would reject (for example a number where a string is required). kgd ignores the value and reports what it expected.',
+    message: 'Field {{field}} must be {{expected}}, not {{got}}.',
+    fix: 'Give {{field}} {{expected}}.',
+  },
+  DuplicateResource: {
+    code: 'KGD0008', severity: 'warning', symptom: 'input',
+    title: 'The same resource defined twice',
+    description: 'Two documents define the same apiVersion group, kind, namespace and name. Applying both leaves only the later one, which is what kgd checks.',
+    message: '{{resource}} is defined more than once (also in {{first}}); the later definition wins.',
+    fix: 'Keep one definition.',
+  },
+  UnsupportedApiVersion: {
+    code: 'KGD0009', severity: 'warning', symptom: 'input',
+    title: 'A known kind at an apiVersion kgd does not read',
+    description: 'The kind matters for routing, but this apiVersion is not one kgd knows the schema of, so the resource is not checked.',
+    message: '{{kind}} at apiVersion {{apiVersion}} is not checked (kgd reads {{versions}}).',
+    fix: 'Use a served apiVersion ({{versions}}).',
+  },
+  CheckSkipped: {
+    code: 'KGD0010', severity: 'info', symptom: 'degraded',
+    title: 'A check that could not run on this input',
+    description: 'A rule needs resources that the input does not contain, so it did not run. kgd does not guess; add the resources or pass --assume-defaults to use upstream defaults.',
+    message: 'Rule {{rule}} did not run: {{reason}}.',
+    fix: 'Include {{needs}} in the input, or pass --assume-defaults.',
+  },
+
+  // 1100–1199: Knative's config-istio.
+  ConfigIstioMixedFormats: {
+    code: 'KGD1101', severity: 'error', symptom: 'not-ready',
+    title: 'config-istio mixes the list format and legacy gateway keys',
+    description: 'net-istio refuses a config-istio that has `local-gateways`/`external-gateways` together with any `gateway.*` or `local-gateway.*` key. At start-up the controller exits (crash loop); on an update the change is ignored. New or changed Knative Services never become Ready.',
+    message: 'config-istio sets "local-gateways"/"external-gateways" and the legacy keys {{legacyKeys}}; net-istio rejects the whole ConfigMap.',
+    fix: 'Delete the legacy keys ({{legacyKeys}}). The Knative operator merges but never deletes keys, so remove them from the ConfigMap by hand too.',
+  },
+  ConfigIstioUnparsable: {
+    code: 'KGD1102', severity: 'error', symptom: 'not-ready',
+    title: 'A config-istio gateway list that does not parse',
+    description: 'The value of `local-gateways` or `external-gateways` must be a YAML list of gateways. net-istio rejects the ConfigMap when it does not parse.',
+    message: 'net-istio cannot parse "{{key}}": {{reason}}.',
+    fix: 'Write "{{key}}" as a YAML list of {name, namespace, service} entries.',
+  },
+  ConfigIstioFieldMissing: {
+    code: 'KGD1103', severity: 'error', symptom: 'not-ready',
+    title: 'A config-istio gateway without name, namespace or service',
+    description: 'Every gateway entry needs a non-empty name, namespace and service; net-istio rejects the ConfigMap otherwise. A misspelt key (for example `svc:`) is ignored and shows up as a missing field.',
+    message: 'The {{gateway}} has no {{field}}.',
+    fix: 'Set {{field}} on this entry.',
+  },
+  ConfigIstioInvalidService: {
+    code: 'KGD1104', severity: 'error', symptom: 'not-ready',
+    title: 'A config-istio gateway service that is not a DNS name',
+    description: 'The `service` of a gateway must be a DNS-1123 subdomain (lower case, digits, `-` and `.`), normally `<name>.<namespace>.svc.cluster.local`. net-istio rejects the ConfigMap otherwise.',
+    message: 'The service "{{service}}" of the {{gateway}} is not a valid DNS name.',
+    fix: 'Use the gateway Service FQDN, e.g. "knative-local-gateway.istio-system.svc.cluster.local".',
+  },
+  ConfigIstioDefaultCount: {
+    code: 'KGD1105', severity: 'error', symptom: 'not-ready',
+    title: 'Not exactly one default gateway in a config-istio list',
+    description: 'A non-empty gateway list needs exactly one entry without labelSelector: it is the default used by every Service that no selector picks. net-istio rejects the ConfigMap otherwise.',
+    message: 'The {{role}} gateway list has {{count}} entries without labelSelector ({{gateways}}); exactly one is required.',
+    fix: 'Leave exactly one {{role}} gateway without labelSelector.',
+  },
+  ConfigIstioInvalidSelector: {
+    code: 'KGD1106', severity: 'error', symptom: 'not-ready',
+    title: 'An invalid labelSelector in a config-istio gateway',
+    description: 'The labelSelector of a gateway entry must be a valid Kubernetes label selector; net-istio rejects the ConfigMap otherwise.',
+    message: 'The labelSelector of the {{gateway}} is invalid: {{reason}}.',
+    fix: 'Fix the selector: In/NotIn need values, Exists/DoesNotExist take none.',
+  },
+  ConfigIstioStaleMeshKey: {
+    code: 'KGD1107', severity: 'error', symptom: 'not-ready',
+    title: 'The removed `local-gateway.mesh` key',
+    description: 'Knative removed the special `local-gateway.mesh: mesh` option in v0.32 (knative-v1.5). net-istio now reads the key as a gateway named "mesh" in the Knative namespace; no such Gateway exists, so every KIngress fails with ReconcileIngressFailed.',
+    message: 'The legacy key "{{key}}" is read as a gateway "{{gateway}}" that does not exist; routes fail with ReconcileIngressFailed.',
+    fix: 'Delete the key "{{key}}".',
+  },
+  KnativeGatewayNotFound: {
+    code: 'KGD1108', severity: 'error', symptom: 'not-ready',
+    title: 'config-istio names a Gateway that does not exist',
+    description: 'net-istio binds every route to the gateways in config-istio and looks each one up before marking a KIngress Ready. A missing Gateway fails reconciliation (ReconcileIngressFailed), and for the local gateway the VirtualServices are bound to nothing the gateway pods serve (404).',
+    message: 'config-istio names the {{role}} gateway {{gateway}}, but that Gateway is not in the input.',
+    fix: 'Create Gateway {{gateway}} (an HTTP server on port {{port}}, hosts "*", selecting the gateway pods) or point config-istio at an existing Gateway.',
+  },
+  KnativeLocalServiceNotFound: {
+    code: 'KGD1109', severity: 'error', symptom: '503',
+    title: 'config-istio names a local gateway Service that does not exist',
+    description: 'Knative makes every route\'s `<name>.<ns>.svc` an ExternalName to the local gateway `service` from config-istio. When that Service does not exist, the name does not resolve and in-cluster calls fail before reaching any gateway.',
+    message: 'The local gateway service "{{service}}" names Service {{namespace}}/{{name}}, which is not in the input.',
+    fix: 'Create Service {{namespace}}/{{name}} (port 80 to the gateway\'s HTTP port, selecting the gateway pods) or change "service" to an existing one.',
+  },
+  ServiceHostOutsideClusterDomain: {
+    code: 'KGD1110', severity: 'warning', symptom: '503',
+    title: 'A gateway service host that is not `<name>.<ns>.svc.<cluster-domain>`',
+    description: 'Gateway services are written as Service FQDNs. A host outside `svc.<cluster-domain>` (a typo, or another cluster domain) may not resolve from pods, and kgd cannot tell which Service it means.',
+    message: 'The service host "{{service}}" is not of the form <name>.<namespace>.svc.{{clusterDomain}}.',
+    fix: 'Write it as <name>.<namespace>.svc.{{clusterDomain}}, or pass --cluster-domain if your cluster uses another domain.',
+  },
+  ConfigIstioNotValidated: {
+    code: 'KGD1111', severity: 'warning', symptom: 'not-ready',
+    title: 'config-istio without the labels that let net-istio\'s webhook validate it',
+    description: 'net-istio\'s admission webhook only checks ConfigMaps labelled `app.kubernetes.io/name: knative-serving` and `app.kubernetes.io/component: net-istio`. Without them a broken config-istio is accepted and only fails when the controller restarts.',
+    message: 'config-istio lacks the label(s) {{labels}}, so the net-istio webhook does not validate changes to it.',
+    fix: 'Add the labels {{labels}} to config-istio.',
+  },
+
+  // 1200–1299: the Knative operator (KnativeServing).
+  OperatorSelectorIgnored: {
+    code: 'KGD1201', severity: 'warning', symptom: '404',
+    title: 'The operator\'s knative-local-gateway selector has no effect',
+    description: 'spec.ingress.istio.knative-local-gateway.selector only rewrites the Gateway and Service named `knative-local-gateway`. When config-istio uses a custom-named local gateway, the selector changes nothing the routes use, and the custom Gateway and Service must be kept in step by hand.',
+    message: 'The operator sets the selector of knative-local-gateway, but config-istio uses the local gateway {{gateway}}; the selector does not reach it.',
+    fix: 'Either keep the local gateway named knative-local-gateway (and only change its selector), or drop the selector override and set the selector on Gateway {{gateway}} and its Service yourself.',
+  },
+  OperatorServiceNamespaceMismatch: {
+    code: 'KGD1202', severity: 'error', symptom: '503',
+    title: 'The operator puts the knative-local-gateway Service where config-istio does not look',
+    description: 'The operator (≥ 1.21) places the `knative-local-gateway` Service in the `namespace` of the structured `local-gateways` entry named knative-local-gateway — which for net-istio is the Gateway\'s namespace. When `service` points at another namespace, the Service routes resolve to is not the one the operator manages.',
+    message: 'The operator creates Service knative-local-gateway in namespace "{{operatorNamespace}}", but config-istio\'s service "{{service}}" points to namespace "{{serviceNamespace}}".',
+    fix: 'Make the entry\'s namespace and the service namespace agree, or create and maintain Service {{serviceNamespace}}/{{serviceName}} yourself.',
+  },
+  OperatorConfigKeyShadowed: {
+    code: 'KGD1203', severity: 'warning', symptom: 'degraded',
+    title: 'KnativeServing sets both spec.config.istio and spec.config.config-istio',
+    description: 'The operator reads `config-istio` and ignores `istio` when both are present, so changes under `istio` have no effect.',
+    message: 'spec.config.istio is ignored because spec.config.config-istio is also set.',
+    fix: 'Move the keys of spec.config.istio into spec.config.config-istio and delete spec.config.istio.',
+  },
+
+  // 1300–1399: KServe's inferenceservice-config.
+  KServeIngressConfigInvalid: {
+    code: 'KGD1301', severity: 'error', symptom: 'not-ready',
+    title: 'KServe\'s ingress config is not valid',
+    description: 'KServe reads the `ingress` key of inferenceservice-config as JSON at start-up. If it does not parse, has values of the wrong type, or lacks ingressGateway, the controller does not reconcile InferenceServices.',
+    message: 'KServe cannot use its ingress config: {{reason}}.',
+    fix: 'Fix the "ingress" JSON in {{configMap}}.',
+  },
+  KServeLocalGatewayLegacyForm: {
+    code: 'KGD1302', severity: 'warning', symptom: 'degraded',
+    title: 'KServe localGateway written as name.namespace',
+    description: 'KServe uses `localGateway` verbatim as a VirtualService gateway. Istio still reads the old `name.namespace` form as `namespace/name` for backward compatibility, but the form is deprecated and easy to get backwards.',
+    message: 'localGateway "{{value}}" uses the old name.namespace form; Istio reads it as "{{resolved}}".',
+    fix: 'Write localGateway as "{{resolved}}".',
+  },
+  KServeLocalGatewayNotFound: {
+    code: 'KGD1303', severity: 'error', symptom: '404',
+    title: 'KServe localGateway names a Gateway that does not exist',
+    description: 'KServe binds each InferenceService\'s VirtualService to `localGateway`. If that Gateway does not exist, no gateway pod has a route for `<isvc>.<ns>.svc.cluster.local` and in-cluster calls get 404.',
+    message: 'localGateway "{{value}}" names Gateway {{gateway}}, which is not in the input.',
+    fix: 'Set localGateway to the Gateway the local gateway pods serve (usually {{suggestion}}), or create Gateway {{gateway}}.',
+  },
+  KServeLocalGatewayMismatch: {
+    code: 'KGD1304', severity: 'warning', symptom: '404',
+    title: 'KServe and Knative use different local gateways',
+    description: 'A request to an InferenceService crosses the local gateway pods twice: first on KServe\'s `localGateway`, then (after the Host rewrite to the predictor) on Knative\'s config-istio local gateway. Both must be served by the pods behind the local gateway Service on the port it targets. Using two different Gateways works only if they share pods and port; the usual, safe setup names the same Gateway in both.',
+    message: 'KServe localGateway is {{kserve}} but config-istio\'s local gateway is {{knative}}.',
+    fix: 'Set localGateway to "{{knative}}" (or point config-istio at {{kserve}}).',
+  },
+  KServeLocalServiceMismatch: {
+    code: 'KGD1305', severity: 'warning', symptom: '404',
+    title: 'KServe and Knative use different local gateway Services',
+    description: 'KServe sends the rewritten request to `knativeLocalGatewayService` (or `localGatewayService` when that is empty); Knative\'s routes resolve to config-istio\'s local `service`. When these differ, the two hops may land on different gateway pods or ports.',
+    message: 'KServe {{key}} is "{{kserve}}" but config-istio\'s local service is "{{knative}}".',
+    fix: 'Set {{key}} to "{{knative}}".',
+  },
+  KServeLocalServiceNotFound: {
+    code: 'KGD1306', severity: 'error', symptom: '503',
+    title: 'KServe\'s local gateway Service does not exist',
+    description: 'KServe makes `<isvc>.<ns>.svc` an ExternalName to `localGatewayService` and routes the rewritten request to `knativeLocalGatewayService`. A Service that does not exist leaves the name unresolvable.',
+    message: 'KServe {{key}} "{{value}}" names Service {{namespace}}/{{name}}, which is not in the input.',
+    fix: 'Set {{key}} to the local gateway Service FQDN (usually "{{suggestion}}") or create Service {{namespace}}/{{name}}.',
+  },
+
+  // 1400–1499: Istio gateways, their pods and Services.
+  GatewaySelectsNoWorkload: {
+    code: 'KGD1401', severity: 'error', symptom: '404',
+    title: 'A Gateway whose selector matches no gateway pods',
+    description: 'An Istio Gateway only configures the pods its selector matches (in any namespace). With no such pods, nothing listens for the routes bound to it.',
+    message: 'The selector {{selector}} of this Gateway matches no Pod or pod template in the input.',
+    fix: 'Set spec.selector to the labels of the gateway pods{{hint}}.',
+  },
+  LocalServiceSelectsNoPods: {
+    code: 'KGD1402', severity: 'error', symptom: '503',
+    title: 'The local gateway Service selects no pods',
+    description: 'The local gateway Service must select the gateway pods. With no matching pods (or no ready endpoints) the request has nowhere to go: connection refused or 503 no healthy upstream.',
+    message: 'Service {{service}} ({{role}}) {{problem}}.',
+    fix: 'Set the Service selector to the gateway pod labels{{hint}}.',
+  },
+  LocalServiceGatewayPodsDiffer: {
+    code: 'KGD1403', severity: 'error', symptom: '404',
+    title: 'The local gateway Service reaches pods that do not serve the Gateway',
+    description: 'The Service behind the local gateway must pick the same pods the Gateway selects. Pods that do not run the Gateway\'s server have no route for the request and answer 404 (route_not_found).',
+    message: 'Service {{service}} ({{role}}) selects {{pods}}, which Gateway {{gateway}} does not select ({{gatewaySelector}}).',
+    fix: 'Make the Service selector and the Gateway selector pick the same pods{{hint}}.',
+  },
+  LocalServicePortMismatch: {
+    code: 'KGD1404', severity: 'error', symptom: '404',
+    title: 'The local gateway Service\'s port 80 does not reach the Gateway\'s listener',
+    description: 'Callers use port 80 of the local gateway Service. Its targetPort must be the pod port where Istio built the listener for the Gateway\'s server. Istio moves a server port to a Service\'s targetPort ("port translation") unless the Service carries `experimental.istio.io/disable-gateway-port-translation`; the default Knative layout is 80 → 8081 with the label and a Gateway server on 8081.',
+    message: 'Service {{service}} ({{role}}) {{problem}}.',
+    fix: '{{fixText}}',
+  },
+  GatewayHostsExcludeRoutes: {
+    code: 'KGD1405', severity: 'error', symptom: '404',
+    title: 'The local Gateway\'s hosts do not admit the hosts KServe and Knative route',
+    description: 'A Gateway server only takes requests whose Host matches its `hosts`. KServe routes `<isvc>.<ns>.svc.cluster.local` and Knative routes `<isvc>-predictor.<ns>.svc.cluster.local` (and short forms) through the local gateway; hosts such as `*.online-serving` do not match `x.online-serving.svc.cluster.local`.',
+    message: 'No HTTP server of this Gateway admits "{{host}}" ({{why}}).',
+    fix: 'Use hosts ["*"] on the local gateway server, or a pattern that matches "{{host}}" such as "*.svc.{{clusterDomain}}".',
+  },
+  GatewayPortTranslationAmbiguous: {
+    code: 'KGD1406', severity: 'error', symptom: '404',
+    title: 'Two Services translate the same Gateway port to different pod ports',
+    description: 'When several Services select the gateway pods and expose the Gateway server\'s port with different targetPorts, Istio picks one of them — which one depends on the order they were created. This is the "duplicate listener 0.0.0.0_8081" problem behind 404s that come and go with apply order (kubeflow/manifests#2082, knative/serving#10160).',
+    message: 'Server port {{port}} of this Gateway is translated by {{candidates}} on pods {{pods}}; Istio picks one by creation order.',
+    fix: 'Add the label experimental.istio.io/disable-gateway-port-translation: "true" to the Service(s) that are not meant for this Gateway (Knative\'s knative-local-gateway Service has it upstream).',
+  },
+  GatewayProtocolConflict: {
+    code: 'KGD1407', severity: 'warning', symptom: '404',
+    title: 'Servers on one listener with protocols Istio cannot merge',
+    description: 'Istio merges servers of several Gateways that land on the same pod port only when the protocols are compatible (HTTP with HTTP). Otherwise it keeps one and drops the other.',
+    message: 'On pods {{pods}}, port {{port}}: server {{dropped}} conflicts with {{kept}} and is dropped.',
+    fix: 'Move one of the servers to another port.',
+  },
+
+  // 1500–1599: VirtualServices.
+  VirtualServiceGatewayNotFound: {
+    code: 'KGD1501', severity: 'error', symptom: '404',
+    title: 'A VirtualService bound to a Gateway that does not exist',
+    description: 'A VirtualService only takes effect on the gateways it names. A name that resolves to no Gateway (names without a namespace resolve to the VirtualService\'s own namespace) binds the routes to nothing.',
+    message: 'Gateway "{{ref}}" (resolved to {{gateway}}) is not in the input.',
+    fix: 'Reference an existing Gateway as "<namespace>/<name>".',
+  },
+  VirtualServiceHostsNotAdmitted: {
+    code: 'KGD1502', severity: 'error', symptom: '404',
+    title: 'A VirtualService whose hosts no server of its Gateway admits',
+    description: 'Istio attaches a VirtualService to a gateway server only for hosts the server admits (including the `namespace/` part of server hosts). Hosts nobody admits are dropped, and the requests get 404.',
+    message: 'None of the hosts {{hosts}} is admitted by a server of Gateway {{gateway}} (server hosts: {{serverHosts}}).',
+    fix: 'Widen the Gateway server hosts (e.g. "*") or bind the VirtualService to a Gateway that admits its hosts.',
+  },
+
+  // 1600–1699: policies on the path.
+  NetworkPolicyBlocksActivator: {
+    code: 'KGD1601', severity: 'error', symptom: '504',
+    title: 'A NetworkPolicy drops traffic from the local gateway pods to the activator',
+    description: 'When a revision is scaled to zero or in proxy mode, the gateway forwards to the Knative activator on port 8012. A NetworkPolicy that isolates the activator and does not admit the local gateway pods drops those packets silently: the caller sees a timeout or 504.',
+    message: 'NetworkPolicy {{policy}} isolates the activator pods and admits none of the local gateway pods {{pods}} on port {{port}}.',
+    fix: 'Allow ingress to the activator on port {{port}} from namespace {{gatewayNamespace}} pods with labels {{gatewayLabels}}.',
+  },
+  NetworkPolicyBlocksPredictor: {
+    code: 'KGD1602', severity: 'error', symptom: '504',
+    title: 'A NetworkPolicy drops traffic from the local gateway pods to an InferenceService',
+    description: 'Once a revision runs, the gateway forwards straight to the predictor pods. A NetworkPolicy in the InferenceService\'s namespace that isolates those pods and does not admit the gateway pods (or the activator) drops the traffic: timeout or 504.',
+    message: 'NetworkPolicy {{policy}} isolates the pods of InferenceService {{isvc}} and admits neither the local gateway pods {{pods}} nor the activator.',
+    fix: 'Allow ingress from namespace {{gatewayNamespace}} pods with labels {{gatewayLabels}} (and from the activator in knative-serving).',
+  },
+  NetworkPolicyBlocksGatewayCallers: {
+    code: 'KGD1603', severity: 'warning', symptom: '504',
+    title: 'A NetworkPolicy limits who may call the local gateway pods',
+    description: 'A NetworkPolicy that isolates the local gateway pods and admits only some sources on the listener port drops calls from every other pod: they time out. This is intended only if those are the only callers.',
+    message: 'NetworkPolicy {{policy}} isolates the local gateway pods and admits port {{port}} only from {{sources}}.',
+    fix: 'Allow ingress on port {{port}} from the namespaces that call InferenceServices.',
+  },
+  AuthorizationPolicyDeniesLocalGateway: {
+    code: 'KGD1604', severity: 'error', symptom: '403',
+    title: 'An AuthorizationPolicy denies in-cluster calls on the local gateway pods',
+    description: 'Istio applies AuthorizationPolicies on the gateway pods before routing. A DENY that matches plain in-cluster calls, or ALLOW policies none of which admits them, answer 403 (RBAC: access denied).',
+    message: '{{detail}}.',
+    fix: 'Allow in-cluster calls on the local gateway pods, e.g. an ALLOW policy with rules [{}] selecting {{gatewayLabels}}, or narrow the DENY policy.',
+  },
+} as const satisfies Record<string, MessageDef>;
+
+export type CatalogKey = keyof typeof catalog;
+
+export function messageDef(id: CatalogKey): MessageDef {
+  return catalog[id];
+}
+
+/** The {{placeholders}} a template uses. */
+export function placeholders(template: string): string[] {
+  return [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!);
+}
+
+export function render(template: string, data: Readonly<Record<string, string>>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => data[k] ?? `{{${k}}}`);
+}

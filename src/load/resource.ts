@@ -1,0 +1,50 @@
+import type { Document, LineCounter } from 'yaml';
+import type { FieldPath } from '../shared/path.js';
+
+/** Where a resource came from: enough to turn a field path back into file:line:col. */
+export interface Origin {
+  readonly file: string;
+  /** 0-based index of the YAML document in the file. */
+  readonly docIndex: number;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  readonly text: string;
+  /** Path from the document root to this resource (non-empty for items of a `kind: List`). */
+  readonly base: FieldPath;
+}
+
+/** A Kubernetes object as loaded, untyped. Typed views live in src/model. */
+export interface Resource {
+  readonly apiVersion: string;
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+  /** undefined for cluster-scoped objects and for namespaced objects written without a namespace. */
+  readonly namespace: string | undefined;
+  readonly object: Readonly<Record<string, unknown>>;
+  /** undefined for resources kgd derived itself (see `derivedFrom`). */
+  readonly origin: Origin | undefined;
+  /** Why kgd made this resource up, e.g. "installed by the Knative operator for KnativeServing knative-serving/knative-serving". */
+  readonly derivedFrom?: string;
+  /** For derived resources: the field of an input resource that caused kgd to derive it (used for locations). */
+  readonly anchor?: { readonly resource: Resource; readonly path: FieldPath };
+}
+
+export interface Location {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+/** `Kind ns/name`, or `Kind name` when cluster-scoped: the display form used in every report. */
+export function displayName(r: Pick<Resource, 'kind' | 'namespace' | 'name'>): string {
+  return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
+}

@@ -1,0 +1,199 @@
+import type { Resource } from '../load/resource.js';
+import type { FieldReader } from './reader.js';
+import { readLabelSelector, type LabelSelector, type Labels } from './label-selector.js';
+
+export interface ServicePort {
+  readonly index: number;
+  readonly name: string | undefined;
+  readonly port: number;
+  /** Defaults to `port`, as the API server does. */
+  readonly targetPort: number | string;
+  readonly protocol: string;
+}
+
+export interface Service {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string;
+  readonly labels: Labels;
+  /** undefined: no selector (endpoints are managed by hand, or it is an ExternalName). */
+  readonly selector: Labels | undefined;
+  readonly ports: readonly ServicePort[];
+  readonly externalName: string | undefined;
+}
+
+export function readService(r: FieldReader, namespace: string): Service {
+  const ports =
+    r.mapList(['spec', 'ports'], (p, index) => {
+      const port = r.int([...p, 'port']);
+      if (port === undefined) return undefined;
+      return {
+        index,
+        name: r.str([...p, 'name']),
+        port,
+        targetPort: r.intOrString([...p, 'targetPort']) ?? port,
+        protocol: (r.str([...p, 'protocol']) ?? 'TCP').toUpperCase(),
+      };
+    }) ?? [];
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    type: r.str(['spec', 'type']) ?? 'ClusterIP',
+    labels: r.strMap(['metadata', 'labels']) ?? {},
+    selector: r.strMap(['spec', 'selector']),
+    ports,
+    externalName: r.str(['spec', 'externalName']),
+  };
+}
+
+export interface ContainerPort {
+  readonly name: string | undefined;
+  readonly containerPort: number;
+}
+
+/** A Pod, or the pod template of a Deployment/StatefulSet/DaemonSet/ReplicaSet: what selectors match. */
+export interface Workload {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly containerPorts: readonly ContainerPort[];
+  /** True for a Pod, false for a template (which stands for the pods it would make). */
+  readonly isPod: boolean;
+  readonly replicas: number | undefined;
+}
+
+export function readWorkload(r: FieldReader, namespace: string, isPod: boolean): Workload {
+  const meta = isPod ? ['metadata'] : ['spec', 'template', 'metadata'];
+  const spec = isPod ? ['spec'] : ['spec', 'template', 'spec'];
+  const containerPorts: ContainerPort[] = [];
+  r.mapList([...spec, 'containers'], (cp) => {
+    r.mapList([...cp, 'ports'], (pp) => {
+      const containerPort = r.int([...pp, 'containerPort']);
+      if (containerPort !== undefined) containerPorts.push({ name: r.str([...pp, 'name']), containerPort });
+      return undefined;
+    });
+    return undefined;
+  });
+  return {
+    res: r.resource,
+    namespace,
+    labels: r.strMap([...meta, 'labels']) ?? {},
+    annotations: r.strMap([...meta, 'annotations']) ?? {},
+    containerPorts,
+    isPod,
+    replicas: isPod ? undefined : r.int(['spec', 'replicas']),
+  };
+}
+
+export interface EndpointsInfo {
+  readonly res: Resource;
+  readonly namespace: string;
+  /** The Service these endpoints belong to. */
+  readonly serviceName: string;
+  readonly readyAddresses: number;
+}
+
+export function readEndpoints(r: FieldReader, namespace: string): EndpointsInfo {
+  let ready = 0;
+  r.mapList(['subsets'], (p) => {
+    ready += r.listLength([...p, 'addresses']) ?? 0;
+    return undefined;
+  });
+  return { res: r.resource, namespace, serviceName: r.resource.name, readyAddresses: ready };
+}
+
+export function readEndpointSlice(r: FieldReader, namespace: string): EndpointsInfo {
+  let ready = 0;
+  r.mapList(['endpoints'], (p) => {
+    if (r.bool([...p, 'conditions', 'ready']) !== false) ready += (r.strList([...p, 'addresses']) ?? []).length;
+    return undefined;
+  });
+  const serviceName = (r.strMap(['metadata', 'labels']) ?? {})['kubernetes.io/service-name'] ?? r.resource.name;
+  return { res: r.resource, namespace, serviceName, readyAddresses: ready };
+}
+
+export interface NetworkPolicyPeer {
+  readonly podSelector: LabelSelector | undefined;
+  readonly namespaceSelector: LabelSelector | undefined;
+  readonly ipBlock: boolean;
+}
+
+export interface NetworkPolicyPort {
+  readonly port: number | string | undefined;
+  readonly endPort: number | undefined;
+  readonly protocol: string;
+}
+
+export interface NetworkPolicyIngressRule {
+  readonly index: number;
+  /** undefined or empty: from everywhere. */
+  readonly from: readonly NetworkPolicyPeer[] | undefined;
+  /** undefined or empty: every port. */
+  readonly ports: readonly NetworkPolicyPort[] | undefined;
+}
+
+export interface NetworkPolicy {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  /** True when the policy isolates the selected pods for ingress. */
+  readonly isolatesIngress: boolean;
+  readonly ingress: readonly NetworkPolicyIngressRule[];
+}
+
+export function readNetworkPolicy(r: FieldReader, namespace: string): NetworkPolicy {
+  const podSelector = readLabelSelector(r, ['spec', 'podSelector']) ?? { matchLabels: {}, matchExpressions: [] };
+  const policyTypes = r.strList(['spec', 'policyTypes']);
+  // Without policyTypes, Kubernetes assumes Ingress always (and Egress only when egress rules are present).
+  const isolatesIngress = policyTypes ? policyTypes.includes('Ingress') : true;
+  const ingress =
+    r.mapList(['spec', 'ingress'], (p, index) => ({
+      index,
+      from: r.mapList([...p, 'from'], (fp) => ({
+        podSelector: readLabelSelector(r, [...fp, 'podSelector']),
+        namespaceSelector: readLabelSelector(r, [...fp, 'namespaceSelector']),
+        ipBlock: r.has([...fp, 'ipBlock']),
+      })),
+      ports: r.mapList([...p, 'ports'], (pp) => ({
+        port: r.intOrString([...pp, 'port']),
+        endPort: r.int([...pp, 'endPort']),
+        protocol: (r.str([...pp, 'protocol']) ?? 'TCP').toUpperCase(),
+      })),
+    })) ?? [];
+  return { res: r.resource, namespace, name: r.resource.name, podSelector, isolatesIngress, ingress };
+}
+
+export interface NamespaceInfo {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly res: Resource | undefined;
+}
+
+export function readNamespace(r: FieldReader): NamespaceInfo {
+  const labels = { ...(r.strMap(['metadata', 'labels']) ?? {}) };
+  // The API server sets this label on every namespace; manifests rarely write it.
+  labels['kubernetes.io/metadata.name'] = r.resource.name;
+  return { name: r.resource.name, labels, res: r.resource };
+}
+
+export interface ConfigMapInfo {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+export function readConfigMap(r: FieldReader, namespace: string): ConfigMapInfo {
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    labels: r.strMap(['metadata', 'labels']) ?? {},
+    data: r.strMap(['data']) ?? {},
+  };
+}

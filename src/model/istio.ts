@@ -1,0 +1,172 @@
+import type { Resource } from '../load/resource.js';
+import type { FieldPath } from '../shared/path.js';
+import type { FieldReader } from './reader.js';
+import { readLabelSelector, type LabelSelector } from './label-selector.js';
+
+export interface GatewayServer {
+  readonly index: number;
+  readonly portNumber: number | undefined;
+  readonly portName: string | undefined;
+  /** Upper-cased, as Istio compares protocols case-insensitively. */
+  readonly protocol: string | undefined;
+  readonly hosts: readonly string[];
+  readonly bind: string | undefined;
+  readonly tlsMode: string | undefined;
+  readonly httpsRedirect: boolean;
+}
+
+export interface Gateway {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  /** undefined when the Gateway has no selector: Istio then selects no workload by label. */
+  readonly selector: Readonly<Record<string, string>> | undefined;
+  readonly servers: readonly GatewayServer[];
+}
+
+export function readGateway(r: FieldReader, namespace: string): Gateway {
+  const servers =
+    r.mapList(['spec', 'servers'], (p, index) => ({
+      index,
+      portNumber: r.int([...p, 'port', 'number']),
+      portName: r.str([...p, 'port', 'name']),
+      protocol: r.str([...p, 'port', 'protocol'])?.toUpperCase(),
+      hosts: r.strList([...p, 'hosts']) ?? [],
+      bind: r.str([...p, 'bind']),
+      tlsMode: r.str([...p, 'tls', 'mode'])?.toUpperCase(),
+      httpsRedirect: r.bool([...p, 'tls', 'httpsRedirect']) ?? false,
+    })) ?? [];
+  return { res: r.resource, namespace, name: r.resource.name, selector: r.strMap(['spec', 'selector']), servers };
+}
+
+/** Istio StringMatch: exactly one of exact, prefix, regex. */
+export type StringMatch = { readonly exact: string } | { readonly prefix: string } | { readonly regex: string };
+
+function readStringMatch(r: FieldReader, path: FieldPath): StringMatch | undefined {
+  if (r.obj(path) === undefined) return undefined;
+  const exact = r.str([...path, 'exact']);
+  if (exact !== undefined) return { exact };
+  const prefix = r.str([...path, 'prefix']);
+  if (prefix !== undefined) return { prefix };
+  const regex = r.str([...path, 'regex']);
+  if (regex !== undefined) return { regex };
+  return undefined;
+}
+
+export interface HttpMatch {
+  readonly index: number;
+  readonly gateways: readonly string[] | undefined;
+  readonly authority: StringMatch | undefined;
+  readonly uri: StringMatch | undefined;
+  readonly headers: Readonly<Record<string, StringMatch>>;
+  readonly port: number | undefined;
+}
+
+export interface HttpRouteDestination {
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly weight: number | undefined;
+}
+
+export interface HttpRoute {
+  readonly index: number;
+  readonly match: readonly HttpMatch[];
+  readonly route: readonly HttpRouteDestination[];
+  readonly rewriteAuthority: string | undefined;
+  readonly hasDirectResponse: boolean;
+  readonly hasRedirect: boolean;
+}
+
+export interface VirtualService {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly hosts: readonly string[];
+  /** spec.gateways as written; Istio treats an absent list as ['mesh']. */
+  readonly gateways: readonly string[];
+  readonly gatewaysWritten: boolean;
+  readonly http: readonly HttpRoute[];
+}
+
+export function readVirtualService(r: FieldReader, namespace: string): VirtualService {
+  const gateways = r.strList(['spec', 'gateways']);
+  const http =
+    r.mapList(['spec', 'http'], (p, index) => {
+      const match =
+        r.mapList([...p, 'match'], (mp, mi) => {
+          const headers: Record<string, StringMatch> = {};
+          const h = r.obj([...mp, 'headers']);
+          if (h) for (const k of Object.keys(h)) {
+            const m = readStringMatch(r, [...mp, 'headers', k]);
+            if (m) headers[k.toLowerCase()] = m;
+          }
+          return {
+            index: mi,
+            gateways: r.strList([...mp, 'gateways']),
+            authority: readStringMatch(r, [...mp, 'authority']),
+            uri: readStringMatch(r, [...mp, 'uri']),
+            headers,
+            port: r.int([...mp, 'port']),
+          };
+        }) ?? [];
+      const route =
+        r.mapList([...p, 'route'], (rp) => {
+          const host = r.str([...rp, 'destination', 'host']);
+          if (host === undefined) return undefined;
+          return { host, port: r.int([...rp, 'destination', 'port', 'number']), weight: r.int([...rp, 'weight']) };
+        }) ?? [];
+      return {
+        index,
+        match,
+        route,
+        rewriteAuthority: r.str([...p, 'rewrite', 'authority']),
+        hasDirectResponse: r.has([...p, 'directResponse']),
+        hasRedirect: r.has([...p, 'redirect']),
+      };
+    }) ?? [];
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    hosts: r.strList(['spec', 'hosts']) ?? [],
+    gateways: gateways ?? ['mesh'],
+    gatewaysWritten: gateways !== undefined,
+    http,
+  };
+}
+
+export interface AuthorizationPolicy {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  /** Workload selector; undefined means every workload in the namespace (or the mesh, in the root namespace). */
+  readonly selector: LabelSelector | undefined;
+  readonly targetsRefs: boolean;
+  readonly action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+  /** undefined: the `rules` field is absent. An ALLOW policy without rules allows nothing. */
+  readonly rules: readonly AuthorizationRule[] | undefined;
+}
+
+/** One entry of `rules`, kept as written; platform/istio/authz.ts evaluates it. */
+export interface AuthorizationRule {
+  readonly index: number;
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export function readAuthorizationPolicy(r: FieldReader, namespace: string): AuthorizationPolicy {
+  const action = (r.str(['spec', 'action']) ?? 'ALLOW').toUpperCase();
+  const rulesLen = r.listLength(['spec', 'rules']);
+  const rules =
+    rulesLen === undefined ? undefined : (r.mapList(['spec', 'rules'], (p, index) => ({ index, raw: r.obj(p) ?? {} })) ?? []);
+  const validActions = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
+  if (!validActions.includes(action)) r.bad(['spec', 'action'], 'ALLOW, DENY, AUDIT or CUSTOM', action);
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    selector: readLabelSelector(r, ['spec', 'selector']),
+    targetsRefs: r.has(['spec', 'targetRef']) || r.has(['spec', 'targetRefs']),
+    action: (validActions.includes(action) ? action : 'ALLOW') as AuthorizationPolicy['action'],
+    rules,
+  };
+}

@@ -1,0 +1,84 @@
+import type { Resource } from '../load/resource.js';
+import type { FieldReader } from './reader.js';
+import type { Labels } from './label-selector.js';
+
+export interface GatewayOverride {
+  readonly selector: Labels | undefined;
+  readonly hasServers: boolean;
+}
+
+/** operator.knative.dev/v1beta1 KnativeServing: only the fields that shape the local gateway. */
+export interface KnativeServing {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly version: string | undefined;
+  /** spec.config: ConfigMap name (with or without `config-`) → data to merge. */
+  readonly config: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Whether the operator installs and transforms net-istio (spec.ingress nil, or istio.enabled true). */
+  readonly istioEnabled: boolean;
+  readonly localGatewayOverride: GatewayOverride | undefined;
+  readonly ingressGatewayOverride: GatewayOverride | undefined;
+}
+
+function readOverride(r: FieldReader, key: string): GatewayOverride | undefined {
+  const path = ['spec', 'ingress', 'istio', key];
+  if (r.obj(path) === undefined) return undefined;
+  return { selector: r.strMap([...path, 'selector']), hasServers: (r.listLength([...path, 'servers']) ?? 0) > 0 };
+}
+
+export function readKnativeServing(r: FieldReader, namespace: string): KnativeServing {
+  const config: Record<string, Record<string, string>> = {};
+  const cfg = r.obj(['spec', 'config']);
+  if (cfg) for (const k of Object.keys(cfg)) {
+    const m = r.strMap(['spec', 'config', k]);
+    if (m) config[k] = m;
+  }
+  const ingressSet = r.obj(['spec', 'ingress']) !== undefined;
+  const istioEnabled = !ingressSet || r.bool(['spec', 'ingress', 'istio', 'enabled']) === true;
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    version: r.str(['spec', 'version']),
+    config,
+    istioEnabled,
+    localGatewayOverride: readOverride(r, 'knative-local-gateway'),
+    ingressGatewayOverride: readOverride(r, 'knative-ingress-gateway'),
+  };
+}
+
+export interface Condition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason: string | undefined;
+  readonly message: string | undefined;
+}
+
+/** Knative Service, Route and KIngress: labels and status conditions are what kgd reads. */
+export interface KnativeObject {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly conditions: readonly Condition[];
+}
+
+export function readKnativeObject(r: FieldReader, namespace: string): KnativeObject {
+  const conditions =
+    r.mapList(['status', 'conditions'], (p) => {
+      const type = r.str([...p, 'type']);
+      const status = r.str([...p, 'status']);
+      if (!type || !status) return undefined;
+      return { type, status, reason: r.str([...p, 'reason']), message: r.str([...p, 'message']) };
+    }) ?? [];
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    labels: r.strMap(['metadata', 'labels']) ?? {},
+    annotations: r.strMap(['metadata', 'annotations']) ?? {},
+    conditions,
+  };
+}

@@ -1,0 +1,35 @@
+import type { Resource } from '../load/resource.js';
+import type { FieldReader } from './reader.js';
+import type { Labels } from './label-selector.js';
+
+export type IsvcComponent = 'predictor' | 'transformer' | 'explainer';
+
+export interface InferenceService {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly components: readonly IsvcComponent[];
+  /** `networking.kserve.io/visibility: cluster-local` (or Knative's label): no external route. */
+  readonly clusterLocal: boolean;
+  /** serving.kserve.io/deploymentMode annotation, if set. */
+  readonly deploymentMode: string | undefined;
+}
+
+export function readInferenceService(r: FieldReader, namespace: string): InferenceService {
+  const labels = r.strMap(['metadata', 'labels']) ?? {};
+  const annotations = r.strMap(['metadata', 'annotations']) ?? {};
+  const components = (['predictor', 'transformer', 'explainer'] as const).filter((c) => r.obj(['spec', c]) !== undefined);
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    labels,
+    annotations,
+    components,
+    clusterLocal:
+      labels['networking.kserve.io/visibility'] === 'cluster-local' || labels['networking.knative.dev/visibility'] === 'cluster-local',
+    deploymentMode: annotations['serving.kserve.io/deploymentMode'],
+  };
+}

@@ -1,0 +1,57 @@
+import { catalog, type CatalogKey } from '../diagnostics/catalog.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { HOMEPAGE, VERSION } from './version.js';
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+function uri(file: string): string {
+  return file.split('\\').join('/').replace(/^\.\//, '');
+}
+
+/** SARIF 2.1.0, one run; every catalog entry is a reportingDescriptor so viewers can show the docs. */
+export function formatSarif(diags: readonly Diagnostic[]): string {
+  const keys = (Object.keys(catalog) as CatalogKey[]).sort((a, b) => catalog[a].code.localeCompare(catalog[b].code));
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kgd',
+            fullName: 'KServe Gateway Doctor',
+            version: VERSION,
+            informationUri: HOMEPAGE,
+            rules: keys.map((k) => ({
+              id: catalog[k].code,
+              name: k,
+              shortDescription: { text: catalog[k].title },
+              fullDescription: { text: catalog[k].description },
+              help: { text: `See docs/rules/${catalog[k].code}.md in the package, or run: kgd explain ${catalog[k].code}` },
+              defaultConfiguration: { level: LEVEL[catalog[k].severity] },
+              properties: { symptom: catalog[k].symptom },
+            })),
+          },
+        },
+        results: diags.map((d) => ({
+          ruleId: d.code,
+          ruleIndex: index.get(d.id),
+          level: LEVEL[d.severity],
+          message: { text: `${d.message} Fix: ${d.fix}` },
+          locations: d.location
+            ? [{
+                physicalLocation: { artifactLocation: { uri: uri(d.location.file) }, region: { startLine: d.location.line, startColumn: d.location.column } },
+                ...(d.resource ? { logicalLocations: [{ fullyQualifiedName: `${d.resource}${d.path ?? ''}`, kind: 'resource' }] } : {}),
+              }]
+            : d.resource ? [{ logicalLocations: [{ fullyQualifiedName: `${d.resource}${d.path ?? ''}`, kind: 'resource' }] }] : [],
+          relatedLocations: d.related
+            .filter((r) => r.location)
+            .map((r, i) => ({ id: i, message: { text: r.resource }, physicalLocation: { artifactLocation: { uri: uri(r.location!.file) }, region: { startLine: r.location!.line, startColumn: r.location!.column } } })),
+          properties: { symptom: d.symptom, rule: d.rule, fix: d.fix },
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

@@ -1,0 +1,23 @@
+import { defineRule } from '../engine/define-rule.js';
+import { knativeGatewayConfig } from '../platform/knative/effective.js';
+
+/** The objectSelector of net-istio's config validation webhook (config/600-validating-webhook.yaml). */
+const WEBHOOK_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': 'knative-serving',
+  'app.kubernetes.io/component': 'net-istio',
+};
+
+export default defineRule({
+  id: 'config-istio-webhook-labels',
+  meta: {
+    description: "config-istio must carry the labels that let net-istio's webhook validate it.",
+    inputs: ['ConfigMap'],
+    emits: ['ConfigIstioNotValidated'],
+  },
+  check(ctx) {
+    const cm = knativeGatewayConfig(ctx.snapshot).configMap;
+    if (!cm) return;
+    const missing = Object.entries(WEBHOOK_LABELS).filter(([k, v]) => cm.labels[k] !== v).map(([k, v]) => `${k}: ${v}`);
+    if (missing.length > 0) ctx.report({ id: 'ConfigIstioNotValidated', resource: cm.res, path: ['metadata', 'labels'], data: { labels: missing.join(', ') } });
+  },
+});

@@ -1,0 +1,47 @@
+import type { Rule } from '../engine/define-rule.js';
+import authzDeniesLocalGateway from './authz-denies-local-gateway.js';
+import configIstioInvalid from './config-istio-invalid.js';
+import configIstioStaleMeshKey from './config-istio-stale-mesh-key.js';
+import configIstioWebhookLabels from './config-istio-webhook-labels.js';
+import gatewayDuplicateListener from './gateway-duplicate-listener.js';
+import gatewayHostsAdmitRoutes from './gateway-hosts-admit-routes.js';
+import gatewaySelectsNoWorkload from './gateway-selects-no-workload.js';
+import knativeGatewayNotFound from './knative-gateway-not-found.js';
+import knativeLocalServiceNotFound from './knative-local-service-not-found.js';
+import kserveIngressConfigInvalid from './kserve-ingress-config-invalid.js';
+import kserveKnativeAgree from './kserve-knative-agree.js';
+import kserveLocalGatewayRef from './kserve-local-gateway-ref.js';
+import kserveLocalServiceNotFound from './kserve-local-service-not-found.js';
+import localServiceReachesGateway from './local-service-reaches-gateway.js';
+import localServiceSelectsNoPods from './local-service-selects-no-pods.js';
+import netpolBlocksGatewayTraffic from './netpol-blocks-gateway-traffic.js';
+import operatorConfigKeyShadowed from './operator-config-key-shadowed.js';
+import operatorSelectorIgnored from './operator-selector-ignored.js';
+import operatorServiceNamespace from './operator-service-namespace.js';
+import vsGatewayNotFound from './vs-gateway-not-found.js';
+import vsHostsNotAdmitted from './vs-hosts-not-admitted.js';
+
+/** Every rule, sorted by id. A test checks this list against the files in this folder. */
+export const rules: readonly Rule[] = [
+  authzDeniesLocalGateway,
+  configIstioInvalid,
+  configIstioStaleMeshKey,
+  configIstioWebhookLabels,
+  gatewayDuplicateListener,
+  gatewayHostsAdmitRoutes,
+  gatewaySelectsNoWorkload,
+  knativeGatewayNotFound,
+  knativeLocalServiceNotFound,
+  kserveIngressConfigInvalid,
+  kserveKnativeAgree,
+  kserveLocalGatewayRef,
+  kserveLocalServiceNotFound,
+  localServiceReachesGateway,
+  localServiceSelectsNoPods,
+  netpolBlocksGatewayTraffic,
+  operatorConfigKeyShadowed,
+  operatorSelectorIgnored,
+  operatorServiceNamespace,
+  vsGatewayNotFound,
+  vsHostsNotAdmitted,
+];

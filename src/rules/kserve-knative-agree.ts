@@ -1,0 +1,38 @@
+import { defineRule } from '../engine/define-rule.js';
+import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
+import { knativeGatewayConfig } from '../platform/knative/effective.js';
+import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
+import { normalizeHost } from '../platform/local-path.js';
+
+export default defineRule({
+  id: 'kserve-knative-agree',
+  meta: {
+    description: "KServe's localGateway and local gateway Service should be the ones config-istio uses.",
+    inputs: ['ConfigMap', 'KnativeServing'],
+    emits: ['KServeLocalGatewayMismatch', 'KServeLocalServiceMismatch'],
+  },
+  check(ctx) {
+    const ks = kserveIngressConfig(ctx.snapshot);
+    const kn = knativeGatewayConfig(ctx.snapshot);
+    if (ks.status !== 'ok' || !ks.configMap || kn.status !== 'ok' || !kn.localDefault) return;
+    const local = kn.localDefault;
+    const res = ks.configMap.res;
+    // With knativeLocalGatewayService set, KServe runs its own local gateway for hop 1 on purpose:
+    // only the Service of hop 2 has to be Knative's.
+    if (ks.knativeLocalGatewayServiceSet) {
+      if (normalizeHost(ks.knativeLocalGatewayService) !== normalizeHost(local.service)) {
+        ctx.report({ id: 'KServeLocalServiceMismatch', resource: res, path: ks.path, innerPath: ['knativeLocalGatewayService'], data: { key: 'knativeLocalGatewayService', kserve: ks.knativeLocalGatewayService, knative: local.service } });
+      }
+      return;
+    }
+    if (ks.localGateway) {
+      const r = resolveGatewayRef(ks.localGateway, '');
+      if (r.namespace && (r.namespace !== local.namespace || r.name !== local.name)) {
+        ctx.report({ id: 'KServeLocalGatewayMismatch', resource: res, path: ks.path, innerPath: ['localGateway'], data: { kserve: `${r.namespace}/${r.name}`, knative: `${local.namespace}/${local.name}` } });
+      }
+    }
+    if (ks.localGatewayService && normalizeHost(ks.localGatewayService) !== normalizeHost(local.service)) {
+      ctx.report({ id: 'KServeLocalServiceMismatch', resource: res, path: ks.path, innerPath: ['localGatewayService'], data: { key: 'localGatewayService', kserve: ks.localGatewayService, knative: local.service } });
+    }
+  },
+});

@@ -1,0 +1,46 @@
+import { defineRule } from '../engine/define-rule.js';
+import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
+import { knativeGatewayConfig } from '../platform/knative/effective.js';
+import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
+
+export default defineRule({
+  id: 'kserve-local-gateway-ref',
+  meta: {
+    description: 'KServe localGateway must be written as namespace/name and name an existing Gateway.',
+    inputs: ['ConfigMap', 'KnativeServing', 'Gateway', 'InferenceService'],
+    emits: ['KServeLocalGatewayLegacyForm', 'KServeLocalGatewayNotFound'],
+  },
+  check(ctx) {
+    const cfg = kserveIngressConfig(ctx.snapshot);
+    if (cfg.status !== 'ok' || !cfg.configMap) return;
+    const res = cfg.configMap.res;
+    const value = cfg.localGateway;
+    const kn = knativeGatewayConfig(ctx.snapshot).localDefault;
+    const suggestion = kn ? `${kn.namespace}/${kn.name}` : 'knative-serving/knative-local-gateway';
+    const at = { resource: res, path: cfg.path, innerPath: ['localGateway'] };
+    if (value === '') {
+      ctx.report({ ...at, id: 'KServeLocalGatewayNotFound', data: { value, gateway: '(none)', suggestion } });
+      return;
+    }
+    // A bare name resolves in each InferenceService's own namespace, as KServe's VirtualService lives there.
+    const bare = !value.includes('/') && !value.includes('.');
+    const refs = bare
+      ? [...new Set(ctx.snapshot.list('InferenceService').map((i) => i.namespace))].map((ns) => resolveGatewayRef(value, ns))
+      : [resolveGatewayRef(value, '')];
+    if (!bare && refs[0]!.legacyForm) {
+      ctx.report({ ...at, id: 'KServeLocalGatewayLegacyForm', data: { value, resolved: `${refs[0]!.namespace}/${refs[0]!.name}` } });
+    }
+    if (ctx.snapshot.list('Gateway').length === 0) {
+      ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');
+      return;
+    }
+    if (bare && refs.length === 0) {
+      ctx.report({ ...at, id: 'KServeLocalGatewayNotFound', data: { value, gateway: `${value} in each InferenceService's namespace`, suggestion } });
+      return;
+    }
+    for (const r of refs) {
+      if (ctx.snapshot.get('Gateway', r.namespace, r.name)) continue;
+      ctx.report({ ...at, id: 'KServeLocalGatewayNotFound', data: { value, gateway: `${r.namespace}/${r.name}`, suggestion } });
+    }
+  },
+});

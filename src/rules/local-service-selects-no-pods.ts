@@ -1,0 +1,45 @@
+import { defineRule } from '../engine/define-rule.js';
+import { displayName } from '../load/resource.js';
+import { formatLabels } from '../model/label-selector.js';
+import { gatewayWorkloads } from '../platform/istio/listeners.js';
+import { localObligations } from '../platform/local-path.js';
+import { selectorHint } from './_hints.js';
+
+export default defineRule({
+  id: 'local-service-selects-no-pods',
+  meta: {
+    description: 'The local gateway Service must select running gateway pods.',
+    inputs: ['ConfigMap', 'KnativeServing', 'Service', 'Workload', 'Endpoints', 'Gateway'],
+    emits: ['LocalServiceSelectsNoPods'],
+  },
+  check(ctx) {
+    const obligations = localObligations(ctx.snapshot);
+    const done = new Set<string>();
+    for (const o of obligations) {
+      const svc = o.service;
+      if (!svc || done.has(`${svc.namespace}/${svc.name}`)) continue;
+      done.add(`${svc.namespace}/${svc.name}`);
+      const endpoints = ctx.snapshot.get('Endpoints', svc.namespace, svc.name);
+      const gwHint = o.gateway?.selector ? ` — Gateway ${o.gateway.namespace}/${o.gateway.name} selects ${formatLabels(o.gateway.selector)}` : '';
+      const base = { resource: svc.res, data: { service: `${svc.namespace}/${svc.name}`, role: o.role } };
+      if (!svc.selector || Object.keys(svc.selector).length === 0) {
+        if (endpoints && endpoints.readyAddresses > 0) continue;
+        ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec'], data: { ...base.data, problem: 'has no selector and no ready endpoints', hint: gwHint } });
+        continue;
+      }
+      if (ctx.snapshot.list('Workload').length === 0) {
+        ctx.skip('the input has no Pods or workloads', 'the gateway Deployments');
+        continue;
+      }
+      const pods = ctx.snapshot.workloadsMatching(svc.selector, svc.namespace);
+      if (pods.length === 0) {
+        const near = selectorHint(svc.selector, gatewayWorkloads(ctx.snapshot).filter((w) => w.namespace === svc.namespace));
+        ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec', 'selector'], data: { ...base.data, problem: `selects no pods in namespace ${svc.namespace} (selector ${formatLabels(svc.selector)})${near}`, hint: gwHint } });
+        continue;
+      }
+      if (endpoints && endpoints.readyAddresses === 0) {
+        ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec', 'selector'], related: [{ resource: endpoints.res }], data: { ...base.data, problem: `has no ready endpoints (${displayName(endpoints.res)} lists none; are the gateway pods running?)`, hint: '' } });
+      }
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import { defineRule } from '../engine/define-rule.js';
+import type { Workload } from '../model/core.js';
+import { formatLabels } from '../model/label-selector.js';
+import { gatewaySelects, reachThroughService } from '../platform/istio/listeners.js';
+import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
+import { knativeGatewayConfig } from '../platform/knative/effective.js';
+import { localGateways, localObligations } from '../platform/local-path.js';
+import { describeWorkloads } from './_hints.js';
+
+/** Activator's data port (pkg/activator in knative/serving) and queue-proxy's, which revisions are reached on. */
+const ACTIVATOR_PORT = 8012;
+const QUEUE_PROXY_PORT = 8012;
+const DEFAULT_ACTIVATOR_LABELS = { app: 'activator', role: 'activator' };
+
+function describeSources(snapshotPolicies: readonly { ingress: readonly { from?: readonly { podSelector?: unknown; namespaceSelector?: unknown }[] | undefined }[] }[]): string {
+  const parts: string[] = [];
+  for (const p of snapshotPolicies) for (const r of p.ingress) for (const f of r.from ?? []) parts.push(JSON.stringify({ ...(f.namespaceSelector ? { namespaceSelector: f.namespaceSelector } : {}), ...(f.podSelector ? { podSelector: f.podSelector } : {}) }));
+  return [...new Set(parts)].join(', ') || 'nowhere';
+}
+
+export default defineRule({
+  id: 'netpol-blocks-gateway-traffic',
+  meta: {
+    description: 'NetworkPolicies must let the local gateway pods reach the activator and the InferenceService pods, and let callers reach the gateway.',
+    inputs: ['NetworkPolicy', 'Namespace', 'Workload', 'Gateway', 'Service', 'ConfigMap', 'KnativeServing', 'InferenceService'],
+    emits: ['NetworkPolicyBlocksActivator', 'NetworkPolicyBlocksPredictor', 'NetworkPolicyBlocksGatewayCallers'],
+  },
+  check(ctx) {
+    const s = ctx.snapshot;
+    if (s.list('NetworkPolicy').length === 0) return;
+    const gateways = localGateways(s);
+    const gwPods: Workload[] = s.list('Workload').filter((w) => gateways.some((g) => gatewaySelects(g, w)));
+    if (gwPods.length === 0) return; // nothing to check from; other rules report missing gateway pods
+    const gwPod = gwPods[0]!;
+    const gwData = { pods: describeWorkloads(gwPods), gatewayNamespace: gwPod.namespace, gatewayLabels: formatLabels(gwPod.labels['app'] ? { app: gwPod.labels['app'] } : gwPod.labels) };
+    const systemNs = knativeGatewayConfig(s).systemNamespace;
+
+    // Gateway → activator.
+    const activators = s.list('Workload').filter((w) => w.namespace === systemNs && w.labels['app'] === 'activator');
+    const activatorRefs: PodRef[] = activators.length ? activators : [{ namespace: systemNs, labels: DEFAULT_ACTIVATOR_LABELS }];
+    for (const act of activatorRefs) {
+      const v = ingressVerdict(s, gwPod, act, ACTIVATOR_PORT);
+      if (v.allowed) continue;
+      const np = v.isolating[0]!;
+      ctx.report({ id: 'NetworkPolicyBlocksActivator', resource: np.res, path: ['spec', 'ingress'], data: { ...gwData, policy: `${np.namespace}/${np.name}`, port: String(ACTIVATOR_PORT) } });
+      break;
+    }
+
+    // Gateway (or activator) → InferenceService pods.
+    for (const isvc of s.list('InferenceService')) {
+      const top = isvc.components.includes('transformer') ? 'transformer' : 'predictor';
+      const pod: PodRef = {
+        namespace: isvc.namespace,
+        labels: { 'serving.kserve.io/inferenceservice': isvc.name, component: top, 'serving.knative.dev/service': `${isvc.name}-${top}`, 'serving.knative.dev/configuration': `${isvc.name}-${top}` },
+      };
+      const fromGw = ingressVerdict(s, gwPod, pod, QUEUE_PROXY_PORT);
+      if (fromGw.allowed) continue;
+      const fromActivator = ingressVerdict(s, activatorRefs[0]!, pod, QUEUE_PROXY_PORT);
+      if (fromActivator.allowed) continue;
+      const np = fromGw.isolating[0]!;
+      ctx.report({ id: 'NetworkPolicyBlocksPredictor', resource: np.res, path: ['spec', 'ingress'], related: [{ resource: isvc.res }], data: { ...gwData, policy: `${np.namespace}/${np.name}`, isvc: `${isvc.namespace}/${isvc.name}` } });
+    }
+
+    // Callers → gateway, on the port the local Service targets.
+    const reported = new Set<string>();
+    for (const o of localObligations(s)) {
+      if (!o.service) continue;
+      for (const x of reachThroughService(s, o.service, 80).workloads) {
+        if (x.targetPort === undefined) continue;
+        const v = ingressVerdict(s, ANY_CALLER, x.workload, x.targetPort);
+        if (v.allowed) continue;
+        const np = v.isolating[0]!;
+        const k = `${np.namespace}/${np.name}:${x.targetPort}`;
+        if (reported.has(k)) continue;
+        reported.add(k);
+        ctx.report({ id: 'NetworkPolicyBlocksGatewayCallers', resource: np.res, path: ['spec', 'ingress'], related: [{ resource: x.workload.res }], data: { policy: `${np.namespace}/${np.name}`, port: String(x.targetPort), sources: describeSources(v.isolating) } });
+      }
+    }
+  },
+});

@@ -1,0 +1,169 @@
+import type { InputProblem } from '../load/problem.js';
+import { displayName, type Resource } from '../load/resource.js';
+import { FieldReader } from '../model/reader.js';
+import { classify, CLUSTER_SCOPED, type KnownKind } from '../model/kinds.js';
+import { readAuthorizationPolicy, readGateway, readVirtualService, type AuthorizationPolicy, type Gateway, type VirtualService } from '../model/istio.js';
+import {
+  readConfigMap, readEndpoints, readEndpointSlice, readNamespace, readNetworkPolicy, readService, readWorkload,
+  type ConfigMapInfo, type EndpointsInfo, type NamespaceInfo, type NetworkPolicy, type Service, type Workload,
+} from '../model/core.js';
+import { readKnativeObject, readKnativeServing, type KnativeObject, type KnativeServing } from '../model/knative.js';
+import { readInferenceService, type InferenceService } from '../model/kserve.js';
+import { matchesMap, type Labels } from '../model/label-selector.js';
+
+/** What `list(kind)` returns for each kind. */
+export interface Views {
+  Gateway: Gateway;
+  VirtualService: VirtualService;
+  AuthorizationPolicy: AuthorizationPolicy;
+  Service: Service;
+  Workload: Workload;
+  Endpoints: EndpointsInfo;
+  NetworkPolicy: NetworkPolicy;
+  Namespace: NamespaceInfo;
+  ConfigMap: ConfigMapInfo;
+  KnativeServing: KnativeServing;
+  InferenceService: InferenceService;
+  KnativeService: KnativeObject;
+  Route: KnativeObject;
+  KIngress: KnativeObject;
+}
+export type ViewKind = keyof Views;
+
+export interface SnapshotOptions {
+  /** Namespace for namespaced objects written without one (kubectl's default). @default 'default' */
+  readonly defaultNamespace?: string;
+  /** The Kubernetes cluster domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Fill in upstream defaults for pieces the input lacks (config-istio, Knative's shipped gateway). @default false */
+  readonly assumeDefaults?: boolean;
+}
+
+const key = (ns: string, name: string) => `${ns}/${name}`;
+
+/**
+ * An immutable index over the loaded resources: typed views by kind, lookups by namespace/name, and
+ * label-selector queries. It holds no rule logic.
+ */
+export class Snapshot {
+  readonly resources: readonly Resource[];
+  problems: readonly InputProblem[];
+  readonly clusterDomain: string;
+  readonly assumeDefaults: boolean;
+  private readonly views: { [K in ViewKind]: Views[K][] };
+  private readonly byName = new Map<string, Map<string, unknown>>();
+  private readonly memos = new Map<string, unknown>();
+
+  constructor(resources: readonly Resource[], options: SnapshotOptions = {}) {
+    const defaultNs = options.defaultNamespace ?? 'default';
+    this.clusterDomain = options.clusterDomain ?? 'cluster.local';
+    this.assumeDefaults = options.assumeDefaults ?? false;
+    const problems: InputProblem[] = [];
+    const views: { [K in ViewKind]: Views[K][] } = {
+      Gateway: [], VirtualService: [], AuthorizationPolicy: [], Service: [], Workload: [], Endpoints: [], NetworkPolicy: [],
+      Namespace: [], ConfigMap: [], KnativeServing: [], InferenceService: [], KnativeService: [], Route: [], KIngress: [],
+    };
+    const seen = new Map<string, Resource>();
+    const kept: Resource[] = [];
+    for (const res of resources) {
+      const c = classify(res);
+      if (c && !c.supported) {
+        problems.push({ id: 'UnsupportedApiVersion', data: { apiVersion: res.apiVersion, kind: res.kind, versions: c.versions.join(', ') }, resource: res, path: ['apiVersion'] });
+        kept.push(res);
+        continue;
+      }
+      const ns = c && CLUSTER_SCOPED.has(c.kind) ? undefined : (res.namespace ?? (c ? defaultNs : res.namespace));
+      const r: Resource = ns === res.namespace ? res : { ...res, namespace: ns };
+      const ident = `${res.group}/${res.kind}/${ns ?? ''}/${res.name}`;
+      const prev = seen.get(ident);
+      if (prev) {
+        // The later one wins, as `kubectl apply` of the whole input would leave it.
+        problems.push({ id: 'DuplicateResource', data: { resource: displayName(r), first: prev.origin ? `${prev.origin.file}` : 'derived' }, resource: r, path: ['metadata', 'name'] });
+      }
+      seen.set(ident, r);
+      kept.push(r);
+    }
+    const final = kept.filter((r) => seen.get(`${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`) === r);
+    for (const r of final) this.addView(r, views, problems);
+    this.resources = final;
+    this.views = views;
+    this.problems = problems;
+    for (const g of views.Gateway) this.index('Gateway', g.namespace, g.name, g);
+    for (const s of views.Service) this.index('Service', s.namespace, s.name, s);
+    for (const c of views.ConfigMap) this.index('ConfigMap', c.namespace, c.name, c);
+    for (const e of views.Endpoints) this.index('Endpoints', e.namespace, e.serviceName, e);
+    for (const v of views.VirtualService) this.index('VirtualService', v.namespace, v.name, v);
+    for (const n of views.Namespace) this.index('Namespace', '', n.name, n);
+  }
+
+  private index(kind: ViewKind, ns: string, name: string, v: unknown): void {
+    let m = this.byName.get(kind);
+    if (!m) this.byName.set(kind, (m = new Map()));
+    m.set(key(ns, name), v);
+  }
+
+  private addView(res: Resource, views: { [K in ViewKind]: Views[K][] }, problems: InputProblem[]): void {
+    const c = classify(res);
+    if (!c) return;
+    const r = new FieldReader(res, problems);
+    const ns = res.namespace ?? '';
+    switch (c.kind as KnownKind) {
+      case 'Gateway': views.Gateway.push(readGateway(r, ns)); break;
+      case 'VirtualService': views.VirtualService.push(readVirtualService(r, ns)); break;
+      case 'AuthorizationPolicy': views.AuthorizationPolicy.push(readAuthorizationPolicy(r, ns)); break;
+      case 'Service': views.Service.push(readService(r, ns)); break;
+      case 'Pod': views.Workload.push(readWorkload(r, ns, true)); break;
+      case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet':
+        views.Workload.push(readWorkload(r, ns, false)); break;
+      case 'Endpoints': views.Endpoints.push(readEndpoints(r, ns)); break;
+      case 'EndpointSlice': views.Endpoints.push(readEndpointSlice(r, ns)); break;
+      case 'NetworkPolicy': views.NetworkPolicy.push(readNetworkPolicy(r, ns)); break;
+      case 'Namespace': views.Namespace.push(readNamespace(r)); break;
+      case 'ConfigMap': views.ConfigMap.push(readConfigMap(r, ns)); break;
+      case 'KnativeServing': views.KnativeServing.push(readKnativeServing(r, ns)); break;
+      case 'InferenceService': views.InferenceService.push(readInferenceService(r, ns)); break;
+      case 'KnativeService': views.KnativeService.push(readKnativeObject(r, ns)); break;
+      case 'Route': views.Route.push(readKnativeObject(r, ns)); break;
+      case 'KIngress': views.KIngress.push(readKnativeObject(r, ns)); break;
+      case 'DestinationRule': break;
+    }
+  }
+
+  list<K extends ViewKind>(kind: K): readonly Views[K][] {
+    return this.views[kind];
+  }
+
+  get<K extends 'Gateway' | 'Service' | 'ConfigMap' | 'Endpoints' | 'VirtualService'>(kind: K, namespace: string, name: string): Views[K] | undefined {
+    return this.byName.get(kind)?.get(key(namespace, name)) as Views[K] | undefined;
+  }
+
+  /** Labels of a namespace: from its Namespace object, or just the name label the API server always sets. */
+  namespaceLabels(name: string): Labels {
+    const n = this.byName.get('Namespace')?.get(key('', name)) as NamespaceInfo | undefined;
+    return n?.labels ?? { 'kubernetes.io/metadata.name': name };
+  }
+
+  /** Workloads (pods and pod templates) whose labels match a map selector, optionally in one namespace. */
+  workloadsMatching(selector: Labels, namespace?: string): Workload[] {
+    return this.list('Workload').filter((w) => (namespace === undefined || w.namespace === namespace) && matchesMap(selector, w.labels));
+  }
+
+  /** Services in the workload's namespace whose selector picks it. */
+  servicesSelecting(w: Workload): Service[] {
+    return this.list('Service').filter((s) => s.namespace === w.namespace && s.selector !== undefined && Object.keys(s.selector).length > 0 && matchesMap(s.selector, w.labels));
+  }
+
+  /** Replaces the input problems (used when a snapshot is rebuilt from already-checked resources). */
+  withProblems(problems: readonly InputProblem[]): this {
+    this.problems = problems;
+    return this;
+  }
+
+  /** Caches a derived value (effective config, listener maps) for the life of the snapshot. */
+  memo<T>(name: string, compute: () => T): T {
+    if (this.memos.has(name)) return this.memos.get(name) as T;
+    const v = compute();
+    this.memos.set(name, v);
+    return v;
+  }
+}

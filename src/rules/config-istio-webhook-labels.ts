@@ -11,7 +11,7 @@ export default defineRule({
   id: 'config-istio-webhook-labels',
   meta: {
     description: "config-istio must carry the labels that let net-istio's webhook validate it.",
-    inputs: ['ConfigMap'],
+    inputs: ['ConfigMap', 'KnativeServing'],
     emits: ['ConfigIstioNotValidated'],
   },
   check(ctx) {

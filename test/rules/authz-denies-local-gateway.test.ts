@@ -1,0 +1,30 @@
+import { RuleTester } from '../rule-tester.js';
+import rule from '../../src/rules/authz-denies-local-gateway.js';
+import { configIstio, deployment, docs, gateway, type Obj } from '../helpers/manifests.js';
+
+const GW = { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' };
+const base = (): Obj[] => [configIstio(), gateway('knative-serving', 'knative-local-gateway', GW, [{ port: 8081 }]), deployment('istio-system', 'cluster-local-gateway', GW)];
+const ap = (ns: string, name: string, spec: Obj): Obj => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns }, spec });
+const globalDenyAll = ap('istio-system', 'global-deny-all', {});
+const allowGateway = ap('istio-system', 'cluster-local-gateway', { action: 'ALLOW', rules: [{}], selector: { matchLabels: GW } });
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'Kubeflow: global deny-all plus an ALLOW for the gateway', manifests: docs(base(), globalDenyAll, allowGateway) },
+    {
+      name: 'm2m DENY spares requests with a JWT only on health paths, but ALLOW admits tokens',
+      manifests: docs(base(), ap('istio-system', 'require-jwt', { action: 'DENY', selector: { matchLabels: GW }, rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/healthz'] } }] }] })),
+    },
+    { name: 'ALLOW with source namespaces: cannot tell, not reported', manifests: docs(base(), ap('istio-system', 'ns-only', { action: 'ALLOW', selector: { matchLabels: GW }, rules: [{ from: [{ source: { namespaces: ['team-a'] } }] }] })) },
+    { name: 'policy for other workloads', manifests: docs(base(), ap('istio-system', 'other', { action: 'DENY', selector: { matchLabels: { app: 'x' } }, rules: [{}] })) },
+  ],
+  invalid: [
+    { name: 'global deny-all without an ALLOW for the gateway', manifests: docs(base(), globalDenyAll), errors: [{ id: 'AuthorizationPolicyDeniesLocalGateway', message: 'none of their rules admits' }] },
+    {
+      name: 'm2m DENY for requests without a JWT principal (kubeflow m2m-auth overlay)',
+      manifests: docs(base(), allowGateway, ap('istio-system', 'cluster-local-gateway-require-jwt', { action: 'DENY', selector: { matchLabels: GW }, rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { notPaths: ['/healthz', '/ready', '/wait-for-drain'] } }] }] })),
+      errors: [{ id: 'AuthorizationPolicyDeniesLocalGateway', resource: 'AuthorizationPolicy istio-system/cluster-local-gateway-require-jwt' }],
+    },
+    { name: 'ALLOW only with request principals', manifests: docs(base(), ap('istio-system', 'jwt-only', { action: 'ALLOW', selector: { matchLabels: GW }, rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] })), errors: [{ id: 'AuthorizationPolicyDeniesLocalGateway' }] },
+  ],
+});

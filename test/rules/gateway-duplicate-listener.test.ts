@@ -1,0 +1,25 @@
+import { RuleTester } from '../rule-tester.js';
+import rule from '../../src/rules/gateway-duplicate-listener.js';
+import { deployment, docs, gateway, NO_TRANSLATION, service } from '../helpers/manifests.js';
+
+const POD = { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' };
+const base = [deployment('istio-system', 'cluster-local-gateway', POD), gateway('istio-system', 'cluster-local-gateway', POD, [{ port: 80 }]), gateway('knative-serving', 'knative-local-gateway', POD, [{ port: 8081 }])];
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'Kubeflow after #2092: the knative Service opts out of translation', manifests: docs(base, service('istio-system', 'cluster-local-gateway', POD, [{ port: 80, targetPort: 8080 }]), service('istio-system', 'knative-local-gateway', POD, [{ port: 80, targetPort: 8081 }], NO_TRANSLATION)) },
+    { name: 'two HTTP servers merged on one port', manifests: docs(deployment('istio-system', 'gw', { app: 'gw' }), gateway('a', 'g1', { app: 'gw' }, [{ port: 80, hosts: ['a.example.com'] }]), gateway('b', 'g2', { app: 'gw' }, [{ port: 80, hosts: ['b.example.com'] }])) },
+  ],
+  invalid: [
+    {
+      name: 'Kubeflow 1.4 before #2092 (kubeflow/manifests#2082)',
+      manifests: docs(base, service('istio-system', 'cluster-local-gateway', POD, [{ port: 80, targetPort: 8080 }]), service('istio-system', 'knative-local-gateway', POD, [{ port: 80, targetPort: 8081 }])),
+      errors: [{ id: 'GatewayPortTranslationAmbiguous', resource: 'Gateway istio-system/cluster-local-gateway', data: { port: '80', candidates: 'Service istio-system/cluster-local-gateway (80→8080) and Service istio-system/knative-local-gateway (80→8081)' } }],
+    },
+    {
+      name: 'HTTP and TCP servers on one pod port',
+      manifests: docs(deployment('istio-system', 'gw', { app: 'gw' }), gateway('a', 'web', { app: 'gw' }, [{ port: 9000 }]), gateway('b', 'raw', { app: 'gw' }, [{ port: 9000, protocol: 'TCP' }])),
+      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway b/raw', data: { port: '9000' } }],
+    },
+  ],
+});

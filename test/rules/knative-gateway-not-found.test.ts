@@ -1,0 +1,32 @@
+import { RuleTester } from '../rule-tester.js';
+import rule from '../../src/rules/knative-gateway-not-found.js';
+import { configIstio, defaultStack, docs, gateway } from '../helpers/manifests.js';
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'upstream defaults with the shipped Gateways', manifests: docs(defaultStack()) },
+    {
+      name: 'custom local gateway that exists',
+      manifests: docs(defaultStack({ configIstio: configIstio({ 'local-gateways': '- {name: custom-gateway, namespace: istio-system, service: custom-gateway.istio-system.svc.cluster.local}\n' }) }), gateway('istio-system', 'custom-gateway', { app: 'custom-gateway' })),
+    },
+    { name: 'stale mesh key is left to its own rule', manifests: docs(defaultStack({ configIstio: configIstio({ 'local-gateway.mesh': 'mesh', 'local-gateway.knative-serving.knative-local-gateway': 'knative-local-gateway.istio-system.svc.cluster.local' }) })) },
+    { name: 'mesh-only mode names no gateway', manifests: docs(configIstio({ 'local-gateways': '[]', 'external-gateways': '[]' }), gateway('x', 'other', { a: 'b' })) },
+  ],
+  invalid: [
+    {
+      name: 'custom local gateway that is not there',
+      manifests: docs(defaultStack({ configIstio: configIstio({ 'local-gateways': '- {name: custom-gateway, namespace: istio-system, service: custom-gateway.istio-system.svc.cluster.local}\n' }) })),
+      errors: [{ id: 'KnativeGatewayNotFound', data: { role: 'local', gateway: 'istio-system/custom-gateway', port: '8081' }, line: 11 }],
+    },
+    {
+      name: 'Kubeflow deleted knative-ingress-gateway but config-istio still uses the default external gateway',
+      manifests: docs(configIstio(), gateway('knative-serving', 'knative-local-gateway', { istio: 'ingressgateway' })),
+      errors: [{ id: 'KnativeGatewayNotFound', data: { role: 'external', gateway: 'knative-serving/knative-ingress-gateway', port: '80' } }],
+    },
+    {
+      name: 'no Gateway at all: the rule says it could not check',
+      manifests: docs(configIstio()),
+      errors: [{ id: 'CheckSkipped', message: 'no Istio Gateway' }],
+    },
+  ],
+});

@@ -20,6 +20,8 @@ export interface CheckResult {
 /** Checks already-loaded resources (the library entry point used by files, the cluster source and tests). */
 export function checkResources(resources: readonly Resource[], options: CheckOptions = {}): { diagnostics: Diagnostic[]; snapshot: Snapshot } {
   const snapshot = buildSnapshot(resources, options);
+  // With nothing loaded, every rule would only say it could not run: the input problems say enough.
+  if (resources.length === 0) return { diagnostics: runRules(snapshot, [], options), snapshot };
   return { diagnostics: runRules(snapshot, allRules, options), snapshot };
 }
 

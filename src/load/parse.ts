@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { InputProblem } from './problem.js';
 import { splitApiVersion, type Origin, type Resource } from './resource.js';
 import type { FieldPath } from '../shared/path.js';
@@ -29,30 +29,24 @@ function describeType(v: unknown): string {
 export function parseManifestText(file: string, text: string): ParseResult {
   const resources: Resource[] = [];
   const problems: InputProblem[] = [];
-  if (text.includes('\u0000')) {
-    problems.push({ id: 'FileUnreadable', data: { file, reason: 'it contains NUL bytes (a binary file?)' }, location: { file, line: 1, column: 1 } });
-    return { resources, problems };
-  }
   const lineCounter = new LineCounter();
   // YAML 1.1 is what Kubernetes' own parser (go-yaml v2 via sigs.k8s.io/yaml) speaks: `on`/`yes` are booleans there too.
   const docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: true });
   const docList = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) {
-    // An EmptyStream: nothing but comments or whitespace.
-  }
   docList.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
-        const pos = err.linePos?.[0];
+        const pos = lineCounter.linePos(err.pos[0]);
         problems.push({
           id: 'YamlSyntaxError',
-          data: { reason: firstLine(err.message) },
-          location: { file, line: pos?.line ?? 1, column: pos?.col ?? 1 },
+          data: { reason: firstLine(err.message).replace(/\.$/, '') },
+          location: { file, line: pos.line, column: pos.col },
         });
       }
       return;
     }
-    if (doc.contents === null) return; // an empty document between `---` separators
+    // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) return;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
@@ -138,8 +132,8 @@ function collect(
   if (typeof kind !== 'string' || kind === '') missing.push('kind');
   const name = isRecord(meta) ? meta['name'] : undefined;
   const ns = isRecord(meta) ? meta['namespace'] : undefined;
-  if (typeof name !== 'string' || name === '') missing.push('metadata.name');
-  if (ns !== undefined && ns !== null && typeof ns !== 'string') missing.push('metadata.namespace (must be a string)');
+  if (typeof name !== 'string' || name === '') missing.push(name === undefined || name === null || name === '' ? 'metadata.name' : 'metadata.name as a string (quote it: YAML reads y/n/yes/no/on/off and numbers otherwise)');
+  if (ns !== undefined && ns !== null && typeof ns !== 'string') missing.push('metadata.namespace as a string (quote it: YAML reads y/n/yes/no/on/off and numbers otherwise)');
   if (missing.length > 0) {
     const what = typeof kind === 'string' && kind ? kind : 'document';
     problems.push({ id: 'ResourceIncomplete', data: { what, missing: missing.join(', ') }, location: at() });

@@ -46,6 +46,9 @@ export function decodeText(file: string, bytes: Buffer): { text?: string; proble
   if (bytes.length > MAX_FILE_BYTES) {
     return { problem: { id: 'FileUnreadable', data: { file, reason: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` }, location: { file, line: 1, column: 1 } } };
   }
+  if (bytes.includes(0)) {
+    return { problem: { id: 'FileUnreadable', data: { file, reason: 'it contains NUL bytes (a binary file?)' }, location: { file, line: 1, column: 1 } } };
+  }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };

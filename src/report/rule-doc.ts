@@ -1,5 +1,6 @@
 import { catalog, type CatalogKey } from '../diagnostics/catalog.js';
 import type { Rule } from '../engine/define-rule.js';
+import { rules as allRules } from '../rules/index.js';
 
 const SYMPTOM_DOC: Record<string, string> = {
   '404': '404 Not Found (Envoy `route_not_found`, response flag `NR`)',
@@ -25,7 +26,7 @@ export function ruleDoc(key: CatalogKey, rules: readonly Rule[]): string {
     `|---|---|`,
     `| Severity | ${d.severity} |`,
     `| Symptom | ${SYMPTOM_DOC[d.symptom]} |`,
-    `| Reported by | ${emitters.length ? emitters.join(', ') : 'the loader (`input`)'} |`,
+    `| Reported by | ${emitters.length ? emitters.join(', ') : key === 'CheckSkipped' ? 'any rule that cannot run on the input' : 'the loader (rule `input`)'} |`,
     '',
     '## What it means',
     '',
@@ -40,4 +41,22 @@ export function ruleDoc(key: CatalogKey, rules: readonly Rule[]): string {
     ph(d.fix),
     '',
   ].join('\n');
+}
+
+/** Every docs/rules file by name: one page per code plus the index. */
+export function renderDocs(): Record<string, string> {
+  const keys = (Object.keys(catalog) as CatalogKey[]).sort((a, b) => catalog[a].code.localeCompare(catalog[b].code));
+  const out: Record<string, string> = {};
+  for (const k of keys) out[`${catalog[k].code}.md`] = ruleDoc(k, allRules);
+  out['README.md'] = [
+    '# Diagnostic codes',
+    '',
+    'Generated from `src/diagnostics/catalog.ts` by `npm run docs`. `kgd explain <CODE>` prints the same pages.',
+    '',
+    '| Code | Name | Severity | Symptom | Title |',
+    '|---|---|---|---|---|',
+    ...keys.map((k) => `| [${catalog[k].code}](${catalog[k].code}.md) | ${k} | ${catalog[k].severity} | ${catalog[k].symptom} | ${catalog[k].title} |`),
+    '',
+  ].join('\n');
+  return out;
 }

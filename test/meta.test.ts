@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { catalog, placeholders, type CatalogKey } from '../src/diagnostics/catalog.js';
+import { rules } from '../src/rules/index.js';
+import { renderDocs } from '../src/report/rule-doc.js';
+import { fromRoot } from './helpers/paths.js';
+
+const ruleFiles = readdirSync(fromRoot('src', 'rules')).filter((f) => f.endsWith('.ts') && !f.startsWith('_') && f !== 'index.ts').map((f) => f.slice(0, -3));
+/** Codes reported by the loader and engine rather than by a rule; each has a test in test/load.test.ts. */
+const NON_RULE_CODES: CatalogKey[] = ['YamlSyntaxError', 'DocumentNotAnObject', 'ResourceIncomplete', 'FileUnreadable', 'NoResources', 'NestedList', 'InvalidFieldType', 'DuplicateResource', 'UnsupportedApiVersion', 'CheckSkipped'];
+
+describe('meta: rules, catalog, docs and tests stay in step', () => {
+  it('every file in src/rules is registered, and every registered rule has a file', () => {
+    assert.deepEqual(rules.map((r) => r.id).sort(), [...ruleFiles].sort());
+  });
+  it('the registry is sorted by id and ids are unique kebab-case', () => {
+    const ids = rules.map((r) => r.id);
+    assert.deepEqual(ids, [...ids].sort());
+    assert.equal(new Set(ids).size, ids.length);
+    for (const id of ids) assert.match(id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+  it('every rule has a description, inputs, emits and a test file', () => {
+    for (const r of rules) {
+      assert.ok(r.meta.description.length > 10, `${r.id}: description`);
+      assert.ok(r.meta.inputs.length > 0, `${r.id}: inputs`);
+      assert.ok(r.meta.emits.length > 0, `${r.id}: emits`);
+      assert.ok(existsSync(fromRoot('test', 'rules', `${r.id}.test.ts`)), `${r.id}: test/rules/${r.id}.test.ts is missing`);
+    }
+  });
+  it('codes are unique, well-formed and the catalog is sorted by code', () => {
+    const codes = Object.values(catalog).map((d) => d.code);
+    assert.equal(new Set(codes).size, codes.length);
+    for (const c of codes) assert.match(c, /^KGD\d{4}$/);
+    assert.deepEqual(codes, [...codes].sort());
+  });
+  it('every catalog entry is reported by some rule or by the loader', () => {
+    const emitted = new Set(rules.flatMap((r) => r.meta.emits));
+    for (const key of Object.keys(catalog) as CatalogKey[]) {
+      assert.ok(emitted.has(key) || NON_RULE_CODES.includes(key), `${key} (${catalog[key].code}) is reported by nothing`);
+    }
+  });
+  it('every rule only emits catalog entries', () => {
+    for (const r of rules) for (const k of r.meta.emits) assert.ok(k in catalog, `${r.id} emits unknown ${k}`);
+  });
+  it('messages are sentences, and fixes use only placeholders the message data can carry', () => {
+    for (const [key, d] of Object.entries(catalog)) {
+      assert.match(d.message, /\.$/, `${key}: message must end with a period`);
+      assert.ok(d.title.length > 0 && d.description.length > 40, `${key}: title/description`);
+      for (const p of [...placeholders(d.message), ...placeholders(d.fix)]) assert.match(p, /^[a-zA-Z]+$/);
+    }
+  });
+  it('docs/rules has exactly the generated pages (run `npm run docs` after changing the catalog)', () => {
+    const expected = renderDocs();
+    const dir = fromRoot('docs', 'rules');
+    const present = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+    assert.deepEqual(present, Object.keys(expected).sort());
+    for (const [name, text] of Object.entries(expected)) assert.equal(readFileSync(fromRoot('docs', 'rules', name), 'utf8'), text, `docs/rules/${name} is out of date`);
+  });
+  it('every loader code has a test in test/load.test.ts', () => {
+    const loadTests = readFileSync(fromRoot('test', 'load.test.ts'), 'utf8');
+    for (const k of NON_RULE_CODES) assert.ok(loadTests.includes(`'${k}'`), `test/load.test.ts never expects ${k}`);
+  });
+});

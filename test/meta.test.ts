@@ -62,3 +62,10 @@ describe('meta: rules, catalog, docs and tests stay in step', () => {
     for (const k of NON_RULE_CODES) assert.ok(loadTests.includes(`'${k}'`), `test/load.test.ts never expects ${k}`);
   });
 });
+
+describe('meta: the README lists every rule', () => {
+  it('each rule id appears in README.md', () => {
+    const readme = readFileSync(fromRoot('README.md'), 'utf8');
+    for (const r of rules) assert.ok(readme.includes(`| \`${r.id}\` |`), `README.md has no row for ${r.id}`);
+  });
+});

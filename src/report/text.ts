@@ -18,7 +18,8 @@ function where(d: Diagnostic): string {
 
 /** Human-readable report, grouped by resource (input problems by file), in the diagnostics' order. */
 export function formatText(diags: readonly Diagnostic[], options: TextOptions = {}): string {
-  const c = (style: Parameters<typeof styleText>[0], s: string) => (options.color ? styleText(style, s) : s);
+  // The caller decided about colour (TTY, NO_COLOR); styleText must not second-guess it.
+  const c = (style: Parameters<typeof styleText>[0], s: string) => (options.color ? styleText(style, s, { validateStream: false }) : s);
   const sev = (d: Diagnostic) => (d.severity === 'error' ? c('red', 'error') : d.severity === 'warning' ? c('yellow', 'warning') : c('blue', 'info'));
   const groups = new Map<string, Diagnostic[]>();
   for (const d of diags) {

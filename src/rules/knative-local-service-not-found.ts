@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/define-rule.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
-import { parseServiceHost } from '../platform/knative/config-istio.js';
+import { LEGACY_LOCAL_PREFIX, parseServiceHost } from '../platform/knative/config-istio.js';
 import { operatorMisplacesLocalService } from '../platform/knative/operator.js';
 
 export default defineRule({
@@ -15,6 +15,8 @@ export default defineRule({
     if (cfg.status !== 'ok') return;
     const misplaced = operatorMisplacesLocalService(ctx.snapshot);
     for (const e of cfg.parsed.local) {
+      // The removed `local-gateway.mesh` key has its own finding (config-istio-stale-mesh-key).
+      if (e.name === 'mesh' && e.key.startsWith(LEGACY_LOCAL_PREFIX)) continue;
       const at = cfg.origin(e.key);
       if (!at) continue;
       const innerPath = e.innerPath ? [...e.innerPath, 'service'] : undefined;

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { assertGolden } from './helpers/golden.js';
+import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
+
+function kgd(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), ...args], { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('kgd command line', () => {
+  it('check on the broken example exits 1 with findings', () => {
+    const r = kgd(['check', 'examples/custom-gateway-broken']);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /KGD1405/);
+    assert.ok(!r.stdout.includes("\u001b["), 'no colour when stdout is not a terminal');
+  });
+  it('check on the fixed example exits 0', () => assert.equal(kgd(['check', 'examples/custom-gateway-fixed']).code, 0));
+  it('--fail-on none exits 0 even with errors', () => assert.equal(kgd(['check', 'examples/custom-gateway-broken', '--fail-on', 'none']).code, 0));
+  it('--fail-on warning turns warnings into a failing exit', () => {
+    assert.equal(kgd(['check', `${SHARED}/corpus/kubeflow`, 'examples/kubeflow', '-q']).code, 0);
+    assert.equal(kgd(['check', `${SHARED}/corpus/kubeflow`, 'examples/kubeflow', '-q', '--fail-on', 'warning']).code, 1);
+  });
+  it('--severity can switch a code off', () => {
+    const r = kgd(['check', 'examples/custom-gateway-broken', '--severity', 'KGD1405=off', '-o', 'json']);
+    assert.ok(!JSON.parse(r.stdout).diagnostics.some((d: { code: string }) => d.code === 'KGD1405'));
+  });
+  it('--rule runs only the named rules', () => {
+    const r = kgd(['check', 'examples/custom-gateway-broken', '--rule', 'gateway-hosts-admit-routes', '-o', 'json']);
+    assert.deepEqual([...new Set(JSON.parse(r.stdout).diagnostics.map((d: { code: string }) => d.code))], ['KGD1405']);
+  });
+  it('reads stdin for "-" (kubectl get -o yaml piped in)', () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: Gateway\n  metadata: {name: g, namespace: istio-system}\n  spec:\n    selector: [bad]\n';
+    const r = kgd(['check', '-', '-o', 'json'], list);
+    const d = JSON.parse(r.stdout).diagnostics.find((x: { code: string }) => x.code === 'KGD0007');
+    assert.equal(d.location.file, '<stdin>');
+    assert.equal(d.location.line, 8);
+  });
+  it('a missing path is a usage error: one line, exit 2, no stack', () => {
+    const r = kgd(['check', 'no/such/dir']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /no such file or folder/);
+  });
+  it('bad flags exit 2', () => {
+    assert.equal(kgd(['check', '-o', 'xml', 'examples']).code, 2);
+    assert.equal(kgd(['check', '--fail-on', 'sometimes', 'examples']).code, 2);
+    assert.equal(kgd(['check', '--rule', 'no-such-rule', 'examples']).code, 2);
+    assert.equal(kgd(['check', '--severity', 'KGD1405', 'examples']).code, 2);
+    assert.equal(kgd(['frobnicate']).code, 2);
+  });
+  it('sarif output parses', () => {
+    const r = kgd(['check', 'examples/custom-gateway-broken', '-o', 'sarif']);
+    assert.equal(JSON.parse(r.stdout).version, '2.1.0');
+  });
+  it('rules lists every rule, as text and JSON', () => {
+    const r = kgd(['rules', '-o', 'json']);
+    assert.equal(r.code, 0);
+    assert.ok(JSON.parse(r.stdout).length >= 20);
+    assert.match(kgd(['rules']).stdout, /local-service-reaches-gateway/);
+  });
+  it('explain prints the docs page of a code', () => {
+    const r = kgd(['explain', 'KGD1406']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, readDoc('KGD1406'));
+    assert.equal(kgd(['explain', 'KGD9999']).code, 2);
+  });
+  for (const cmd of [[], ['check'], ['rules'], ['explain']]) {
+    it(`help: kgd ${cmd.join(' ')} --help (golden)`, () => {
+      const r = kgd([...cmd, '--help']);
+      assert.equal(r.code, 0);
+      assertGolden(`help-${cmd[0] ?? 'kgd'}.txt`, r.stdout);
+    });
+  }
+  it('--version prints the package version', () => assert.match(kgd(['--version']).stdout, /^\d+\.\d+\.\d+/));
+});
+
+import { readFileSync } from 'node:fs';
+function readDoc(code: string): string {
+  return readFileSync(fromRoot('docs', 'rules', `${code}.md`), 'utf8');
+}

@@ -103,6 +103,21 @@ describe('bundled examples', () => {
   });
 });
 
+describe('--assume-defaults', () => {
+  it('without it, rules that lack Knative pieces say so; with it, upstream defaults fill in', async () => {
+    const path = fromRoot('examples', 'custom-gateway-broken', 'kserve.yaml');
+    const plain = await checkPaths([path]);
+    assert.ok(plain.diagnostics.some((d) => d.id === 'CheckSkipped'));
+    assert.ok(!plain.diagnostics.some((d) => d.id === 'KServeLocalGatewayNotFound'));
+    const assumed = await checkPaths([path], { assumeDefaults: true });
+    const ids = assumed.diagnostics.map((d) => d.id);
+    assert.ok(ids.includes('KServeLocalGatewayNotFound'), ids.join(', '));
+    assert.ok(ids.includes('KServeLocalGatewayMismatch'), ids.join(', '));
+    const derived = assumed.snapshot.get('Gateway', 'knative-serving', 'knative-local-gateway');
+    assert.match(derived?.res.derivedFrom ?? '', /--assume-defaults/);
+  });
+});
+
 const loadKubeflow = async () => (await loadSources([`${SHARED}/corpus/kubeflow`])).resources;
 const CM = 'ConfigMap';
 

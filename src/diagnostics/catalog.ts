@@ -336,6 +336,15 @@ export const catalog = {
     message: '{{detail}}.',
     fix: 'Allow in-cluster calls on the local gateway pods, e.g. an ALLOW policy with rules [{}] selecting {{gatewayLabels}}, or narrow the DENY policy.',
   },
+
+  // 1700–1799: status reported by the controllers (live clusters, `kubectl get -o yaml` dumps).
+  KnativeNotReady: {
+    code: 'KGD1701', severity: 'warning', symptom: 'not-ready',
+    title: 'A Knative Route, Ingress or InferenceService reports a gateway-related condition',
+    description: 'Knative and KServe write why a route is not Ready into status conditions. `IngressNotConfigured` usually means no controller reconciled the KIngress (net-istio missing or crash-looping on a bad config-istio); `ReconcileIngressFailed` means net-istio could not look up a configured Gateway or its Endpoints; `Uninitialized` ("Waiting for load balancer to be ready") means the prober keeps getting 404/503 or no answer from the gateway pods.',
+    message: '{{kind}} is not Ready: condition {{condition}} is {{status}} with reason {{reason}}{{detail}}.',
+    fix: '{{cause}}',
+  },
 } as const satisfies Record<string, MessageDef>;
 
 export type CatalogKey = keyof typeof catalog;

@@ -170,3 +170,16 @@ export function readAuthorizationPolicy(r: FieldReader, namespace: string): Auth
     rules,
   };
 }
+
+export interface DestinationRule {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly host: string | undefined;
+  /** trafficPolicy.tls.mode, upper-cased (ISTIO_MUTUAL, DISABLE, ...). */
+  readonly tlsMode: string | undefined;
+}
+
+export function readDestinationRule(r: FieldReader, namespace: string): DestinationRule {
+  return { res: r.resource, namespace, name: r.resource.name, host: r.str(['spec', 'host']), tlsMode: r.str(['spec', 'trafficPolicy', 'tls', 'mode'])?.toUpperCase() };
+}

@@ -1,6 +1,7 @@
 import type { Resource } from '../load/resource.js';
 import type { FieldReader } from './reader.js';
 import type { Labels } from './label-selector.js';
+import { readKnativeObject, type Condition } from './knative.js';
 
 export type IsvcComponent = 'predictor' | 'transformer' | 'explainer';
 
@@ -15,6 +16,7 @@ export interface InferenceService {
   readonly clusterLocal: boolean;
   /** serving.kserve.io/deploymentMode annotation, if set. */
   readonly deploymentMode: string | undefined;
+  readonly conditions: readonly Condition[];
 }
 
 export function readInferenceService(r: FieldReader, namespace: string): InferenceService {
@@ -31,5 +33,6 @@ export function readInferenceService(r: FieldReader, namespace: string): Inferen
     clusterLocal:
       labels['networking.kserve.io/visibility'] === 'cluster-local' || labels['networking.knative.dev/visibility'] === 'cluster-local',
     deploymentMode: annotations['serving.kserve.io/deploymentMode'],
+    conditions: readKnativeObject(r, namespace).conditions,
   };
 }

@@ -8,6 +8,7 @@ import gatewayHostsAdmitRoutes from './gateway-hosts-admit-routes.js';
 import gatewaySelectsNoWorkload from './gateway-selects-no-workload.js';
 import knativeGatewayNotFound from './knative-gateway-not-found.js';
 import knativeLocalServiceNotFound from './knative-local-service-not-found.js';
+import knativeStatusNotReady from './knative-status-not-ready.js';
 import kserveIngressConfigInvalid from './kserve-ingress-config-invalid.js';
 import kserveKnativeAgree from './kserve-knative-agree.js';
 import kserveLocalGatewayRef from './kserve-local-gateway-ref.js';
@@ -32,6 +33,7 @@ export const rules: readonly Rule[] = [
   gatewaySelectsNoWorkload,
   knativeGatewayNotFound,
   knativeLocalServiceNotFound,
+  knativeStatusNotReady,
   kserveIngressConfigInvalid,
   kserveKnativeAgree,
   kserveLocalGatewayRef,

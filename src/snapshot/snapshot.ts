@@ -2,7 +2,7 @@ import type { InputProblem } from '../load/problem.js';
 import { displayName, type Resource } from '../load/resource.js';
 import { FieldReader } from '../model/reader.js';
 import { classify, CLUSTER_SCOPED, type KnownKind } from '../model/kinds.js';
-import { readAuthorizationPolicy, readGateway, readVirtualService, type AuthorizationPolicy, type Gateway, type VirtualService } from '../model/istio.js';
+import { readAuthorizationPolicy, readDestinationRule, readGateway, readVirtualService, type AuthorizationPolicy, type DestinationRule, type Gateway, type VirtualService } from '../model/istio.js';
 import {
   readConfigMap, readEndpoints, readEndpointSlice, readNamespace, readNetworkPolicy, readService, readWorkload,
   type ConfigMapInfo, type EndpointsInfo, type NamespaceInfo, type NetworkPolicy, type Service, type Workload,
@@ -15,6 +15,7 @@ import { matchesMap, type Labels } from '../model/label-selector.js';
 export interface Views {
   Gateway: Gateway;
   VirtualService: VirtualService;
+  DestinationRule: DestinationRule;
   AuthorizationPolicy: AuthorizationPolicy;
   Service: Service;
   Workload: Workload;
@@ -60,7 +61,7 @@ export class Snapshot {
     this.assumeDefaults = options.assumeDefaults ?? false;
     const problems: InputProblem[] = [];
     const views: { [K in ViewKind]: Views[K][] } = {
-      Gateway: [], VirtualService: [], AuthorizationPolicy: [], Service: [], Workload: [], Endpoints: [], NetworkPolicy: [],
+      Gateway: [], VirtualService: [], DestinationRule: [], AuthorizationPolicy: [], Service: [], Workload: [], Endpoints: [], NetworkPolicy: [],
       Namespace: [], ConfigMap: [], KnativeServing: [], InferenceService: [], KnativeService: [], Route: [], KIngress: [],
     };
     const seen = new Map<string, Resource>();
@@ -125,7 +126,7 @@ export class Snapshot {
       case 'KnativeService': views.KnativeService.push(readKnativeObject(r, ns)); break;
       case 'Route': views.Route.push(readKnativeObject(r, ns)); break;
       case 'KIngress': views.KIngress.push(readKnativeObject(r, ns)); break;
-      case 'DestinationRule': break;
+      case 'DestinationRule': views.DestinationRule.push(readDestinationRule(r, ns)); break;
     }
   }
 

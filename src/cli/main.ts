@@ -3,6 +3,7 @@ import { InputError } from '../load/sources.js';
 import { VERSION } from '../report/version.js';
 import { registerCheck } from './commands/check.js';
 import { registerRules } from './commands/rules.js';
+import { registerTrace } from './commands/trace.js';
 import { EXIT, UsageError } from './errors.js';
 
 export interface MainIO {
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
     .showHelpAfterError('(run with --help for usage)');
   const cmdIO = { ...io, setExit: (n: number) => { exit = n; } };
   registerCheck(program, cmdIO);
+  registerTrace(program, cmdIO);
   registerRules(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {

@@ -5,7 +5,7 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 /** What a user sees when this goes wrong. */
-export type Symptom = '404' | '503' | '504' | '403' | 'not-ready' | 'input' | 'degraded';
+export type Symptom = '404' | '503' | '504' | '403' | 'dns' | 'not-ready' | 'input' | 'degraded';
 
 export interface MessageDef {
   readonly code: string;
@@ -152,14 +152,14 @@ export const catalog = {
     fix: 'Create Gateway {{gateway}} (an HTTP server on port {{port}}, hosts "*", selecting the gateway pods) or point config-istio at an existing Gateway.',
   },
   KnativeLocalServiceNotFound: {
-    code: 'KGD1109', severity: 'error', symptom: '503',
+    code: 'KGD1109', severity: 'error', symptom: 'dns',
     title: 'config-istio names a local gateway Service that does not exist',
     description: 'Knative makes every route\'s `<name>.<ns>.svc` an ExternalName to the local gateway `service` from config-istio. When that Service does not exist, the name does not resolve and in-cluster calls fail before reaching any gateway.',
     message: 'The local gateway service "{{service}}" names Service {{namespace}}/{{name}}, which is not in the input.',
     fix: 'Create Service {{namespace}}/{{name}} (port 80 to the gateway\'s HTTP port, selecting the gateway pods) or change "service" to an existing one.',
   },
   ServiceHostOutsideClusterDomain: {
-    code: 'KGD1110', severity: 'warning', symptom: '503',
+    code: 'KGD1110', severity: 'warning', symptom: 'dns',
     title: 'A gateway service host that is not `<name>.<ns>.svc.<cluster-domain>`',
     description: 'Gateway services are written as Service FQDNs. A host outside `svc.<cluster-domain>` (a typo, or another cluster domain) may not resolve from pods, and kgd cannot tell which Service it means.',
     message: 'The service host "{{service}}" is not of the form <name>.<namespace>.svc.{{clusterDomain}}.',
@@ -182,7 +182,7 @@ export const catalog = {
     fix: 'Either keep the local gateway named knative-local-gateway (and only change its selector), or drop the selector override and set the selector on Gateway {{gateway}} and its Service yourself.',
   },
   OperatorServiceNamespaceMismatch: {
-    code: 'KGD1202', severity: 'error', symptom: '503',
+    code: 'KGD1202', severity: 'error', symptom: 'dns',
     title: 'The operator puts the knative-local-gateway Service where config-istio does not look',
     description: 'The operator (≥ 1.21) places the `knative-local-gateway` Service in the `namespace` of the structured `local-gateways` entry named knative-local-gateway — which for net-istio is the Gateway\'s namespace. When `service` points at another namespace, the Service routes resolve to is not the one the operator manages.',
     message: 'The operator creates Service knative-local-gateway in namespace "{{operatorNamespace}}", but config-istio\'s service "{{service}}" points to namespace "{{serviceNamespace}}".',
@@ -233,7 +233,7 @@ export const catalog = {
     fix: 'Set {{key}} to "{{knative}}".',
   },
   KServeLocalServiceNotFound: {
-    code: 'KGD1306', severity: 'error', symptom: '503',
+    code: 'KGD1306', severity: 'error', symptom: 'dns',
     title: 'KServe\'s local gateway Service does not exist',
     description: 'KServe makes `<isvc>.<ns>.svc` an ExternalName to `localGatewayService` and routes the rewritten request to `knativeLocalGatewayService`. A Service that does not exist leaves the name unresolvable.',
     message: 'KServe {{key}} "{{value}}" names Service {{namespace}}/{{name}}, which is not in the input.',
@@ -242,9 +242,9 @@ export const catalog = {
 
   // 1400–1499: Istio gateways, their pods and Services.
   GatewaySelectsNoWorkload: {
-    code: 'KGD1401', severity: 'error', symptom: '404',
+    code: 'KGD1401', severity: 'error', symptom: '503',
     title: 'A Gateway whose selector matches no gateway pods',
-    description: 'An Istio Gateway only configures the pods its selector matches (in any namespace). With no such pods, nothing listens for the routes bound to it.',
+    description: 'An Istio Gateway only configures the pods its selector matches (in any namespace). With no such pods, nothing listens for the routes bound to it: calls to its port are refused (503 through a sidecar), or get 404 where another Gateway shares the port.',
     message: 'The selector {{selector}} of this Gateway matches no Pod or pod template in the input.',
     fix: 'Set spec.selector to the labels of the gateway pods{{hint}}.',
   },

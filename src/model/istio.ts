@@ -70,9 +70,12 @@ export interface HttpRouteDestination {
 
 export interface HttpRoute {
   readonly index: number;
+  readonly name: string | undefined;
   readonly match: readonly HttpMatch[];
   readonly route: readonly HttpRouteDestination[];
   readonly rewriteAuthority: string | undefined;
+  /** headers.request.set (lower-cased keys); Istio turns a `Host` here into an authority rewrite. */
+  readonly setHeaders: Readonly<Record<string, string>>;
   readonly hasDirectResponse: boolean;
   readonly hasRedirect: boolean;
 }
@@ -115,10 +118,14 @@ export function readVirtualService(r: FieldReader, namespace: string): VirtualSe
           if (host === undefined) return undefined;
           return { host, port: r.int([...rp, 'destination', 'port', 'number']), weight: r.int([...rp, 'weight']) };
         }) ?? [];
+      const setHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r.strMap([...p, 'headers', 'request', 'set']) ?? {})) setHeaders[k.toLowerCase()] = v;
       return {
         index,
+        name: r.str([...p, 'name']),
         match,
         route,
+        setHeaders,
         rewriteAuthority: r.str([...p, 'rewrite', 'authority']),
         hasDirectResponse: r.has([...p, 'directResponse']),
         hasRedirect: r.has([...p, 'redirect']),

@@ -7,6 +7,7 @@ const SYMPTOM_DOC: Record<string, string> = {
   '503': '503 / connection refused / name not resolved',
   '504': '504 Gateway Timeout, or the call hangs until the client times out',
   '403': '403 Forbidden (`RBAC: access denied`)',
+  dns: 'the name does not resolve (curl: `Could not resolve host`; 503 through a sidecar)',
   'not-ready': 'InferenceService / Route not Ready (KIngress `ReconcileIngressFailed`, `Uninitialized`, or `IngressNotConfigured`)',
   input: 'part of the input is not checked',
   degraded: 'no outage by itself; a check was skipped or a setting has no effect',

@@ -9,7 +9,7 @@ export interface TextOptions {
 }
 
 const SYMPTOM_TEXT: Record<string, string> = {
-  '404': '404', '503': '503', '504': '504/timeout', '403': '403', 'not-ready': 'not Ready', input: 'input', degraded: 'partial check',
+  '404': '404', '503': '503', '504': '504/timeout', '403': '403', dns: 'DNS', 'not-ready': 'not Ready', input: 'input', degraded: 'partial check',
 };
 
 function where(d: Diagnostic): string {

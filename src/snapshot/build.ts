@@ -1,19 +1,14 @@
 import type { Resource } from '../load/resource.js';
+import { makeDerived } from '../load/derived.js';
 import { applyOperator } from '../platform/knative/operator.js';
 import { knativeServingOf } from '../platform/knative/effective.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from '../platform/knative/shipped.js';
 import { Snapshot, type SnapshotOptions } from './snapshot.js';
+import { deriveKServe } from '../platform/kserve/derive.js';
+import { deriveKnative } from '../platform/knative/derive.js';
+import { knativeDomain } from '../platform/knative/domain.js';
 
-function derivedDefault(object: Record<string, unknown>): Resource {
-  const meta = object['metadata'] as { name: string; namespace: string };
-  const apiVersion = object['apiVersion'] as string;
-  const slash = apiVersion.indexOf('/');
-  return {
-    apiVersion, group: slash < 0 ? '' : apiVersion.slice(0, slash), version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-    kind: object['kind'] as string, name: meta.name, namespace: meta.namespace, object, origin: undefined,
-    derivedFrom: 'upstream default assumed by --assume-defaults',
-  };
-}
+const ASSUMED = 'upstream default assumed by --assume-defaults';
 
 /**
  * Builds the snapshot as the cluster would look once the controllers that own gateway resources have
@@ -29,12 +24,15 @@ export function buildSnapshot(resources: readonly Resource[], options: SnapshotO
     const list = [...first.resources];
     const hasGw = first.get('Gateway', 'knative-serving', 'knative-local-gateway');
     const hasSvc = first.get('Service', 'istio-system', 'knative-local-gateway');
-    if (!hasGw) list.push(derivedDefault(shippedGateway('local', 'knative-serving', DEFAULT_GATEWAY_SELECTOR)));
-    if (!hasSvc) list.push(derivedDefault(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR)));
+    if (!hasGw) list.push(makeDerived(shippedGateway('local', 'knative-serving', DEFAULT_GATEWAY_SELECTOR), ASSUMED));
+    if (!hasSvc) list.push(makeDerived(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR), ASSUMED));
     if (!hasGw || !hasSvc) effective = list;
   }
-  if (!effective) return first;
-  // Input problems were found on the first pass; keep them, since the second pass sees the same inputs.
-  const second = new Snapshot(effective, options);
-  return second.withProblems(first.problems);
+  let current = effective ? new Snapshot(effective, options).withProblems(first.problems) : first;
+  if (options.deriveControllers) {
+    const extra = [...deriveKServe(current), ...deriveKnative(current, knativeDomain(current))];
+    // Input problems were found on the first pass; keep them, since later passes see the same inputs.
+    if (extra.length > 0) current = new Snapshot([...current.resources, ...extra], options).withProblems(first.problems);
+  }
+  return current;
 }

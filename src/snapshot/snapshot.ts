@@ -38,6 +38,11 @@ export interface SnapshotOptions {
   readonly clusterDomain?: string;
   /** Fill in upstream defaults for pieces the input lacks (config-istio, Knative's shipped gateway). @default false */
   readonly assumeDefaults?: boolean;
+  /**
+   * Add what KServe and Knative would create for each InferenceService (ExternalName Services and
+   * VirtualServices) when the input lacks them, as `kgd trace` needs. @default false
+   */
+  readonly deriveControllers?: boolean;
 }
 
 const key = (ns: string, name: string) => `${ns}/${name}`;

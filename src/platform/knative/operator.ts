@@ -1,4 +1,5 @@
 import type { Resource } from '../../load/resource.js';
+import { makeDerived } from '../../load/derived.js';
 import type { KnativeServing } from '../../model/knative.js';
 import { parse as parseYaml } from 'yaml';
 import { knativeGatewayConfig, operatorIstioConfig } from './effective.js';
@@ -44,16 +45,6 @@ export function operatorLocalServiceNamespace(ks: KnativeServing): { namespace: 
   return { namespace: 'istio-system', from: 'default' };
 }
 
-function derived(object: Record<string, unknown>, ks: KnativeServing, why: string, anchorPath: (string | number)[]): Resource {
-  const meta = object['metadata'] as { name: string; namespace: string };
-  const [group, version] = (object['apiVersion'] as string).includes('/') ? (object['apiVersion'] as string).split('/') as [string, string] : ['', object['apiVersion'] as string];
-  return {
-    apiVersion: object['apiVersion'] as string, group, version, kind: object['kind'] as string,
-    name: meta.name, namespace: meta.namespace, object, origin: undefined,
-    derivedFrom: why, anchor: { resource: ks.res, path: anchorPath },
-  };
-}
-
 function withSelector(r: Resource, selector: Readonly<Record<string, string>>): Resource {
   const spec = { ...((r.object['spec'] as Record<string, unknown>) ?? {}), selector: { ...selector } };
   return { ...r, object: { ...r.object, spec } };
@@ -84,14 +75,14 @@ export function applyOperator(resources: readonly Resource[], ks: KnativeServing
     if (i >= 0) {
       if (t.sel) out[i] = withSelector(out[i]!, t.sel);
     } else {
-      out.push(derived(shippedGateway(t.kind, ks.namespace, t.sel ?? DEFAULT_GATEWAY_SELECTOR), ks, `installed by the Knative operator for ${ksLabel}`, t.sel ? ['spec', 'ingress', 'istio', t.key, 'selector'] : ['spec']));
+      out.push(makeDerived(shippedGateway(t.kind, ks.namespace, t.sel ?? DEFAULT_GATEWAY_SELECTOR), `installed by the Knative operator for ${ksLabel}`, { resource: ks.res, path: t.sel ? ['spec', 'ingress', 'istio', t.key, 'selector'] : ['spec'] }));
     }
   }
   const si = find((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
   if (si >= 0) {
     if (localSel) out[si] = withSelector(out[si]!, localSel);
   } else {
-    out.push(derived(shippedLocalService(svcNs, localSel ?? DEFAULT_GATEWAY_SELECTOR), ks, `installed by the Knative operator for ${ksLabel}`, localSel ? ['spec', 'ingress', 'istio', 'knative-local-gateway', 'selector'] : ['spec']));
+    out.push(makeDerived(shippedLocalService(svcNs, localSel ?? DEFAULT_GATEWAY_SELECTOR), `installed by the Knative operator for ${ksLabel}`, { resource: ks.res, path: localSel ? ['spec', 'ingress', 'istio', 'knative-local-gateway', 'selector'] : ['spec'] }));
   }
   return out;
 }

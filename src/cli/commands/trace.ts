@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { loadSources } from '../../load/sources.js';
+import { trace, traceAll, traceSnapshot } from '../../trace/index.js';
+import { TraceInputError } from '../../trace/simulate.js';
+import { formatTraceAllText, formatTraceJson, formatTraceText } from '../../report/trace.js';
+import { UsageError } from '../errors.js';
+import { useColor } from '../output.js';
+
+interface TraceFlags {
+  header?: string[];
+  request?: string;
+  from?: string;
+  sidecar?: boolean;
+  all?: boolean;
+  output: string;
+  clusterDomain: string;
+  namespace: string;
+  assumeDefaults?: boolean;
+}
+
+/** `--from ns`, `--from ns/app=x,tier=y`. */
+export function parseFrom(v: string | undefined): { namespace: string; labels: Record<string, string> } {
+  if (!v) return { namespace: 'default', labels: {} };
+  const [ns, sel] = v.split('/', 2) as [string, string | undefined];
+  const labels: Record<string, string> = {};
+  for (const kv of (sel ?? '').split(',').filter(Boolean)) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`--from takes <namespace>[/<label>=<value>,...], not "${v}"`);
+    labels[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  if (!ns) throw new UsageError(`--from needs a namespace: "${v}"`);
+  return { namespace: ns, labels };
+}
+
+export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream; setExit: (n: number) => void }): void {
+  program
+    .command('trace')
+    .description('Follow one request hop by hop (DNS, Services, gateway listeners, Gateway servers, VirtualServices, rewrites, policies) and predict its status.')
+    .argument('[url]', 'the URL to trace, e.g. http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict')
+    .argument('[paths...]', 'manifest files or folders; "-" reads stdin', [])
+    .option('-H, --header <header...>', 'request header, "Name: value" (a Host header changes routing)')
+    .option('-X, --request <method>', 'HTTP method', 'POST')
+    .option('--from <ns[/labels]>', 'the calling pod: its namespace and labels, e.g. kubeflow-user/app=notebook', 'default')
+    .option('--sidecar', 'the caller has an Istio sidecar (routes by VirtualServices bound to mesh first)')
+    .option('--all', 'trace the internal and external URL of every InferenceService (the URL argument is then a path)')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+    .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
+    .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
+    .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request), 1 it fails, 2 usage or input error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
+    .action(async (url: string | undefined, paths: string[], flags: TraceFlags) => {
+      if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use text or json)`);
+      const inputs = flags.all ? [...(url ? [url] : []), ...paths] : paths;
+      if (!flags.all && !url) throw new UsageError('trace needs a URL (or --all)');
+      if (inputs.length === 0) inputs.push('.');
+      const loaded = await loadSources(inputs);
+      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false });
+      const color = useColor(io.stdout);
+      if (flags.all) {
+        const rows = traceAll(snapshot);
+        io.stdout.write(flags.output === 'json' ? formatTraceJson(rows) : formatTraceAllText(rows, { color }));
+        io.setExit(rows.every((r) => r.result.outcome === '200') ? 0 : 1);
+        return;
+      }
+      const from = parseFrom(flags.from);
+      let result;
+      try {
+        result = trace(snapshot, { url: url!, method: flags.request, headers: flags.header ?? [], from: { ...from, sidecar: flags.sidecar ?? false } });
+      } catch (e) {
+        if (e instanceof TraceInputError) throw new UsageError(e.message);
+        throw e;
+      }
+      io.stdout.write(flags.output === 'json' ? formatTraceJson(result) : formatTraceText(result, { color }));
+      io.setExit(result.outcome === '200' ? 0 : 1);
+    });
+}

@@ -1,0 +1,272 @@
+import { locate } from '../load/locate.js';
+import { displayName, type Resource } from '../load/resource.js';
+import type { Service } from '../model/core.js';
+import { formatLabels } from '../model/label-selector.js';
+import type { HttpRoute, VirtualService } from '../model/istio.js';
+import { formatPath, type FieldPath } from '../shared/path.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { plainCallVerdict } from '../platform/istio/authz.js';
+import { hostMatches, stripPort } from '../platform/istio/hosts.js';
+import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
+import { ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
+import { knativeGatewayConfig } from '../platform/knative/effective.js';
+import { expandShort, routeAtGateway, routeInMesh, type HttpRequest } from './gateway-routing.js';
+import type { Hop, Outcome, TraceRequest, TraceResult } from './types.js';
+
+const MAX_HOPS = 12;
+const ACTIVATOR_PORT = 8012;
+const QUEUE_PROXY_PORT = 8012;
+
+interface Caller extends PodRef {
+  readonly name: string;
+  readonly sidecar: boolean;
+}
+
+function at(r: Resource, path: FieldPath = []): Pick<Hop, 'resource' | 'path' | 'location' | 'derivedFrom'> {
+  return { resource: displayName(r), path: path.length ? formatPath(path) : undefined, location: locate(r, path), derivedFrom: r.derivedFrom };
+}
+
+function parseUrl(raw: string): { scheme: string; host: string; port: number; path: string } {
+  const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    throw new TraceInputError(`not a URL: ${raw}`);
+  }
+  const scheme = u.protocol.replace(':', '');
+  if (scheme !== 'http') throw new TraceInputError(`only http:// is traced (in-cluster KServe traffic is plain HTTP); got ${scheme}://`);
+  return { scheme, host: u.hostname, port: u.port ? Number(u.port) : 80, path: (u.pathname || '/') + u.search };
+}
+
+/** Bad trace arguments: the CLI reports them as usage errors. */
+export class TraceInputError extends Error {}
+
+function parseHeaders(lines: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of lines) {
+    const i = l.indexOf(':');
+    if (i <= 0) throw new TraceInputError(`a header is "Name: value", not "${l}"`);
+    out[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** Finds the Service a DNS name resolves to inside the cluster, following the resolver's search path. */
+function resolveService(s: Snapshot, host: string, callerNs: string): Service | undefined {
+  for (const fq of expandShort(host.toLowerCase(), callerNs, s.clusterDomain)) {
+    const suffix = `.svc.${s.clusterDomain}`;
+    if (!fq.endsWith(suffix)) continue;
+    const [name, ns] = fq.slice(0, -suffix.length).split('.');
+    if (name && ns) {
+      const svc = s.get('Service', ns, name);
+      if (svc) return svc;
+    }
+  }
+  return undefined;
+}
+
+function isClusterName(host: string, clusterDomain: string): boolean {
+  const h = host.toLowerCase();
+  return h.endsWith(`.svc.${clusterDomain}`) || h.endsWith('.svc') || h.split('.').length <= 2;
+}
+
+/** Destination hosts of Knative's VirtualServices: revision Services, which Knative creates at run time. */
+function revisionHosts(s: Snapshot): Set<string> {
+  return s.memo('revision-hosts', () => {
+    const out = new Set<string>();
+    for (const vs of s.list('VirtualService')) {
+      if (!('networking.internal.knative.dev/ingress' in ((vs.res.object['metadata'] as { labels?: Record<string, string> })?.labels ?? {}))) continue;
+      for (const r of vs.http) for (const d of r.route) out.add(d.host.toLowerCase());
+    }
+    return out;
+  });
+}
+
+function fqdn(host: string, ns: string, clusterDomain: string): string {
+  return host.includes('.') ? host : `${host}.${ns}.svc.${clusterDomain}`;
+}
+
+function chooseDestination(route: HttpRoute): HttpRoute['route'][number] | undefined {
+  return [...route.route].sort((a, b) => (b.weight ?? 100) - (a.weight ?? 100))[0];
+}
+
+/**
+ * Follows one request through DNS, Services, gateway listeners, Gateway servers, VirtualServices and
+ * rewrites, as Kubernetes, Istio, Knative and KServe would route it, and predicts its status.
+ */
+export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
+  const url = parseUrl(input.url);
+  const headers = parseHeaders(input.headers ?? []);
+  const from = input.from ?? { namespace: 'default', labels: {}, sidecar: false };
+  let caller: Caller = { namespace: from.namespace, labels: from.labels, name: `a pod in ${from.namespace}${Object.keys(from.labels).length ? ` (${formatLabels(from.labels)})` : ''}`, sidecar: from.sidecar };
+  let req: HttpRequest = { authority: headers['host'] ?? (url.port === 80 ? url.host : `${url.host}:${url.port}`), path: url.path, method: input.method ?? 'POST', headers };
+  let host = url.host;
+  let port = url.port;
+  const hops: Hop[] = [];
+  const finish = (outcome: Outcome, verdict: string, fix?: string): TraceResult => ({
+    request: { url: input.url, authority: req.authority, path: url.path, from: caller.name },
+    hops, outcome, verdict, fix,
+    derived: [...new Set(hops.filter((h) => h.derivedFrom && h.resource).map((h) => h.resource!))].sort(),
+  });
+
+  // A caller with a sidecar routes by the VirtualServices bound to `mesh` first.
+  if (from.sidecar) {
+    const m = routeInMesh(s, req, port, s.clusterDomain, from.namespace);
+    if (m) {
+      const dest = chooseDestination(m.route);
+      hops.push({ step: 'sidecar', verdict: 'ok', summary: `the caller's sidecar matches VirtualService ${m.vs.namespace}/${m.vs.name} (mesh) route ${m.route.index}`, ...at(m.vs.res, ['spec', 'http', m.route.index]) });
+      if (!dest) return finish('503', `VirtualService ${m.vs.namespace}/${m.vs.name} route ${m.route.index} has no destination`);
+      req = rewrite(req, m.route);
+      host = fqdn(dest.host, m.vs.namespace, s.clusterDomain);
+      port = dest.port ?? 80;
+    }
+  }
+
+  // Traffic to an external name enters through the external ingress gateway Service.
+  if (!isClusterName(host, s.clusterDomain)) {
+    const ext = knativeGatewayConfig(s).externalDefault;
+    hops.push({ step: 'dns', verdict: 'note', summary: `${host} is not an in-cluster name; assuming it resolves to the external ingress (${ext?.service ?? 'unknown'})` });
+    if (!ext) return finish('unknown', `${host} is outside the cluster and no external gateway is configured`);
+    host = ext.service;
+    caller = { ...caller, name: 'an external client', namespace: 'kgd-external-client', labels: {} };
+  }
+
+  for (let i = 0; i < MAX_HOPS; i++) {
+    const svc = resolveService(s, host, caller.namespace);
+    if (!svc) {
+      const target = expandShort(host, caller.namespace, s.clusterDomain)[0] ?? host;
+      if (revisionHosts(s).has(target.toLowerCase())) return revisionHop(target);
+      if (i === 0) {
+        hops.push({ step: 'dns', verdict: 'fail', summary: `${host} does not resolve: no Service ${target} in the input` });
+        return finish('unresolvable', `${host} does not resolve`, `Create the Service, or check the InferenceService name and namespace.`);
+      }
+      hops.push({ step: 'destination', verdict: 'fail', summary: `no Service ${target}: Envoy has no cluster for it (503 NC)` });
+      return finish('503', `the destination ${target} is not a Service`, `Point the route at an existing Service.`);
+    }
+    if (svc.type === 'ExternalName' || svc.externalName) {
+      hops.push({ step: 'dns', verdict: 'ok', summary: `${host} is an ExternalName (CNAME) to ${svc.externalName}`, ...at(svc.res, ['spec', 'externalName']) });
+      if (!svc.externalName) return finish('unresolvable', `Service ${svc.namespace}/${svc.name} is an ExternalName without a name`);
+      host = svc.externalName;
+      continue;
+    }
+    const sp = svc.ports.find((p) => p.port === port);
+    if (!sp) {
+      hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no port ${port}: connection refused`, ...at(svc.res, ['spec', 'ports']) });
+      return finish('503', `Service ${svc.namespace}/${svc.name} has no port ${port}`, `Add port ${port} to Service ${svc.namespace}/${svc.name}.`);
+    }
+    const pods = svc.selector && Object.keys(svc.selector).length ? s.workloadsMatching(svc.selector, svc.namespace) : [];
+    const endpoints = s.get('Endpoints', svc.namespace, svc.name);
+    if (pods.length === 0 || (endpoints && endpoints.readyAddresses === 0)) {
+      hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no endpoints (selector ${formatLabels(svc.selector ?? {})} matches no ready pod)`, ...at(svc.res, ['spec', 'selector']) });
+      return finish('503', `no pods behind Service ${svc.namespace}/${svc.name}: 503 (no healthy upstream / connection refused)`, `Make the selector of Service ${svc.namespace}/${svc.name} match the gateway pods.`);
+    }
+    const w = pods[0]!;
+    const target = resolveTargetPort(sp.targetPort, w);
+    if (target === undefined) {
+      hops.push({ step: 'service', verdict: 'fail', summary: `port ${port} targets the port name "${String(sp.targetPort)}", which ${displayName(w.res)} does not define`, ...at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) });
+      return finish('503', `targetPort "${String(sp.targetPort)}" of Service ${svc.namespace}/${svc.name} does not exist on its pods`);
+    }
+    hops.push({ step: 'service', verdict: 'ok', summary: `Service ${svc.namespace}/${svc.name}:${port} → ${displayName(w.res)} pod port ${target}`, ...at(svc.res, ['spec', 'ports', sp.index]) });
+    const np = ingressVerdict(s, caller, w, target);
+    if (!np.allowed) {
+      const p = np.isolating[0]!;
+      hops.push({ step: 'network-policy', verdict: 'fail', summary: `NetworkPolicy ${p.namespace}/${p.name} drops ${caller.name} → ${displayName(w.res)}:${target}`, ...at(p.res, ['spec', 'ingress']) });
+      return finish('504', `NetworkPolicy ${p.namespace}/${p.name} silently drops the traffic: the caller times out (504)`, `Allow ingress from ${caller.name} on port ${target} in NetworkPolicy ${p.namespace}/${p.name}.`);
+    }
+    const isGateway = gatewayWorkloads(s).includes(w) || listenersFor(s, w).gateways.length > 0;
+    if (!isGateway) {
+      hops.push({ step: 'destination', verdict: 'ok', summary: `reached ${displayName(w.res)} on port ${target}` });
+      return finish('200', `reaches ${displayName(w.res)}`);
+    }
+    const authz = plainCallVerdict(s.list('AuthorizationPolicy'), w);
+    if (authz.denied && authz.by) {
+      hops.push({ step: 'authorization', verdict: 'fail', summary: authz.reason, ...at(authz.by.res, ['spec']) });
+      return finish('403', `${authz.reason}: 403 RBAC: access denied`, 'Allow in-cluster calls on the gateway pods.');
+    }
+    const routing = routeAtGateway(s, w, target, req);
+    if (routing.kind === 'no-listener') {
+      const ports = [...listenersFor(s, w).byPort.keys()].sort((a, b) => a - b);
+      hops.push({ step: 'listener', verdict: 'fail', summary: `no Envoy listener on ${displayName(w.res)} port ${target} (listeners: ${ports.join(', ') || 'none'})`, ...at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) });
+      return finish('503', `nothing listens on pod port ${target} of the gateway: connection refused (503)`, `Make port ${port} of Service ${svc.namespace}/${svc.name} target a port a Gateway server listens on (${ports.join(', ') || 'none'}).`);
+    }
+    if (routing.kind === 'not-http') {
+      hops.push({ step: 'listener', verdict: 'fail', summary: `the listener on port ${target} serves ${routing.servers.map((b) => b.server.protocol).join(', ')}, not plain HTTP` });
+      return finish('503', `the listener on port ${target} is not plain HTTP`);
+    }
+    const gwNames = [...new Set(routing.servers.map((b) => `${b.gateway.namespace}/${b.gateway.name}`))].join(', ');
+    hops.push({ step: 'listener', verdict: 'ok', summary: `Envoy listener 0.0.0.0_${target} on ${displayName(w.res)} serves Gateway ${gwNames}`, ...at(routing.servers[0]!.gateway.res, ['spec', 'servers', routing.servers[0]!.server.index]) });
+    if (routing.kind === 'no-virtual-host') {
+      const first = routing.servers[0]!;
+      hops.push({ step: 'virtual-host', verdict: 'fail', summary: `no virtual host for "${stripPort(req.authority)}" (domains: ${routing.domains.join(', ') || 'none'}): 404 NR route_not_found`, ...at(first.gateway.res, ['spec', 'servers', first.server.index, 'hosts']) });
+      const elsewhere = virtualServicesFor(s, req.authority, caller.namespace).filter((vs) => vs.gatewaysWritten);
+      const owner = elsewhere[0];
+      if (owner) {
+        const bound = owner.gateways.filter((g) => g !== 'mesh').join(', ');
+        hops.push({ step: 'virtual-host', verdict: 'note', summary: `VirtualService ${owner.namespace}/${owner.name} has this host, but is bound to ${bound}, which is not served on ${displayName(w.res)} port ${target}`, ...at(owner.res, ['spec', 'gateways']) });
+        return finish('404', `Host "${stripPort(req.authority)}" is routed by VirtualService ${owner.namespace}/${owner.name} on ${bound}, but Service ${svc.namespace}/${svc.name}:${port} lands on the listener of ${gwNames}: 404 (route_not_found)`,
+          `Make Service ${svc.namespace}/${svc.name} port ${port} reach the listener of ${bound} (same pods, its server's port), or bind the VirtualService to ${gwNames}.`);
+      }
+      return finish('404', `Host "${stripPort(req.authority)}" matches no VirtualService bound to ${gwNames} on this port: 404 (route_not_found)`, routing.domains.length === 0
+        ? `Bind a VirtualService for "${stripPort(req.authority)}" to Gateway ${gwNames}, or send the request to the gateway that has it.`
+        : `Make a VirtualService bound to ${gwNames} cover "${stripPort(req.authority)}", and the server hosts admit it.`);
+    }
+    if (routing.kind === 'no-route') {
+      hops.push({ step: 'route', verdict: 'fail', summary: `virtual host ${routing.virtualHost.domain} has no route matching authority "${req.authority}" path "${req.path}": 404 NR` });
+      return finish('404', `no route of virtual host ${routing.virtualHost.domain} matches: 404 (route_not_found)`);
+    }
+    hops.push({ step: 'route', verdict: 'ok', summary: `virtual host ${routing.virtualHost.domain} → VirtualService ${routing.vs.namespace}/${routing.vs.name} route ${routing.route.index}`, ...at(routing.vs.res, ['spec', 'http', routing.route.index]) });
+    if (routing.route.hasRedirect) return finish('301', `VirtualService ${routing.vs.namespace}/${routing.vs.name} redirects`);
+    const dest = chooseDestination(routing.route);
+    if (!dest) {
+      if (routing.route.hasDirectResponse) return finish('unknown', `VirtualService ${routing.vs.namespace}/${routing.vs.name} answers directly`);
+      return finish('503', `route ${routing.route.index} of VirtualService ${routing.vs.namespace}/${routing.vs.name} has no destination`);
+    }
+    req = rewrite(req, routing.route);
+    host = fqdn(dest.host, routing.vs.namespace, s.clusterDomain);
+    port = dest.port ?? 80;
+    hops.push({ step: 'destination', verdict: 'ok', summary: `→ ${host}:${port} with Host "${req.authority}" (cluster outbound|${port}||${host})`, ...at(routing.vs.res, ['spec', 'http', routing.route.index, 'route']) });
+    caller = { namespace: w.namespace, labels: w.labels, containerPorts: w.containerPorts, name: displayName(w.res), sidecar: true };
+  }
+  return finish('unknown', `more than ${MAX_HOPS} hops: a routing loop?`);
+
+  function revisionHop(target: string): TraceResult {
+    const systemNs = knativeGatewayConfig(s).systemNamespace;
+    const activator: PodRef = s.list('Workload').find((x) => x.namespace === systemNs && x.labels['app'] === 'activator') ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
+    const [rev, ns] = target.split('.');
+    const pod: PodRef = { namespace: ns ?? '', labels: { 'serving.knative.dev/revision': rev ?? '', 'serving.knative.dev/service': (rev ?? '').replace(/-\d{5}$/, ''), 'serving.knative.dev/configuration': (rev ?? '').replace(/-\d{5}$/, '') } };
+    const toActivator = ingressVerdict(s, caller, activator, ACTIVATOR_PORT);
+    const toPod = ingressVerdict(s, caller, pod, QUEUE_PROXY_PORT);
+    const activatorToPod = ingressVerdict(s, activator, pod, QUEUE_PROXY_PORT);
+    if (!toActivator.allowed) {
+      const p = toActivator.isolating[0]!;
+      hops.push({ step: 'network-policy', verdict: 'fail', summary: `NetworkPolicy ${p.namespace}/${p.name} drops ${caller.name} → activator:${ACTIVATOR_PORT} (needed while the revision is scaled to zero or in proxy mode)`, ...at(p.res, ['spec', 'ingress']) });
+      return finish('504', `NetworkPolicy ${p.namespace}/${p.name} drops the gateway's traffic to the activator: timeout / 504`, `Allow ${caller.name} to reach the activator on port ${ACTIVATOR_PORT}.`);
+    }
+    if (!toPod.allowed && !activatorToPod.allowed) {
+      const p = toPod.isolating[0]!;
+      hops.push({ step: 'network-policy', verdict: 'fail', summary: `NetworkPolicy ${p.namespace}/${p.name} drops traffic to revision ${rev} from both the gateway and the activator`, ...at(p.res, ['spec', 'ingress']) });
+      return finish('504', `NetworkPolicy ${p.namespace}/${p.name} isolates the revision pods: timeout / 504`, `Allow ingress to the revision pods from the gateway and from knative-serving.`);
+    }
+    hops.push({ step: 'revision', verdict: 'ok', summary: `Knative revision ${rev} in ${ns} (via the activator when scaled to zero, else its pods on port ${QUEUE_PROXY_PORT})` });
+    return finish('200', `reaches revision ${rev} in ${ns}`);
+  }
+}
+
+/** VirtualServices (bound to gateways) whose hosts cover an authority, in Istio's order. */
+function virtualServicesFor(s: Snapshot, authority: string, callerNs: string): VirtualService[] {
+  const host = stripPort(authority).toLowerCase();
+  const forms = new Set([host, ...expandShort(host, callerNs, s.clusterDomain)]);
+  return [...s.list('VirtualService')]
+    .filter((vs) => vs.hosts.some((h) => [...forms].some((f) => hostMatches(h.toLowerCase(), f))))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
+}
+
+/** Applies a route's authority rewrite (rewrite.authority, or a Host in headers.request.set) and header sets. */
+function rewrite(req: HttpRequest, route: HttpRoute): HttpRequest {
+  const authority = route.rewriteAuthority ?? route.setHeaders['host'] ?? route.setHeaders[':authority'] ?? req.authority;
+  const headers = { ...req.headers };
+  for (const [k, v] of Object.entries(route.setHeaders)) if (k !== 'host' && k !== ':authority') headers[k] = v;
+  return { ...req, authority, headers };
+}
+

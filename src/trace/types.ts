@@ -1,0 +1,36 @@
+import type { Location } from '../load/resource.js';
+
+/** The predicted result of a request. 'unresolvable': the name does not resolve (curl: could not resolve host). */
+export type Outcome = '200' | '301' | '403' | '404' | '503' | '504' | 'unresolvable' | 'unknown';
+
+export interface Hop {
+  /** What was decided at this hop: dns, service, network-policy, listener, authorization, virtual-host, route, destination, revision, sidecar. */
+  readonly step: string;
+  readonly verdict: 'ok' | 'fail' | 'note';
+  readonly summary: string;
+  readonly resource?: string;
+  readonly path?: string;
+  readonly location?: Location;
+  /** Set when the resource is not in the input and kgd derived it from what a controller would create. */
+  readonly derivedFrom?: string;
+}
+
+export interface TraceRequest {
+  readonly url: string;
+  readonly method?: string;
+  /** Extra headers ("Name: value"); a Host header overrides the URL's host for routing. */
+  readonly headers?: readonly string[];
+  readonly from?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly sidecar: boolean };
+}
+
+export interface TraceResult {
+  readonly request: { readonly url: string; readonly authority: string; readonly path: string; readonly from: string };
+  readonly hops: readonly Hop[];
+  readonly outcome: Outcome;
+  /** One line: where and why it fails, or that it succeeds. */
+  readonly verdict: string;
+  /** What to change, when the outcome is a failure kgd can explain. */
+  readonly fix: string | undefined;
+  /** Resources kgd derived (not in the input) that the trace used. */
+  readonly derived: readonly string[];
+}

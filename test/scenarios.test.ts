@@ -7,31 +7,9 @@ import type { CatalogKey, Symptom } from '../src/diagnostics/catalog.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { fromRoot, SHARED } from './helpers/paths.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { added, mutate, type Obj } from './helpers/mutate.js';
 
 const key = (d: Diagnostic) => `${d.code} ${d.resource ?? ''} ${d.message}`;
-
-/** Replaces, removes or adds resources of a loaded input, keeping positions of the untouched ones. */
-function mutate(resources: readonly Resource[], kind: string, ns: string | undefined, name: string, change: ((o: Obj) => void) | 'delete'): Resource[] {
-  let found = false;
-  const out: Resource[] = [];
-  for (const r of resources) {
-    if (r.kind === kind && r.name === name && (ns === undefined || r.namespace === ns)) {
-      found = true;
-      if (change === 'delete') continue;
-      const object = structuredClone(r.object) as Obj;
-      change(object);
-      out.push({ ...r, object });
-    } else out.push(r);
-  }
-  assert.ok(found, `${kind} ${ns}/${name} is not in the input`);
-  return out;
-}
-
-function added(object: Obj): Resource {
-  const [group, version] = (object['apiVersion'] as string).includes('/') ? (object['apiVersion'] as string).split('/') as [string, string] : ['', object['apiVersion'] as string];
-  return { apiVersion: object['apiVersion'], group, version, kind: object['kind'], name: object['metadata'].name, namespace: object['metadata'].namespace, object, origin: undefined };
-}
 
 interface Injection {
   readonly name: string;

@@ -103,6 +103,8 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
   let req: HttpRequest = { authority: headers['host'] ?? (url.port === 80 ? url.host : `${url.host}:${url.port}`), path: url.path, method: input.method ?? 'POST', headers };
   let host = url.host;
   let port = url.port;
+  // Who looks the next name up: the caller's resolver (DNS, CNAMEs) or a gateway's Envoy (a route destination).
+  let resolvedBy: 'dns' | 'envoy' = 'dns';
   const hops: Hop[] = [];
   const finish = (outcome: Outcome, verdict: string, fix?: string): TraceResult => ({
     request: { url: input.url, authority: req.authority, path: url.path, from: caller.name },
@@ -120,6 +122,7 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
       req = rewrite(req, m.route);
       host = fqdn(dest.host, m.vs.namespace, s.clusterDomain);
       port = dest.port ?? 80;
+      resolvedBy = 'envoy';
     }
   }
 
@@ -137,7 +140,7 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
     if (!svc) {
       const target = expandShort(host, caller.namespace, s.clusterDomain)[0] ?? host;
       if (revisionHosts(s).has(target.toLowerCase())) return revisionHop(target);
-      if (i === 0) {
+      if (resolvedBy === 'dns') {
         hops.push({ step: 'dns', verdict: 'fail', summary: `${host} does not resolve: no Service ${target} in the input` });
         return finish('unresolvable', `${host} does not resolve`, `Create the Service, or check the InferenceService name and namespace.`);
       }
@@ -227,6 +230,7 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
     port = dest.port ?? 80;
     hops.push({ step: 'destination', verdict: 'ok', summary: `→ ${host}:${port} with Host "${req.authority}" (cluster outbound|${port}||${host})`, ...at(routing.vs.res, ['spec', 'http', routing.route.index, 'route']) });
     caller = { namespace: w.namespace, labels: w.labels, containerPorts: w.containerPorts, name: displayName(w.res), sidecar: true };
+    resolvedBy = 'envoy';
   }
   return finish('unknown', `more than ${MAX_HOPS} hops: a routing loop?`);
 

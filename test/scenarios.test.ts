@@ -7,7 +7,7 @@ import type { CatalogKey, Symptom } from '../src/diagnostics/catalog.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { fromRoot, SHARED } from './helpers/paths.js';
 
-import { added, mutate, type Obj } from './helpers/mutate.js';
+import { added, mutate } from './helpers/mutate.js';
 
 const key = (d: Diagnostic) => `${d.code} ${d.resource ?? ''} ${d.message}`;
 

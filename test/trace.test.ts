@@ -7,9 +7,9 @@ import type { CatalogKey } from '../src/diagnostics/catalog.js';
 import { trace, traceAll, traceSnapshot } from '../src/trace/index.js';
 import type { Outcome } from '../src/trace/types.js';
 import { formatTraceText } from '../src/report/trace.js';
-import { added, mutate, type Obj } from './helpers/mutate.js';
+import { added, mutate } from './helpers/mutate.js';
 import { assertGolden } from './helpers/golden.js';
-import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
+import { ROOT, SHARED } from './helpers/paths.js';
 
 process.chdir(ROOT);
 

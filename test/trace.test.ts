@@ -120,6 +120,13 @@ describe('kgd trace', () => {
     assert.equal(r.hops[0]!.step, 'sidecar');
     assert.equal(r.outcome, '200');
   });
+  it('reports controller-made VirtualServices that are stale', () => {
+    const stale = added({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'sklearn-iris', namespace: 'kubeflow-user' }, spec: { hosts: ['sklearn-iris.kubeflow-user.svc.cluster.local'], gateways: ['knative-serving/cluster-local-gateway', 'mesh'], http: [{ route: [{ destination: { host: 'knative-local-gateway.istio-system.svc.cluster.local', port: { number: 80 } } }] }] } });
+    const r = trace(traceSnapshot([...corpus, stale]), { url: URL_INTERNAL });
+    assert.equal(r.outcome, '404');
+    assert.equal(r.stale.length, 1);
+    assert.match(r.stale[0]!, /VirtualService kubeflow-user\/sklearn-iris: This VirtualService is bound to knative-serving\/cluster-local-gateway, mesh/);
+  });
   it('an unknown name does not resolve', () => {
     const r = trace(traceSnapshot(corpus), { url: 'http://nope.kubeflow-user.svc.cluster.local/' });
     assert.equal(r.outcome, 'unresolvable');

@@ -306,6 +306,13 @@ export const catalog = {
     message: 'None of the hosts {{hosts}} is admitted by a server of Gateway {{gateway}} (server hosts: {{serverHosts}}).',
     fix: 'Widen the Gateway server hosts (e.g. "*") or bind the VirtualService to a Gateway that admits its hosts.',
   },
+  VirtualServiceStale: {
+    code: 'KGD1503', severity: 'warning', symptom: '404',
+    title: 'A controller-made VirtualService bound to other gateways than the controller would choose now',
+    description: 'KServe and net-istio write the gateways into each VirtualService when they reconcile it. After the local gateway changes in inferenceservice-config or config-istio, existing VirtualServices keep the old gateways until they are reconciled again ("Do not add or remove gateways after Knative Services have been created"), so requests on the new gateway get 404.',
+    message: 'This VirtualService is bound to {{actual}}, but {{controller}} would bind it to {{expected}} with the current configuration.',
+    fix: 'Trigger a reconcile (for example restart the {{controller}} controller or touch the InferenceService), or delete the VirtualService so it is recreated.',
+  },
 
   // 1600–1699: policies on the path.
   NetworkPolicyBlocksActivator: {

@@ -24,6 +24,7 @@ export function formatTraceText(r: TraceResult, options: { color?: boolean } = {
   lines.push('');
   lines.push(`${c(good ? 'green' : 'red', `${good ? 'OK' : 'FAIL'} ${r.outcome}`)}: ${r.verdict}`);
   if (r.fix) lines.push(`${c('green', 'fix:')} ${r.fix}`);
+  for (const st of r.stale) lines.push(c('yellow', `stale: ${st}`));
   if (r.derived.length) lines.push(c('dim', `derived (not in the input, made as the controllers would): ${r.derived.join(', ')}`));
   return lines.join('\n') + '\n';
 }

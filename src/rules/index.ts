@@ -21,6 +21,7 @@ import operatorSelectorIgnored from './operator-selector-ignored.js';
 import operatorServiceNamespace from './operator-service-namespace.js';
 import vsGatewayNotFound from './vs-gateway-not-found.js';
 import vsHostsNotAdmitted from './vs-hosts-not-admitted.js';
+import vsStaleGateways from './vs-stale-gateways.js';
 
 /** Every rule, sorted by id. A test checks this list against the files in this folder. */
 export const rules: readonly Rule[] = [
@@ -46,4 +47,5 @@ export const rules: readonly Rule[] = [
   operatorServiceNamespace,
   vsGatewayNotFound,
   vsHostsNotAdmitted,
+  vsStaleGateways,
 ];

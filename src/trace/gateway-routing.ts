@@ -18,6 +18,8 @@ export interface HttpRequest {
 /** One Envoy virtual host on a gateway listener: a domain and the routes of the VirtualServices bound to it. */
 export interface VirtualHost {
   readonly domain: string;
+  /** The port number of the (first) Gateway server that produced it: Istio names the virtual host `<domain>:<port>`. */
+  readonly serverPort: number;
   readonly routes: readonly { readonly vs: VirtualService; readonly route: HttpRoute; readonly gateway: Gateway }[];
 }
 
@@ -65,6 +67,7 @@ function vsOrder(a: VirtualService, b: VirtualService): number {
  */
 export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundServer[]): VirtualHost[] {
   const byDomain = new Map<string, { vs: VirtualService; route: HttpRoute; gateway: Gateway }[]>();
+  const portOf = new Map<string, number>();
   const seen = new Set<string>();
   const vss = [...snapshot.list('VirtualService')].sort(vsOrder);
   for (const b of servers) {
@@ -82,6 +85,7 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
           if (seen.has(key)) continue;
           seen.add(key);
           const list = byDomain.get(domain) ?? [];
+          if (!portOf.has(domain)) portOf.set(domain, b.server.portNumber ?? b.listenerPort);
           for (const route of vs.http) {
             const m = matchesOn(route, vs, gatewayKey(b.gateway));
             if (m !== 'all' && m.length === 0) continue;
@@ -92,7 +96,7 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
       }
     }
   }
-  return [...byDomain.entries()].map(([domain, routes]) => ({ domain, routes }));
+  return [...byDomain.entries()].map(([domain, routes]) => ({ domain, serverPort: portOf.get(domain)!, routes }));
 }
 
 /** Envoy's virtual host choice: exact domain, then the longest suffix wildcard, then `*`. */
@@ -183,4 +187,28 @@ export function expandShort(host: string, callerNamespace: string, clusterDomain
   if (parts.length === 2) return [`${host}.svc.${clusterDomain}`];
   if (parts.length === 3 && parts[2] === 'svc') return [`${host}.${clusterDomain}`];
   return [host];
+}
+
+/** The result of one call, named the way Istio's simulator names what it matched (for the oracle test). */
+export interface GatewayCallResult {
+  readonly listener: string;
+  readonly routeConfig: string;
+  readonly virtualHost: string;
+  readonly route: string;
+  readonly cluster: string;
+  readonly error: string;
+}
+
+export function gatewayCall(snapshot: Snapshot, w: Workload, port: number, req: HttpRequest, clusterDomain: string): GatewayCallResult {
+  const r = routeAtGateway(snapshot, w, port, req);
+  const none = { listener: '', routeConfig: '', virtualHost: '', route: '', cluster: '', error: '' };
+  if (r.kind === 'no-listener') return { ...none, error: 'no listener matched' };
+  const base = { ...none, listener: `0.0.0.0_${port}`, routeConfig: `http.${port}` };
+  if (r.kind === 'not-http') return { ...base, routeConfig: '', error: 'no filter chains matched' };
+  if (r.kind === 'no-virtual-host') return { ...base, error: 'no virtual host matched' };
+  const vh = `${r.virtualHost.domain}:${r.virtualHost.serverPort}`;
+  if (r.kind === 'no-route') return { ...base, virtualHost: vh, error: 'no route matched' };
+  const dest = [...r.route.route].sort((a, b) => (b.weight ?? 100) - (a.weight ?? 100))[0];
+  const host = dest ? (dest.host.includes('.') ? dest.host : `${dest.host}.${r.vs.namespace}.svc.${clusterDomain}`) : '';
+  return { ...base, virtualHost: vh, route: r.route.name ?? '', cluster: dest ? `outbound|${dest.port ?? 80}||${host}` : '' };
 }

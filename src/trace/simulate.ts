@@ -10,6 +10,8 @@ import { hostMatches, stripPort } from '../platform/istio/hosts.js';
 import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
 import { ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
+import { runRules } from '../engine/run.js';
+import vsStaleGateways from '../rules/vs-stale-gateways.js';
 import { expandShort, routeAtGateway, routeInMesh, type HttpRequest } from './gateway-routing.js';
 import type { Hop, Outcome, TraceRequest, TraceResult } from './types.js';
 
@@ -110,6 +112,7 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
     request: { url: input.url, authority: req.authority, path: url.path, from: caller.name },
     hops, outcome, verdict, fix,
     derived: [...new Set(hops.filter((h) => h.derivedFrom && h.resource).map((h) => h.resource!))].sort(),
+    stale: staleVirtualServices(s),
   });
 
   // A caller with a sidecar routes by the VirtualServices bound to `mesh` first.
@@ -255,6 +258,11 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
     hops.push({ step: 'revision', verdict: 'ok', summary: `Knative revision ${rev} in ${ns} (via the activator when scaled to zero, else its pods on port ${QUEUE_PROXY_PORT})` });
     return finish('200', `reaches revision ${rev} in ${ns}`);
   }
+}
+
+/** What vs-stale-gateways says about the input: used VirtualServices may be out of date. */
+function staleVirtualServices(s: Snapshot): string[] {
+  return s.memo('stale-vs', () => runRules(s, [vsStaleGateways]).filter((d) => d.id === 'VirtualServiceStale').map((d) => `${d.resource}: ${d.message}`));
 }
 
 /** VirtualServices (bound to gateways) whose hosts cover an authority, in Istio's order. */

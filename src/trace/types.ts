@@ -33,4 +33,6 @@ export interface TraceResult {
   readonly fix: string | undefined;
   /** Resources kgd derived (not in the input) that the trace used. */
   readonly derived: readonly string[];
+  /** Controller-made VirtualServices in the input that the controllers would now bind to other gateways. */
+  readonly stale: readonly string[];
 }

@@ -1,0 +1,26 @@
+import { RuleTester } from '../rule-tester.js';
+import rule from '../../src/rules/vs-stale-gateways.js';
+import { configIstio, docs, isvc, kserveConfig, KSERVE_DEFAULT_INGRESS, type Obj } from '../helpers/manifests.js';
+
+const vs = (name: string, gateways: string[]): Obj => ({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name, namespace: 'models' }, spec: { hosts: ['x'], gateways, http: [] } });
+const KSERVE_NOW = ['knative-serving/knative-local-gateway', 'mesh', 'knative-serving/knative-ingress-gateway'];
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'KServe VirtualService on the current gateways', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', KSERVE_NOW)) },
+    { name: 'Knative VirtualService on the current gateways', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'])) },
+    { name: 'unrelated VirtualService', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('something-else', ['a/b'])) },
+  ],
+  invalid: [
+    {
+      name: 'KServe VirtualService still on the old cluster-local-gateway',
+      manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', ['knative-serving/cluster-local-gateway', 'mesh', 'knative-serving/knative-ingress-gateway'])),
+      errors: [{ id: 'VirtualServiceStale', resource: 'VirtualService models/iris', data: { controller: 'KServe' } }],
+    },
+    {
+      name: 'Knative VirtualService created before config-istio moved to a custom gateway',
+      manifests: docs(configIstio({ 'local-gateways': '- {name: custom, namespace: istio-system, service: custom.istio-system.svc.cluster.local}\n' }), kserveConfig({ ...KSERVE_DEFAULT_INGRESS, localGateway: 'istio-system/custom' }), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'])),
+      errors: [{ id: 'VirtualServiceStale', data: { controller: 'net-istio', expected: 'istio-system/custom, knative-serving/knative-ingress-gateway' } }],
+    },
+  ],
+});

@@ -15,12 +15,23 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+/** One Envoy route: a VirtualService http route with one of its matches (undefined: the route has none). */
+export interface EnvoyRoute {
+  readonly vs: VirtualService;
+  readonly route: HttpRoute;
+  readonly match: HttpMatch | undefined;
+  readonly gateway: Gateway;
+  readonly server: GatewayServer;
+}
+
 /** One Envoy virtual host on a gateway listener: a domain and the routes of the VirtualServices bound to it. */
 export interface VirtualHost {
+  /** The primary domain (Istio collapses virtual hosts with identical routes into one with several domains). */
   readonly domain: string;
-  /** The port number of the (first) Gateway server that produced it: Istio names the virtual host `<domain>:<port>`. */
-  readonly serverPort: number;
-  readonly routes: readonly { readonly vs: VirtualService; readonly route: HttpRoute; readonly gateway: Gateway }[];
+  readonly domains: readonly string[];
+  /** Istio's name for it: `<domain>:<server port>`, or `blackhole:<port>` when the listener has no route at all. */
+  readonly name: string;
+  readonly routes: readonly EnvoyRoute[];
 }
 
 export type GatewayRouting =
@@ -43,16 +54,15 @@ function gatewayKey(g: Gateway): string {
   return `${g.namespace}/${g.name}`;
 }
 
-/** Whether a VirtualService (spec.gateways) binds to this gateway. */
-function bindsTo(vs: VirtualService, g: Gateway): boolean {
-  return vs.gateways.some((ref) => ref !== MESH_GATEWAY && (({ namespace, name }) => namespace === g.namespace && name === g.name)(resolveGatewayRef(ref, vs.namespace)));
+function refersTo(ref: string, vsNamespace: string, g: Gateway): boolean {
+  if (ref === MESH_GATEWAY) return false;
+  const r = resolveGatewayRef(ref, vsNamespace);
+  return r.namespace === g.namespace && r.name === g.name;
 }
 
-/** The match entries of a route that apply on this gateway (Istio drops matches naming other gateways). */
-function matchesOn(route: HttpRoute, vs: VirtualService, gatewayName: string): HttpMatch[] | 'all' {
-  if (route.match.length === 0) return 'all';
-  const kept = route.match.filter((m) => !m.gateways || m.gateways.length === 0 || m.gateways.some((ref) => ref !== MESH_GATEWAY && (({ namespace, name }) => `${namespace}/${name}`)(resolveGatewayRef(ref, vs.namespace)) === gatewayName));
-  return kept;
+/** Whether a VirtualService binds to this gateway (spec.gateways only, as Istio indexes them). */
+function bindsTo(vs: VirtualService, g: Gateway): boolean {
+  return vs.gateways.some((ref) => refersTo(ref, vs.namespace, g));
 }
 
 /** Istio orders VirtualServices by creation time, then name, then namespace; manifests have no times, so name. */
@@ -60,54 +70,125 @@ function vsOrder(a: VirtualService, b: VirtualService): number {
   return a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace);
 }
 
+/** A match Envoy treats as catch-all: path `/` (or none) and no header matcher (an authority match is one). */
+function isCatchAll(m: HttpMatch | undefined): boolean {
+  if (!m) return true;
+  if (m.authority || Object.keys(m.headers).length > 0) return false;
+  if (!m.uri) return true;
+  return ('prefix' in m.uri && m.uri.prefix === '/') || ('regex' in m.uri && m.uri.regex === '.*');
+}
+
 /**
- * The virtual hosts Istio builds for the plain-HTTP servers merged on one listener: for each server, each
- * VirtualService bound to its Gateway contributes, for every one of its hosts the server admits, a domain
- * (the more specific of the two) with its routes; equal domains merge in VirtualService order.
+ * The Envoy routes Istio builds from one VirtualService for one gateway server (BuildHTTPRoutesForVirtualService):
+ * one per match that applies to this gateway and server port, in order, stopping after a catch-all.
+ */
+function routesFor(vs: VirtualService, g: Gateway, server: GatewayServer): EnvoyRoute[] {
+  const out: EnvoyRoute[] = [];
+  for (const route of vs.http) {
+    if (route.match.length === 0) {
+      out.push({ vs, route, match: undefined, gateway: g, server });
+      break;
+    }
+    let catchAll = false;
+    for (const m of route.match) {
+      if (m.gateways && m.gateways.length > 0 && !m.gateways.some((ref) => refersTo(ref, vs.namespace, g))) continue;
+      if (m.port !== undefined && m.port !== server.portNumber) continue;
+      out.push({ vs, route, match: m, gateway: g, server });
+      if (isCatchAll(m)) {
+        catchAll = true;
+        break;
+      }
+    }
+    if (catchAll) break;
+  }
+  return out;
+}
+
+/**
+ * The virtual hosts Istio builds for the plain-HTTP servers merged on one listener
+ * (buildGatewayHTTPRouteConfig): for each server, each VirtualService bound to its Gateway that yields
+ * routes contributes them to a virtual host per host it shares with the server (the more specific of the
+ * two); equal hosts merge, catch-all routes move last, and a listener without any gets `blackhole`.
  */
 export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundServer[]): VirtualHost[] {
-  const byDomain = new Map<string, { vs: VirtualService; route: HttpRoute; gateway: Gateway }[]>();
-  const portOf = new Map<string, number>();
-  const seen = new Set<string>();
+  const byDomain = new Map<string, { name: string; routes: EnvoyRoute[] }>();
+  // Istio builds a VirtualService's routes once per gateway and reuses them for every server and host.
+  const cache = new Map<string, EnvoyRoute[]>();
   const vss = [...snapshot.list('VirtualService')].sort(vsOrder);
   for (const b of servers) {
+    const port = b.server.portNumber ?? b.listenerPort;
     const serverHosts = b.server.hosts.map((h) => parseServerHost(h, b.gateway.namespace));
     for (const vs of vss) {
       if (!bindsTo(vs, b.gateway)) continue;
-      for (const vsHost of vs.hosts) {
-        for (const sh of serverHosts) {
-          if (sh.namespace === '~' || (sh.namespace !== '*' && sh.namespace !== vs.namespace)) continue;
-          let domain: string | undefined;
-          if (hostMatches(sh.host, vsHost)) domain = vsHost;
-          else if (hostMatches(vsHost, sh.host)) domain = sh.host;
-          if (domain === undefined) continue;
-          const key = `${domain}|${vs.namespace}/${vs.name}|${gatewayKey(b.gateway)}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const list = byDomain.get(domain) ?? [];
-          if (!portOf.has(domain)) portOf.set(domain, b.server.portNumber ?? b.listenerPort);
-          for (const route of vs.http) {
-            const m = matchesOn(route, vs, gatewayKey(b.gateway));
-            if (m !== 'all' && m.length === 0) continue;
-            list.push({ vs, route, gateway: b.gateway });
-          }
-          byDomain.set(domain, list);
+      const shared: string[] = [];
+      for (const sh of serverHosts) {
+        if (sh.namespace === '~' || (sh.namespace !== '*' && sh.namespace !== vs.namespace)) continue;
+        for (const vsHost of vs.hosts) {
+          const h = hostMatches(vsHost, sh.host) ? sh.host : hostMatches(sh.host, vsHost) ? vsHost : undefined;
+          if (h !== undefined && !shared.includes(h.toLowerCase())) shared.push(h.toLowerCase());
         }
+      }
+      if (shared.length === 0) continue;
+      const key = `${gatewayKey(b.gateway)}|${vs.namespace}/${vs.name}`;
+      let routes = cache.get(key);
+      if (!routes) {
+        routes = routesFor(vs, b.gateway, b.server);
+        cache.set(key, routes);
+      }
+      if (routes.length === 0) continue; // Istio omits a VirtualService with no route for this gateway
+      for (const domain of shared) {
+        const vh = byDomain.get(domain);
+        if (vh) vh.routes.push(...routes);
+        else byDomain.set(domain, { name: `${domain}:${port}`, routes: [...routes] });
       }
     }
   }
-  return [...byDomain.entries()].map(([domain, routes]) => ({ domain, serverPort: portOf.get(domain)!, routes }));
+  if (byDomain.size === 0) {
+    return [{ domain: '*', domains: ['*'], name: `blackhole:${servers[0]?.server.portNumber ?? 0}`, routes: [] }];
+  }
+  // Virtual hosts with the very same routes collapse into the most specific one (collapseDuplicateRoutes).
+  const collapsed: { name: string; domains: string[]; routes: EnvoyRoute[] }[] = [];
+  const byRoutes = new Map<string, (typeof collapsed)[number]>();
+  const ids = new Map<EnvoyRoute, number>();
+  const idOf = (r: EnvoyRoute) => ids.get(r) ?? (ids.set(r, ids.size), ids.size - 1);
+  for (const domain of [...byDomain.keys()].sort(moreSpecificFirst)) {
+    const v = byDomain.get(domain)!;
+    const sig = v.routes.map(idOf).join(',');
+    const same = byRoutes.get(sig);
+    if (same) same.domains.push(domain);
+    else {
+      const entry = { name: v.name, domains: [domain], routes: v.routes };
+      byRoutes.set(sig, entry);
+      collapsed.push(entry);
+    }
+  }
+  return collapsed.map((v) => ({
+    domain: v.domains[0]!,
+    domains: v.domains,
+    name: v.name,
+    routes: [...v.routes.filter((r) => !isCatchAll(r.match)), ...v.routes.filter((r) => isCatchAll(r.match))],
+  }));
 }
 
-/** Envoy's virtual host choice: exact domain, then the longest suffix wildcard, then `*`. */
+/** Istio's host order (host.MoreSpecific): non-wildcards first, then longer first, then alphabetical. */
+function moreSpecificFirst(a: string, b: string): number {
+  const aw = a.startsWith('*');
+  const bw = b.startsWith('*');
+  if (aw !== bw) return aw ? 1 : -1;
+  if (a.length !== b.length) return b.length - a.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Envoy's virtual host choice: exact domain, then the longest suffix wildcard, then `*`. Ports are ignored. */
 export function pickVirtualHost(vhosts: readonly VirtualHost[], authority: string): VirtualHost | undefined {
   const host = stripPort(authority).toLowerCase();
-  const exact = vhosts.find((v) => v.domain.toLowerCase() === host);
+  const exact = vhosts.find((v) => v.domains.includes(host));
   if (exact) return exact;
-  const wild = vhosts
-    .filter((v) => v.domain.startsWith('*.') && hostMatches(v.domain, host))
-    .sort((a, b) => b.domain.length - a.domain.length)[0];
-  return wild ?? vhosts.find((v) => v.domain === '*');
+  let best: { vh: VirtualHost; len: number } | undefined;
+  for (const v of vhosts) for (const d of v.domains) {
+    if (d.startsWith('*.') && hostMatches(d, host) && (!best || d.length > best.len)) best = { vh: v, len: d.length };
+  }
+  return best?.vh ?? vhosts.find((v) => v.domains.includes('*'));
 }
 
 function regexFullMatch(re: string, value: string): boolean {
@@ -131,10 +212,10 @@ export function stringMatches(m: StringMatch, value: string | undefined): boolea
   return regexFullMatch(m.regex, value);
 }
 
-function matchApplies(m: HttpMatch, req: HttpRequest, listenerPort: number): boolean {
+/** Whether a request meets a match's authority, uri and headers (gateways and port decide earlier). */
+function matchApplies(m: HttpMatch, req: HttpRequest): boolean {
   if (m.authority && !stringMatches(m.authority, req.authority)) return false;
   if (m.uri && !stringMatches(m.uri, req.path.split('?')[0]!)) return false;
-  if (m.port !== undefined && m.port !== listenerPort) return false;
   for (const [name, hm] of Object.entries(m.headers)) if (!stringMatches(hm, req.headers[name])) return false;
   return true;
 }
@@ -148,14 +229,9 @@ export function routeAtGateway(snapshot: Snapshot, w: Workload, port: number, re
   const vhosts = buildVirtualHosts(snapshot, servers);
   const vh = pickVirtualHost(vhosts, req.authority);
   if (!vh) return { kind: 'no-virtual-host', port, servers, domains: vhosts.map((v) => v.domain).sort() };
-  for (const r of vh.routes) {
-    const m = matchesOn(r.route, r.vs, gatewayKey(r.gateway));
-    const ok = m === 'all' || m.some((x) => matchApplies(x, req, port));
-    if (!ok) continue;
-    const server = servers.find((b) => b.gateway === r.gateway)!.server;
-    return { kind: 'routed', port, servers, virtualHost: vh, vs: r.vs, route: r.route, gateway: r.gateway, server };
-  }
-  return { kind: 'no-route', port, servers, virtualHost: vh };
+  const hit = vh.routes.find((r) => !r.match || matchApplies(r.match, req));
+  if (!hit) return { kind: 'no-route', port, servers, virtualHost: vh };
+  return { kind: 'routed', port, servers, virtualHost: vh, vs: hit.vs, route: hit.route, gateway: hit.gateway, server: hit.server };
 }
 
 /** Routing for a caller's sidecar: VirtualServices bound to `mesh` whose hosts cover the request host. */
@@ -173,7 +249,7 @@ export function routeInMesh(snapshot: Snapshot, req: HttpRequest, port: number, 
     for (const route of vs.http) {
       const m = route.match.filter((x) => !x.gateways || x.gateways.length === 0 || x.gateways.includes(MESH_GATEWAY));
       if (route.match.length > 0 && m.length === 0) continue;
-      if (route.match.length === 0 || m.some((x) => matchApplies(x, req, port))) return { vs, route };
+      if (route.match.length === 0 || m.some((x) => (x.port === undefined || x.port === port) && matchApplies(x, req))) return { vs, route };
     }
   }
   return undefined;
@@ -206,9 +282,8 @@ export function gatewayCall(snapshot: Snapshot, w: Workload, port: number, req: 
   const base = { ...none, listener: `0.0.0.0_${port}`, routeConfig: `http.${port}` };
   if (r.kind === 'not-http') return { ...base, routeConfig: '', error: 'no filter chains matched' };
   if (r.kind === 'no-virtual-host') return { ...base, error: 'no virtual host matched' };
-  const vh = `${r.virtualHost.domain}:${r.virtualHost.serverPort}`;
-  if (r.kind === 'no-route') return { ...base, virtualHost: vh, error: 'no route matched' };
+  if (r.kind === 'no-route') return { ...base, virtualHost: r.virtualHost.name, error: 'no route matched' };
   const dest = [...r.route.route].sort((a, b) => (b.weight ?? 100) - (a.weight ?? 100))[0];
   const host = dest ? (dest.host.includes('.') ? dest.host : `${dest.host}.${r.vs.namespace}.svc.${clusterDomain}`) : '';
-  return { ...base, virtualHost: vh, route: r.route.name ?? '', cluster: dest ? `outbound|${dest.port ?? 80}||${host}` : '' };
+  return { ...base, virtualHost: r.virtualHost.name, route: r.route.name ?? '', cluster: dest ? `outbound|${dest.port ?? 80}||${host}` : '' };
 }

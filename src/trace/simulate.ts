@@ -202,9 +202,12 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
     }
     const gwNames = [...new Set(routing.servers.map((b) => `${b.gateway.namespace}/${b.gateway.name}`))].join(', ');
     hops.push({ step: 'listener', verdict: 'ok', summary: `Envoy listener 0.0.0.0_${target} on ${displayName(w.res)} serves Gateway ${gwNames}`, ...at(routing.servers[0]!.gateway.res, ['spec', 'servers', routing.servers[0]!.server.index]) });
-    if (routing.kind === 'no-virtual-host') {
+    // Istio gives a listener without any routable host a `blackhole` virtual host: same 404 as no virtual host.
+    const blackhole = routing.kind === 'no-route' && routing.virtualHost.name.startsWith('blackhole:');
+    if (routing.kind === 'no-virtual-host' || blackhole) {
       const first = routing.servers[0]!;
-      hops.push({ step: 'virtual-host', verdict: 'fail', summary: `no virtual host for "${stripPort(req.authority)}" (domains: ${routing.domains.join(', ') || 'none'}): 404 NR route_not_found`, ...at(first.gateway.res, ['spec', 'servers', first.server.index, 'hosts']) });
+      const domains = routing.kind === 'no-virtual-host' ? routing.domains : [];
+      hops.push({ step: 'virtual-host', verdict: 'fail', summary: `no virtual host for "${stripPort(req.authority)}" (domains: ${domains.join(', ') || 'none'}): 404 NR route_not_found`, ...at(first.gateway.res, ['spec', 'servers', first.server.index, 'hosts']) });
       const elsewhere = virtualServicesFor(s, req.authority, caller.namespace).filter((vs) => vs.gatewaysWritten);
       const owner = elsewhere[0];
       if (owner) {
@@ -213,7 +216,7 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
         return finish('404', `Host "${stripPort(req.authority)}" is routed by VirtualService ${owner.namespace}/${owner.name} on ${bound}, but Service ${svc.namespace}/${svc.name}:${port} lands on the listener of ${gwNames}: 404 (route_not_found)`,
           `Make Service ${svc.namespace}/${svc.name} port ${port} reach the listener of ${bound} (same pods, its server's port), or bind the VirtualService to ${gwNames}.`);
       }
-      return finish('404', `Host "${stripPort(req.authority)}" matches no VirtualService bound to ${gwNames} on this port: 404 (route_not_found)`, routing.domains.length === 0
+      return finish('404', `Host "${stripPort(req.authority)}" matches no VirtualService bound to ${gwNames} on this port: 404 (route_not_found)`, domains.length === 0
         ? `Bind a VirtualService for "${stripPort(req.authority)}" to Gateway ${gwNames}, or send the request to the gateway that has it.`
         : `Make a VirtualService bound to ${gwNames} cover "${stripPort(req.authority)}", and the server hosts admit it.`);
     }

@@ -76,7 +76,8 @@ export function listenersFor(snapshot: Snapshot, w: Workload): WorkloadListeners
     const byPort = new Map<number, BoundServer[]>();
     const ambiguities: TranslationAmbiguity[] = [];
     const conflicts: ProtocolConflict[] = [];
-    const sorted = [...gateways].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+    // Istio merges a proxy's Gateways in config order: creation time, then name, then namespace.
+    const sorted = [...gateways].sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
     for (const gateway of sorted) {
       for (const server of gateway.servers) {
         if (server.portNumber === undefined) continue;

@@ -1,0 +1,205 @@
+// Package oracle runs kgd's generated routing scenarios through Istio's own config pipeline and request
+// simulator (pilot/pkg/simulation), so kgd's gateway routing can be compared with Istio's.
+// It is test-only infrastructure: `npm test` runs it when Go is installed (see test/oracle.test.ts).
+package oracle
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	matcher "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+
+	"istio.io/istio/pilot/pkg/model"
+	"istio.io/istio/pilot/pkg/simulation"
+	"istio.io/istio/pilot/test/xds"
+	"istio.io/istio/pilot/test/xdstest"
+)
+
+type call struct {
+	Port    int               `json:"port"`
+	Host    string            `json:"host"`
+	Path    string            `json:"path"`
+	Headers map[string]string `json:"headers"`
+}
+
+type scenario struct {
+	Name           string            `json:"name"`
+	Config         string            `json:"config"`
+	ProxyLabels    map[string]string `json:"proxyLabels"`
+	ProxyNamespace string            `json:"proxyNamespace"`
+	Calls          []call            `json:"calls"`
+}
+
+type result struct {
+	Listener    string `json:"listener"`
+	RouteConfig string `json:"routeConfig"`
+	VirtualHost string `json:"virtualHost"`
+	Route       string `json:"route"`
+	Cluster     string `json:"cluster"`
+	Error       string `json:"error"`
+	// What Istio's simulator itself chose: it matches routes on the path only (its own TODO), so the
+	// fields above re-select the route from the same Istio-generated route configuration with Envoy's
+	// full matching (headers, :authority, full-match regexes).
+	SimulatorRoute   string `json:"simulatorRoute"`
+	SimulatorCluster string `json:"simulatorCluster"`
+	SimulatorError   string `json:"simulatorError"`
+}
+
+// stringMatches applies an Envoy StringMatcher.
+func stringMatches(m *matcher.StringMatcher, v string) bool {
+	switch p := m.GetMatchPattern().(type) {
+	case *matcher.StringMatcher_Exact:
+		return v == p.Exact
+	case *matcher.StringMatcher_Prefix:
+		return strings.HasPrefix(v, p.Prefix)
+	case *matcher.StringMatcher_Suffix:
+		return strings.HasSuffix(v, p.Suffix)
+	case *matcher.StringMatcher_Contains:
+		return strings.Contains(v, p.Contains)
+	case *matcher.StringMatcher_SafeRegex:
+		re, err := regexp.Compile("^(?:" + p.SafeRegex.GetRegex() + ")$")
+		return err == nil && re.MatchString(v)
+	}
+	return false
+}
+
+// headerMatches applies an Envoy HeaderMatcher; ":authority" is the Host header.
+func headerMatches(h *route.HeaderMatcher, headers http.Header, host string) bool {
+	var v string
+	var present bool
+	if h.GetName() == ":authority" {
+		v, present = host, host != ""
+	} else {
+		vals := headers.Values(h.GetName())
+		present = len(vals) > 0
+		v = strings.Join(vals, ",")
+	}
+	var ok bool
+	switch p := h.GetHeaderMatchSpecifier().(type) {
+	case *route.HeaderMatcher_PresentMatch:
+		ok = present == p.PresentMatch
+	case *route.HeaderMatcher_StringMatch:
+		ok = present && stringMatches(p.StringMatch, v)
+	case *route.HeaderMatcher_ExactMatch:
+		ok = present && v == p.ExactMatch
+	case *route.HeaderMatcher_PrefixMatch:
+		ok = present && strings.HasPrefix(v, p.PrefixMatch)
+	case *route.HeaderMatcher_SafeRegexMatch:
+		re, err := regexp.Compile("^(?:" + p.SafeRegexMatch.GetRegex() + ")$")
+		ok = present && err == nil && re.MatchString(v)
+	default:
+		ok = present
+	}
+	if h.GetInvertMatch() {
+		return !ok
+	}
+	return ok
+}
+
+// pathMatches applies an Envoy route's path specifier (regexes match the whole path, as in Envoy).
+func pathMatches(r *route.Route, path string) bool {
+	switch pt := r.GetMatch().GetPathSpecifier().(type) {
+	case *route.RouteMatch_Prefix:
+		return strings.HasPrefix(path, pt.Prefix)
+	case *route.RouteMatch_PathSeparatedPrefix:
+		return path == pt.PathSeparatedPrefix || strings.HasPrefix(path, strings.TrimSuffix(pt.PathSeparatedPrefix, "/")+"/")
+	case *route.RouteMatch_Path:
+		return path == pt.Path
+	case *route.RouteMatch_SafeRegex:
+		re, err := regexp.Compile("^(?:" + pt.SafeRegex.GetRegex() + ")$")
+		return err == nil && re.MatchString(path)
+	}
+	return false
+}
+
+type scenarioResult struct {
+	Name    string   `json:"name"`
+	Results []result `json:"results"`
+	Failure string   `json:"failure,omitempty"`
+}
+
+func TestOracle(t *testing.T) {
+	in := os.Getenv("KGD_ORACLE_SCENARIOS")
+	out := os.Getenv("KGD_ORACLE_RESULTS")
+	if in == "" || out == "" {
+		t.Skip("KGD_ORACLE_SCENARIOS and KGD_ORACLE_RESULTS are not set (run through npm test)")
+	}
+	raw, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scenarios []scenario
+	if err := json.Unmarshal(raw, &scenarios); err != nil {
+		t.Fatal(err)
+	}
+	results := make([]scenarioResult, 0, len(scenarios))
+	for _, sc := range scenarios {
+		sr := scenarioResult{Name: sc.Name}
+		ok := t.Run(sc.Name, func(t *testing.T) {
+			s := xds.NewFakeDiscoveryServer(t, xds.FakeOptions{ConfigString: sc.Config})
+			proxy := s.SetupProxy(&model.Proxy{
+				Type:     model.Router,
+				Labels:   sc.ProxyLabels,
+				Metadata: &model.NodeMetadata{Labels: sc.ProxyLabels, Namespace: sc.ProxyNamespace},
+			})
+			sim := simulation.NewSimulation(t, s, proxy)
+			for _, c := range sc.Calls {
+				h := http.Header{}
+				for k, v := range c.Headers {
+					h.Set(k, v)
+				}
+				r := sim.Run(simulation.Call{Port: c.Port, HostHeader: c.Host, Path: c.Path, Protocol: simulation.HTTP, CallMode: simulation.CallModeGateway, Headers: h})
+				res := result{Listener: r.ListenerMatched, RouteConfig: r.RouteConfigMatched, VirtualHost: r.VirtualHostMatched, Route: r.RouteMatched, Cluster: r.ClusterMatched,
+					SimulatorRoute: r.RouteMatched, SimulatorCluster: r.ClusterMatched}
+				if r.Error != nil {
+					res.Error = r.Error.Error()
+					res.SimulatorError = res.Error
+				}
+				// Re-select the route with full Envoy matching in the virtual host Istio's simulator chose.
+				if r.VirtualHostMatched != "" && (r.Error == nil || r.Error == simulation.ErrNoRoute) {
+					rc := xdstest.ExtractRouteConfigurations(sim.Routes)[r.RouteConfigMatched]
+					res.Route, res.Cluster, res.Error = "", "", simulation.ErrNoRoute.Error()
+					for _, vh := range rc.GetVirtualHosts() {
+						if vh.GetName() != r.VirtualHostMatched {
+							continue
+						}
+						for _, rt := range vh.GetRoutes() {
+							if !pathMatches(rt, c.Path) {
+								continue
+							}
+							all := true
+							for _, hm := range rt.GetMatch().GetHeaders() {
+								if !headerMatches(hm, h, c.Host) {
+									all = false
+									break
+								}
+							}
+							if !all {
+								continue
+							}
+							res.Route, res.Error = rt.GetName(), ""
+							if a, ok := rt.GetAction().(*route.Route_Route); ok {
+								res.Cluster = a.Route.GetCluster()
+							}
+							break
+						}
+					}
+				}
+				sr.Results = append(sr.Results, res)
+			}
+		})
+		if !ok {
+			sr.Failure = "istio rejected the scenario"
+		}
+		results = append(results, sr)
+	}
+	b, _ := json.MarshalIndent(results, "", "  ")
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

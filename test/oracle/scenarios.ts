@@ -1,0 +1,175 @@
+/**
+ * A deterministic generator of gateway routing scenarios for the Istio oracle: random Gateways, Services
+ * (with and without port translation), VirtualServices and requests, rendered both for Istio's simulator
+ * (ServiceEntries stand for the Services, as Istio's own gateway tests do) and for kgd (Services + a Pod).
+ */
+import { stringify } from 'yaml';
+
+export interface GenServer { port: number; hosts: string[]; protocol: string }
+export interface GenGateway { ns: string; name: string; selected: boolean; servers: GenServer[] }
+export interface GenService { name: string; port: number; targetPort: number; noTranslate: boolean }
+export interface GenMatch { authority?: Record<string, string>; uri?: Record<string, string>; headers?: Record<string, Record<string, string>>; gateways?: string[] }
+export interface GenRoute { name: string; match: GenMatch[]; dest: { host: string; port: number } }
+export interface GenVirtualService { ns: string; name: string; hosts: string[]; gateways: string[]; http: GenRoute[] }
+export interface GenCall { port: number; host: string; path: string; headers: Record<string, string> }
+
+export interface Scenario {
+  name: string;
+  gateways: GenGateway[];
+  services: GenService[];
+  virtualServices: GenVirtualService[];
+  calls: GenCall[];
+}
+
+export const PROXY_LABELS = { istio: 'ingressgateway' };
+export const PROXY_NAMESPACE = 'istio-system';
+
+/** mulberry32: a small seeded PRNG so the scenarios are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMESPACES = ['istio-system', 'default', 'ns-a', 'knative-serving'];
+const SERVER_HOSTS = ['*', '*.example.com', 'a.example.com', 'ns-a/*', './*', '*.svc.cluster.local', 'b.ns-a.svc.cluster.local', '*.ns-a', 'default/*.example.com', '*.a.example.com'];
+const VS_HOSTS = ['a.example.com', '*.example.com', 'b.ns-a.svc.cluster.local', 'c.default.svc.cluster.local', 'x.a.example.com', 'svc-k.knative-serving.svc.cluster.local'];
+const CALL_HOSTS = ['a.example.com', 'z.example.com', 'x.a.example.com', 'b.ns-a.svc.cluster.local', 'c.default.svc.cluster.local', 'other.org', 'svc-k.knative-serving.svc.cluster.local', 'b.ns-a'];
+const PATHS = ['/', '/v1/models/iris:predict', '/api/v2', '/v1/models/iris:explain'];
+const PORTS = [80, 8080, 8081];
+
+export function generateScenarios(count: number, seed = 20261125): Scenario[] {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const chance = (p: number) => rnd() < p;
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const out: Scenario[] = [];
+  for (let n = 0; n < count; n++) {
+    const gateways: GenGateway[] = [];
+    for (let g = 0; g < int(1, 3); g++) {
+      const servers: GenServer[] = [];
+      const usedPorts = new Set<number>();
+      for (let k = 0; k < int(1, 2); k++) {
+        const port = pick(PORTS);
+        if (usedPorts.has(port)) continue;
+        usedPorts.add(port);
+        servers.push({ port, hosts: [...new Set(Array.from({ length: int(1, 2) }, () => pick(SERVER_HOSTS)))], protocol: chance(0.9) ? 'HTTP' : 'HTTP2' });
+      }
+      gateways.push({ ns: pick(NAMESPACES), name: `gw${g}`, selected: chance(0.9), servers });
+    }
+    const services: GenService[] = [];
+    for (let k = 0; k < int(0, 2); k++) {
+      services.push({ name: `svc${k}`, port: pick([80, 8081]), targetPort: pick([8080, 8081, 80]), noTranslate: chance(0.4) });
+    }
+    const gatewayRefs = (vsNs: string): string[] => {
+      const gw = pick(gateways);
+      const forms = [`${gw.ns}/${gw.name}`, `${gw.name}.${gw.ns}`, vsNs === gw.ns ? gw.name : `${gw.ns}/${gw.name}`, 'istio-system/missing'];
+      const refs = [pick(forms)];
+      if (chance(0.3)) refs.push(`${pick(gateways).ns}/${pick(gateways).name}`);
+      if (chance(0.2)) refs.push('mesh');
+      return [...new Set(refs)];
+    };
+    const virtualServices: GenVirtualService[] = [];
+    for (let v = 0; v < int(1, 4); v++) {
+      const ns = pick(NAMESPACES);
+      const gws = gatewayRefs(ns);
+      // Istio rejects a VirtualService whose hosts overlap ("duplicate hosts in virtual service").
+      const hosts: string[] = [];
+      for (const h of Array.from({ length: int(1, 2) }, () => pick(VS_HOSTS))) if (!hosts.some((x) => overlaps(x, h))) hosts.push(h);
+      const http: GenRoute[] = [];
+      for (let r = 0; r < int(1, 3); r++) {
+        const match: GenMatch[] = [];
+        for (let m = 0; m < int(0, 2); m++) {
+          const mm: GenMatch = {};
+          const host = (chance(0.6) ? pick(hosts) : pick(VS_HOSTS)).replace('*.', 'q.');
+          const a = rnd();
+          if (a < 0.25) mm.authority = { exact: host };
+          else if (a < 0.5) mm.authority = { prefix: host.split('.').slice(0, 2).join('.') };
+          else if (a < 0.65) mm.authority = { regex: `^${host.split('.')[0]!.replace(/[.]/g, '\\.')}\\..*(?::\\d{1,5})?$` };
+          if (chance(0.4)) mm.uri = chance(0.5) ? { prefix: pick(['/v1', '/api', '/']) } : chance(0.5) ? { exact: pick(PATHS) } : { regex: '/v1/models/[^/]+:predict' };
+          if (chance(0.15)) mm.headers = { 'x-tag': { exact: 'blue' } };
+          if (chance(0.2)) mm.gateways = [gws[0]!];
+          match.push(mm);
+        }
+        http.push({ name: `vs${v}-r${r}`, match, dest: { host: `${pick(['backend', 'model', 'knative-local-gateway'])}.${pick(['default', 'ns-a', 'istio-system'])}.svc.cluster.local`, port: pick([80, 8012]) } });
+      }
+      virtualServices.push({ ns, name: `vs${v}`, hosts, gateways: gws, http });
+    }
+    const calls: GenCall[] = [];
+    const serverPorts = [...new Set(gateways.flatMap((g) => g.servers.map((x) => x.port)).concat(services.map((x) => x.targetPort)))];
+    for (let c = 0; c < int(3, 5); c++) {
+      // Most calls aim at what the scenario routes, so that routed outcomes are well represented.
+      const aimed = chance(0.7) && virtualServices.length > 0;
+      const host = aimed ? pick(pick(virtualServices).hosts).replace('*.', pick(['q.', 'x.', ''])) : pick(CALL_HOSTS);
+      calls.push({ port: aimed ? pick(serverPorts) : pick(PORTS), host: host.startsWith('.') ? host.slice(1) : host, path: pick(PATHS), headers: chance(0.2) ? { 'x-tag': 'blue' } : {} });
+    }
+    out.push({ name: `s${String(n).padStart(3, '0')}`, gateways, services, virtualServices, calls });
+  }
+  return out;
+}
+
+function covers(pattern: string, host: string): boolean {
+  return pattern === host || (pattern.startsWith('*') && host.endsWith(pattern.slice(1)));
+}
+
+function overlaps(a: string, b: string): boolean {
+  return covers(a, b) || covers(b, a);
+}
+
+function gatewayObject(g: GenGateway, apiVersion: string): Record<string, unknown> {
+  return {
+    apiVersion, kind: 'Gateway', metadata: { name: g.name, namespace: g.ns },
+    spec: { selector: g.selected ? PROXY_LABELS : { istio: 'other' }, servers: g.servers.map((s, i) => ({ port: { number: s.port, name: `http-${i}`, protocol: s.protocol }, hosts: s.hosts })) },
+  };
+}
+
+function vsObject(v: GenVirtualService, apiVersion: string): Record<string, unknown> {
+  return {
+    apiVersion, kind: 'VirtualService', metadata: { name: v.name, namespace: v.ns },
+    spec: {
+      hosts: v.hosts, gateways: v.gateways,
+      http: v.http.map((r) => ({ name: r.name, ...(r.match.length ? { match: r.match } : {}), route: [{ destination: { host: r.dest.host, port: { number: r.dest.port } } }] })),
+    },
+  };
+}
+
+const NO_TRANSLATION = 'experimental.istio.io/disable-gateway-port-translation';
+
+/** The scenario as Istio's fake discovery server reads it. */
+export function istioConfig(s: Scenario): string {
+  const docs: Record<string, unknown>[] = [
+    ...s.gateways.map((g) => gatewayObject(g, 'networking.istio.io/v1')),
+    ...s.virtualServices.map((v) => vsObject(v, 'networking.istio.io/v1')),
+    ...s.services.map((svc) => ({
+      apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry',
+      metadata: { name: svc.name, namespace: PROXY_NAMESPACE, ...(svc.noTranslate ? { labels: { [NO_TRANSLATION]: 'true' } } : {}) },
+      spec: {
+        hosts: [`${svc.name}.${PROXY_NAMESPACE}.svc.cluster.local`],
+        ports: [{ number: svc.port, targetPort: svc.targetPort, name: 'http', protocol: 'HTTP' }],
+        resolution: 'STATIC', location: 'MESH_INTERNAL',
+        endpoints: [{ address: '1.1.1.1', labels: PROXY_LABELS }],
+      },
+    })),
+  ];
+  return docs.map((d) => stringify(d)).join('---\n');
+}
+
+/** The same scenario as Kubernetes manifests for kgd: Services selecting a gateway Pod. */
+export function kgdManifests(s: Scenario): string {
+  const docs: Record<string, unknown>[] = [
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gateway', namespace: PROXY_NAMESPACE, labels: PROXY_LABELS }, spec: { containers: [{ name: 'istio-proxy', image: 'proxyv2' }] } },
+    ...s.gateways.map((g) => gatewayObject(g, 'networking.istio.io/v1')),
+    ...s.virtualServices.map((v) => vsObject(v, 'networking.istio.io/v1')),
+    ...s.services.map((svc) => ({
+      apiVersion: 'v1', kind: 'Service',
+      metadata: { name: svc.name, namespace: PROXY_NAMESPACE, labels: svc.noTranslate ? { [NO_TRANSLATION]: 'true' } : {} },
+      spec: { selector: PROXY_LABELS, ports: [{ name: 'http', port: svc.port, targetPort: svc.targetPort }] },
+    })),
+  ];
+  return docs.map((d) => stringify(d)).join('---\n');
+}

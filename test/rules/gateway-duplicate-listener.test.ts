@@ -17,9 +17,9 @@ new RuleTester().run(rule, {
       errors: [{ id: 'GatewayPortTranslationAmbiguous', resource: 'Gateway istio-system/cluster-local-gateway', data: { port: '80', candidates: 'Service istio-system/cluster-local-gateway (80→8080) and Service istio-system/knative-local-gateway (80→8081)' } }],
     },
     {
-      name: 'HTTP and TCP servers on one pod port',
+      name: 'HTTP and TCP servers on one pod port (Istio merges Gateways by name: raw before web)',
       manifests: docs(deployment('istio-system', 'gw', { app: 'gw' }), gateway('a', 'web', { app: 'gw' }, [{ port: 9000 }]), gateway('b', 'raw', { app: 'gw' }, [{ port: 9000, protocol: 'TCP' }])),
-      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway b/raw', data: { port: '9000' } }],
+      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway a/web', data: { port: '9000', kept: 'b/raw port 9000 TCP' } }],
     },
   ],
 });

@@ -66,7 +66,27 @@ describe('kgd command line', () => {
     assert.equal(r.stdout, readDoc('KGD1406'));
     assert.equal(kgd(['explain', 'KGD9999']).code, 2);
   });
-  for (const cmd of [[], ['check'], ['rules'], ['explain']]) {
+  it('trace: exit 1 and the failing hop for the broken example, exit 0 for the fixed one', () => {
+    const url = 'http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict';
+    const bad = kgd(['trace', url, 'examples/custom-gateway-broken']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /FAIL 404/);
+    const good = kgd(['trace', url, 'examples/custom-gateway-fixed', '-o', 'json']);
+    assert.equal(good.code, 0);
+    assert.equal(JSON.parse(good.stdout).trace.outcome, '200');
+  });
+  it('trace --all prints one row per request', () => {
+    const r = kgd(['trace', '--all', 'examples/kubeflow']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /2 requests traced, 0 failing/);
+  });
+  it('trace: bad arguments are usage errors', () => {
+    assert.equal(kgd(['trace', 'examples/kubeflow']).code, 2);
+    assert.equal(kgd(['trace', 'https://x.y.svc.cluster.local/', 'examples/kubeflow']).code, 2);
+    assert.equal(kgd(['trace', 'http://x/', 'examples/kubeflow', '-H', 'no-colon']).code, 2);
+    assert.equal(kgd(['trace', 'http://x/', 'examples/kubeflow', '--from', '/app=x']).code, 2);
+  });
+  for (const cmd of [[], ['check'], ['trace'], ['rules'], ['explain']]) {
     it(`help: kgd ${cmd.join(' ')} --help (golden)`, () => {
       const r = kgd([...cmd, '--help']);
       assert.equal(r.code, 0);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
 import { trace, traceAll, traceSnapshot } from '../../trace/index.js';
@@ -52,6 +53,9 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use text or json)`);
       const inputs = flags.all ? [...(url ? [url] : []), ...paths] : paths;
       if (!flags.all && !url) throw new UsageError('trace needs a URL (or --all)');
+      if (!flags.all && url && !/^[a-z]+:\/\//i.test(url) && existsSync(url)) {
+        throw new UsageError(`the first argument is the URL to trace, but "${url}" is a file or folder (did you mean --all, or forget the URL?)`);
+      }
       if (inputs.length === 0) inputs.push('.');
       const loaded = await loadSources(inputs);
       const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false });

@@ -7,7 +7,13 @@ import { describe, it } from 'node:test';
 import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/snapshot/build.js';
 import { gatewayCall, type GatewayCallResult } from '../src/trace/gateway-routing.js';
-import { generateScenarios, istioConfig, kgdManifests, PROXY_LABELS, PROXY_NAMESPACE, type Scenario } from './oracle/scenarios.js';
+import { generateScenarios, istioConfig, kgdManifests, PROXY_LABELS, PROXY_NAMESPACE, type GenCall, type Scenario } from './oracle/scenarios.js';
+import { stringify } from 'yaml';
+import { loadSources } from '../src/load/sources.js';
+import { traceSnapshot } from '../src/trace/index.js';
+import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../src/platform/istio/listeners.js';
+import type { Snapshot } from '../src/snapshot/snapshot.js';
+import type { Workload } from '../src/model/core.js';
 import { fromRoot } from './helpers/paths.js';
 
 const SCENARIOS = 320;
@@ -29,6 +35,50 @@ function kgdResults(s: Scenario): GatewayCallResult[] {
 
 const FIELDS = ['error', 'listener', 'virtualHost', 'route', 'cluster'] as const;
 
+interface OracleCase {
+  readonly name: string;
+  readonly config: string;
+  readonly proxyLabels: Record<string, string>;
+  readonly proxyNamespace: string;
+  readonly calls: readonly GenCall[];
+  readonly kgd: () => GatewayCallResult[];
+}
+
+/**
+ * One oracle case per gateway workload of an example, on the snapshot kgd traces (with the VirtualServices
+ * KServe and Knative would create): Istio gets the same Gateways and VirtualServices, and ServiceEntries for
+ * the Services that select the workload, so it sees the same port translation.
+ */
+function exampleCases(label: string, snap: Snapshot): OracleCase[] {
+  const out: OracleCase[] = [];
+  const hosts = snap.list('InferenceService').flatMap((i) => [`${i.name}.${i.namespace}.svc.cluster.local`, `${i.name}-predictor.${i.namespace}.svc.cluster.local`, `${i.name}-predictor.${i.namespace}`, `${i.name}-${i.namespace}.example.com`]);
+  for (const w of gatewayWorkloads(snap)) {
+    const ports = [...new Set([80, 8080, 8081, ...listenersFor(snap, w).byPort.keys()])].sort((a, b) => a - b);
+    const calls: GenCall[] = ports.flatMap((port) => hosts.map((host) => ({ port, host, path: '/v1/models/m:predict', headers: {} })));
+    if (calls.length === 0) continue;
+    const serviceEntries = snap.servicesSelecting(w).map((svc) => ({
+      apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry',
+      metadata: { name: `${svc.name}-se`, namespace: svc.namespace, labels: { ...svc.labels } },
+      spec: {
+        hosts: [`${svc.name}.${svc.namespace}.svc.cluster.local`],
+        ports: svc.ports.map((p, i) => ({ number: p.port, targetPort: resolveTargetPort(p.targetPort, w) ?? p.port, name: `http-${i}`, protocol: 'HTTP' })),
+        resolution: 'STATIC', location: 'MESH_INTERNAL', endpoints: [{ address: '1.1.1.1', labels: { ...w.labels } }],
+      },
+    }));
+    const objects = [...snap.list('Gateway').map((g) => g.res.object), ...snap.list('VirtualService').map((v) => v.res.object), ...serviceEntries];
+    const clean = (o: Record<string, unknown>) => ({ apiVersion: o['apiVersion'], kind: o['kind'], metadata: { name: (o['metadata'] as Record<string, unknown>)['name'], namespace: (o['metadata'] as Record<string, unknown>)['namespace'], labels: (o['metadata'] as Record<string, unknown>)['labels'] ?? {} }, spec: o['spec'] });
+    out.push({
+      name: `${label}-${w.namespace}-${w.res.name}`,
+      config: objects.map((o) => stringify(clean(o as Record<string, unknown>))).join('---\n'),
+      proxyLabels: { ...w.labels },
+      proxyNamespace: w.namespace,
+      calls,
+      kgd: () => calls.map((c) => gatewayCall(snap, w as Workload, c.port, { authority: c.host, path: c.path, method: 'GET', headers: {} }, 'cluster.local')),
+    });
+  }
+  return out;
+}
+
 describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () => {
   const go = findGo();
   const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so the Istio oracle cannot be built';
@@ -36,12 +86,18 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     it('runs in CI', () => assert.fail(`the oracle must run in CI: ${skip}`));
     return;
   }
-  it(`${SCENARIOS} generated scenarios: agreement ≥ ${REQUIRED_AGREEMENT * 100}%`, { skip, timeout: 30 * 60 * 1000 }, (t) => {
-    const scenarios = generateScenarios(SCENARIOS);
+  it(`${SCENARIOS} generated scenarios and the examples: agreement ≥ ${REQUIRED_AGREEMENT * 100}%`, { skip, timeout: 30 * 60 * 1000 }, async (t) => {
+    const generated: OracleCase[] = generateScenarios(SCENARIOS).map((s) => ({ name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls, kgd: () => kgdResults(s) }));
+    const examples: OracleCase[] = [];
+    for (const ex of ['custom-gateway-broken', 'custom-gateway-fixed', 'kubeflow']) {
+      examples.push(...exampleCases(ex, traceSnapshot((await loadSources([fromRoot('examples', ex)])).resources)));
+    }
+    assert.ok(examples.length >= 4, `expected a case per gateway workload of the examples, got ${examples.length}`);
+    const scenarios = [...generated, ...examples];
     const dir = mkdtempSync(join(tmpdir(), 'kgd-oracle-'));
     const input = join(dir, 'scenarios.json');
     const output = join(dir, 'results.json');
-    writeFileSync(input, JSON.stringify(scenarios.map((s) => ({ name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls }))));
+    writeFileSync(input, JSON.stringify(scenarios.map((s) => ({ name: s.name, config: s.config, proxyLabels: s.proxyLabels, proxyNamespace: s.proxyNamespace, calls: s.calls }))));
     const r = spawnSync(go!, ['test', '-count=1', '-run', 'TestOracle', '.'], {
       cwd: fromRoot('test', 'oracle'),
       env: { ...process.env, KGD_ORACLE_SCENARIOS: input, KGD_ORACLE_RESULTS: output, GOFLAGS: '-mod=mod' },
@@ -60,7 +116,7 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     scenarios.forEach((s, i) => {
       const theirs = istio[i];
       if (!theirs || theirs.failure || !theirs.results) return;
-      const ours = kgdResults(s);
+      const ours = s.kgd();
       s.calls.forEach((c, j) => {
         calls++;
         const a = ours[j]!;
@@ -77,9 +133,11 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     const report = { scenarios: scenarios.length, rejectedByIstio: rejected, calls, agree, agreement: ratio, disagreements };
     writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
     t.diagnostic(`outcomes (Istio): ${JSON.stringify(outcomes)}; kgd vs Istio's path-only route matcher: ${rawAgree}/${calls}`);
+    t.diagnostic(`examples: ${examples.map((e) => `${e.name} (${e.calls.length} calls)`).join(', ')}`);
     t.diagnostic(`oracle: ${scenarios.length} scenarios (${rejected.length} rejected by Istio's validation), ${calls} requests, ${agree} agree = ${(ratio * 100).toFixed(2)}%; report ${join(dir, 'report.json')}`);
     for (const d of disagreements.slice(0, 30)) t.diagnostic(`disagreement: ${d}`);
     assert.ok(rejected.length < scenarios.length / 10, `Istio rejected ${rejected.length} scenarios: the generator writes invalid config`);
+    assert.deepEqual(rejected.filter((n) => examples.some((e) => e.name === n)), [], 'Istio rejected the configuration kgd derived for an example');
     // The scenarios must exercise every outcome, or agreement would prove little.
     for (const k of ['routed', 'no route matched', 'no listener matched']) assert.ok((outcomes[k] ?? 0) >= calls / 20, `too few "${k}" outcomes: ${JSON.stringify(outcomes)}`);
     assert.ok(ratio >= REQUIRED_AGREEMENT, `agreement ${(ratio * 100).toFixed(2)}% < ${REQUIRED_AGREEMENT * 100}%:\n${disagreements.slice(0, 40).join('\n')}`);

@@ -56,10 +56,12 @@ export function firstRevision(ksvc: string): string {
  * the local gateways (and external ones unless cluster-local) and the `<route>-mesh` VirtualService.
  */
 export function knativeObjects(ksvc: string, namespace: string, labels: Readonly<Record<string, string>>, clusterLocal: boolean, cfg: KnativeGatewayConfig, clusterDomain: string, domain: string): Record<string, unknown>[] {
+  // With the cluster domain as the route domain (Knative >= 1.8 default without config-domain) a route is cluster-local.
+  const internalOnly = clusterLocal || domain === `svc.${clusterDomain}`;
   const local = gatewaysFor(cfg.parsed.local, labels, cfg.data);
-  const external = clusterLocal ? [] : gatewaysFor(cfg.parsed.external, labels, cfg.data);
+  const external = internalOnly ? [] : gatewaysFor(cfg.parsed.external, labels, cfg.data);
   const localHosts = expandedHosts(ksvc, namespace, clusterDomain);
-  const externalHosts = clusterLocal ? [] : [`${ksvc}.${namespace}.${domain}`];
+  const externalHosts = internalOnly ? [] : [`${ksvc}.${namespace}.${domain}`];
   const revision = firstRevision(ksvc);
   const destination = { destination: { host: `${revision}.${namespace}.svc.${clusterDomain}`, port: { number: 80 } }, weight: 100, headers: { request: { set: { 'Knative-Serving-Namespace': namespace, 'Knative-Serving-Revision': revision } } } };
   const route = (hosts: string[], gateways: string[]) => ({
@@ -78,7 +80,7 @@ export function knativeObjects(ksvc: string, namespace: string, labels: Readonly
     out.push({
       apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService',
       metadata: { name: `${ksvc}-ingress`, namespace, labels: { 'networking.internal.knative.dev/ingress': ksvc } },
-      spec: { hosts: [...localHosts, ...externalHosts].filter((h) => local.length || !localHosts.includes(h)), gateways: [...new Set([...local, ...external])].sort(), http },
+      spec: { hosts: [...new Set([...(local.length ? localHosts : []), ...externalHosts])], gateways: [...new Set([...local, ...external])].sort(), http },
     });
   }
   out.push({

@@ -79,3 +79,8 @@ export function defaultStack(overrides: { configIstio?: Obj | null; kserve?: Obj
 export function localGateways(...entries: Record<string, unknown>[]): string {
   return stringify(entries);
 }
+
+/** config-domain with a default domain: routes get external hosts (without it Knative >= 1.8 keeps them cluster-local). */
+export function configDomain(domain = 'example.com'): Obj {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: { [domain]: '' } };
+}

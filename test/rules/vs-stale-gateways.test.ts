@@ -1,6 +1,6 @@
 import { RuleTester } from '../rule-tester.js';
 import rule from '../../src/rules/vs-stale-gateways.js';
-import { configIstio, docs, isvc, kserveConfig, KSERVE_DEFAULT_INGRESS, type Obj } from '../helpers/manifests.js';
+import { configDomain, configIstio, docs, isvc, kserveConfig, KSERVE_DEFAULT_INGRESS, type Obj } from '../helpers/manifests.js';
 
 const vs = (name: string, gateways: string[]): Obj => ({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name, namespace: 'models' }, spec: { hosts: ['x'], gateways, http: [] } });
 const KSERVE_NOW = ['knative-serving/knative-local-gateway', 'mesh', 'knative-serving/knative-ingress-gateway'];
@@ -8,8 +8,9 @@ const KSERVE_NOW = ['knative-serving/knative-local-gateway', 'mesh', 'knative-se
 new RuleTester().run(rule, {
   valid: [
     { name: 'KServe VirtualService on the current gateways', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', KSERVE_NOW)) },
-    { name: 'Knative VirtualService on the current gateways', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'])) },
+    { name: 'Knative VirtualService on the current gateways', manifests: docs(configDomain(), configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'])) },
     { name: 'unrelated VirtualService', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('something-else', ['a/b'])) },
+    { name: 'without config-domain routes are cluster-local: only the local gateway', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-local-gateway'])) },
   ],
   invalid: [
     {
@@ -19,7 +20,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'Knative VirtualService created before config-istio moved to a custom gateway',
-      manifests: docs(configIstio({ 'local-gateways': '- {name: custom, namespace: istio-system, service: custom.istio-system.svc.cluster.local}\n' }), kserveConfig({ ...KSERVE_DEFAULT_INGRESS, localGateway: 'istio-system/custom' }), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'])),
+      manifests: docs(configDomain(), configIstio({ 'local-gateways': '- {name: custom, namespace: istio-system, service: custom.istio-system.svc.cluster.local}\n' }), kserveConfig({ ...KSERVE_DEFAULT_INGRESS, localGateway: 'istio-system/custom' }), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'])),
       errors: [{ id: 'VirtualServiceStale', data: { controller: 'net-istio', expected: 'istio-system/custom, knative-serving/knative-ingress-gateway' } }],
     },
   ],

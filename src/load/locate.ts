@@ -1,6 +1,8 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node } from 'yaml';
 import type { FieldPath } from '../shared/path.js';
-import type { Location, Resource } from './resource.js';
+import type { Location, Origin, Resource } from './resource.js';
+import { YAML_OPTIONS } from './parse.js';
+import type { SourceText } from './source-text.js';
 
 interface Found {
   /** Offset of the best node for this path: the key of the last mapping step, or the list item. */
@@ -32,7 +34,30 @@ function walk(root: unknown, path: FieldPath, startOffset: number): Found {
   return { offset, value: node as Node | null };
 }
 
-const embeddedCache = new WeakMap<Scalar, { lc: LineCounter; doc: ReturnType<typeof parseDocument> }>();
+interface ParsedDoc {
+  readonly text: string;
+  readonly contents: unknown;
+  /** Added to offsets in `contents` to get offsets in `text`. */
+  readonly shift: number;
+}
+
+/** One document of a source, parsed again on its own the first time a finding points into it. */
+const docCache = new WeakMap<SourceText, Map<number, ParsedDoc>>();
+
+function parsedDoc(origin: Origin): ParsedDoc {
+  let perSource = docCache.get(origin.source);
+  if (!perSource) docCache.set(origin.source, (perSource = new Map()));
+  let d = perSource.get(origin.start);
+  if (!d) {
+    const text = origin.source.getText();
+    // A document's range starts at a line start (its `---` marker or first line), so the slice parses alike.
+    d = { text, contents: parseDocument(text.slice(origin.start, origin.end), YAML_OPTIONS).contents, shift: origin.start };
+    perSource.set(origin.start, d);
+  }
+  return d;
+}
+
+const embeddedCache = new WeakMap<Scalar, { lc: LineCounter; contents: unknown }>();
 
 /**
  * Turns a field path (and, for ConfigMap values that hold YAML or JSON text, a path inside that text)
@@ -42,44 +67,42 @@ const embeddedCache = new WeakMap<Scalar, { lc: LineCounter; doc: ReturnType<typ
 export function locate(resource: Resource, path: FieldPath = [], innerPath?: FieldPath): Location | undefined {
   const origin = resource.origin;
   if (!origin) return resource.anchor ? locate(resource.anchor.resource, resource.anchor.path) : undefined;
-  const { doc, lineCounter, file } = origin;
-  const docStart = doc.contents && 'range' in doc.contents && doc.contents.range ? doc.contents.range[0] : 0;
-  const base = walk(doc.contents, origin.base, docStart);
-  const found = walk(doc.contents, [...origin.base, ...path], base.offset);
+  const { contents, text, shift } = parsedDoc(origin);
+  const docStart = (contents as { range?: [number] } | null)?.range?.[0] ?? 0;
+  const base = walk(contents, origin.base, docStart);
+  const found = walk(contents, [...origin.base, ...path], base.offset);
   // Point at the resource's `kind:` line when the path is empty, rather than at a leading comment.
-  let offset = found.offset;
-  if (path.length === 0) offset = walk(doc.contents, [...origin.base, 'kind'], base.offset).offset;
-  const pos = lineCounter.linePos(offset);
-  const outer: Location = { file, line: pos.line, column: pos.col };
+  const offset = path.length === 0 ? walk(contents, [...origin.base, 'kind'], base.offset).offset : found.offset;
+  const outer: Location = { file: origin.file, ...origin.source.position(offset + shift, text) };
   if (!innerPath || innerPath.length === 0 || !isScalar(found.value) || typeof found.value.value !== 'string') return outer;
-  return locateInside(found.value, innerPath, outer, origin.text, lineCounter) ?? outer;
+  return locateInside(found.value, innerPath, outer, origin.source, text, shift) ?? outer;
 }
 
-function locateInside(scalar: Scalar, innerPath: FieldPath, outer: Location, text: string, lc: LineCounter): Location | undefined {
+function locateInside(scalar: Scalar, innerPath: FieldPath, outer: Location, source: SourceText, text: string, shift: number): Location | undefined {
   let cached = embeddedCache.get(scalar);
   if (!cached) {
-    const innerLc = new LineCounter();
-    cached = { lc: innerLc, doc: parseDocument(String(scalar.value), { lineCounter: innerLc, prettyErrors: false }) };
+    const lc = new LineCounter();
+    cached = { lc, contents: parseDocument(String(scalar.value), { lineCounter: lc, prettyErrors: false }).contents };
     embeddedCache.set(scalar, cached);
   }
-  const found = walk(cached.doc.contents, innerPath, 0);
+  const found = walk(cached.contents, innerPath, 0);
   const inner = cached.lc.linePos(found.offset);
   const valueRange = scalar.range;
   if (!valueRange) return undefined;
+  const start = source.position(valueRange[0] + shift, text);
   const isBlock = scalar.type === Scalar.BLOCK_LITERAL || scalar.type === Scalar.BLOCK_FOLDED;
   if (!isBlock) {
     // A quoted or plain scalar: exact only when it fits on one line.
     if (inner.line !== 1) return outer;
-    const start = lc.linePos(valueRange[0]);
     const quote = scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE ? 1 : 0;
-    return { file: outer.file, line: start.line, column: start.col + quote + inner.col - 1 };
+    return { file: outer.file, line: start.line, column: start.column + quote + inner.col - 1 };
   }
   // Block scalar: content starts on the line after the `|` indicator, indented uniformly.
-  const headerLine = lc.linePos(valueRange[0]).line;
-  const line = headerLine + inner.line;
-  const lineStart = lc.lineStarts[line - 1];
-  if (lineStart === undefined) return outer;
-  const lineText = text.slice(lineStart, text.indexOf('\n', lineStart) >>> 0 || undefined);
-  const indent = /^ */.exec(lineText)?.[0].length ?? 0;
+  const line = start.line + inner.line;
+  // The content line's indentation: read it from the text after the scalar's header line.
+  let at = text.indexOf('\n', valueRange[0] + shift);
+  for (let i = 1; i < inner.line && at >= 0; i++) at = text.indexOf('\n', at + 1);
+  if (at < 0) return outer;
+  const indent = /^ */.exec(text.slice(at + 1, at + 200))?.[0].length ?? 0;
   return { file: outer.file, line, column: indent + inner.col };
 }

@@ -1,6 +1,7 @@
-import { LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Document } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, Parser, type Document } from 'yaml';
 import type { InputProblem } from './problem.js';
 import { splitApiVersion, type Origin, type Resource } from './resource.js';
+import { SourceText } from './source-text.js';
 import type { FieldPath } from '../shared/path.js';
 
 /** Lists nested deeper than this are refused: kubectl never nests them, and it bounds recursion. */
@@ -10,6 +11,9 @@ export interface ParseResult {
   readonly resources: Resource[];
   readonly problems: InputProblem[];
 }
+
+/** YAML 1.1 is what Kubernetes' own parser (go-yaml v2 via sigs.k8s.io/yaml) speaks: `on`/`yes` are booleans there too. */
+export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, uniqueKeys: true } as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -23,45 +27,44 @@ function describeType(v: unknown): string {
 }
 
 /**
- * Parses one YAML or JSON text (multi-document) into resources that remember where each field was written.
+ * Parses one YAML or JSON text (multi-document) into resources that can point back at their fields.
+ * Documents are composed one at a time and their syntax trees dropped after conversion, so memory stays
+ * near the size of the objects themselves; positions are recomputed for the few fields a finding names.
  * Never throws on bad content: every problem comes back as an InputProblem with file and line.
  */
-export function parseManifestText(file: string, text: string): ParseResult {
+export function parseManifestText(file: string, text: string, options: { keepText?: boolean } = {}): ParseResult {
   const resources: Resource[] = [];
   const problems: InputProblem[] = [];
-  const lineCounter = new LineCounter();
-  // YAML 1.1 is what Kubernetes' own parser (go-yaml v2 via sigs.k8s.io/yaml) speaks: `on`/`yes` are booleans there too.
-  const docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: true });
-  const docList = Array.isArray(docs) ? docs : [];
-  docList.forEach((doc, docIndex) => {
+  const source = new SourceText(file, text, options.keepText ?? true);
+  const pos = (offset: number) => ({ file, ...source.position(offset, text) });
+  const composer = new Composer(YAML_OPTIONS);
+  let docIndex = 0;
+  for (const doc of composer.compose(new Parser().parse(text), true)) {
+    const index = docIndex++;
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
-        const pos = lineCounter.linePos(err.pos[0]);
-        problems.push({
-          id: 'YamlSyntaxError',
-          data: { reason: firstLine(err.message).replace(/\.$/, '') },
-          location: { file, line: pos.line, column: pos.col },
-        });
+        problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine(err.message).replace(/\.$/, '') }, location: pos(err.pos[0]) });
       }
-      return;
+      continue;
     }
     // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) return;
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
       // toJS throws for alias bombs and similar; report at the document start.
-      const line = lineCounter.linePos(doc.range[0]).line;
-      problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { file, line, column: 1 } });
-      return;
+      problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { ...pos(doc.range[0]), column: 1 } });
+      continue;
     }
-    const origin = (base: FieldPath): Origin => ({ file, docIndex, doc, lineCounter, text, base });
-    collect(value, [], 0, undefined, origin, resources, problems, doc, lineCounter, file);
-  });
+    const [start, , end] = doc.range;
+    const origin = (base: FieldPath): Origin => ({ file, docIndex: index, start, end, source, base });
+    collect(value, [], 0, undefined, origin, resources, problems, (path) => ({ ...pos(nodeOffset(doc, path)), column: 1 }));
+  }
   if (resources.length === 0 && problems.length === 0) {
     problems.push({ id: 'NoResources', data: { file }, location: { file, line: 1, column: 1 } });
   }
+  source.release();
   return { resources, problems };
 }
 
@@ -69,23 +72,24 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
-function nodeLine(doc: Document.Parsed, lc: LineCounter, path: FieldPath): number {
+/** Offset of the deepest node of `path` that exists in the document (for problems found while loading). */
+function nodeOffset(doc: Document.Parsed, path: FieldPath): number {
   let node: unknown = doc.contents;
-  let line = node && typeof node === 'object' && 'range' in node ? lc.linePos((node as { range: [number] }).range[0]).line : 1;
+  let offset = (node as { range?: [number] } | null)?.range?.[0] ?? doc.range[0];
   for (const seg of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
       if (!pair) break;
       node = pair.value;
       const r = (pair.key as { range?: [number] } | null)?.range;
-      if (r) line = lc.linePos(r[0]).line;
+      if (r) offset = r[0];
     } else if (isSeq(node) && typeof seg === 'number') {
       node = node.items[seg];
       const r = (node as { range?: [number] } | null)?.range;
-      if (r) line = lc.linePos(r[0]).line;
+      if (r) offset = r[0];
     } else break;
   }
-  return line;
+  return offset;
 }
 
 function collect(
@@ -96,11 +100,9 @@ function collect(
   origin: (base: FieldPath) => Origin,
   resources: Resource[],
   problems: InputProblem[],
-  doc: Document.Parsed,
-  lc: LineCounter,
-  file: string,
+  lineOf: (path: FieldPath) => { file: string; line: number; column: number },
 ): void {
-  const at = () => ({ file, line: nodeLine(doc, lc, base), column: 1 });
+  const at = () => lineOf(base);
   if (!isRecord(value)) {
     problems.push({ id: 'DocumentNotAnObject', data: { got: describeType(value) }, location: at() });
     return;
@@ -121,7 +123,7 @@ function collect(
     const itemKind = kind === 'List' ? undefined : (kind as string).slice(0, -'List'.length);
     const defaults = itemKind && typeof apiVersion === 'string' ? { apiVersion, kind: itemKind } : undefined;
     (Array.isArray(items) ? items : []).forEach((item, i) =>
-      collect(item, [...base, 'items', i], depth + 1, defaults, origin, resources, problems, doc, lc, file),
+      collect(item, [...base, 'items', i], depth + 1, defaults, origin, resources, problems, lineOf),
     );
     return;
   }

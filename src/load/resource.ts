@@ -1,14 +1,15 @@
-import type { Document, LineCounter } from 'yaml';
 import type { FieldPath } from '../shared/path.js';
+import type { SourceText } from './source-text.js';
 
 /** Where a resource came from: enough to turn a field path back into file:line:col. */
 export interface Origin {
   readonly file: string;
   /** 0-based index of the YAML document in the file. */
   readonly docIndex: number;
-  readonly doc: Document.Parsed;
-  readonly lineCounter: LineCounter;
-  readonly text: string;
+  /** Offsets of the document in the text: it is parsed again, alone, when a finding needs a position. */
+  readonly start: number;
+  readonly end: number;
+  readonly source: SourceText;
   /** Path from the document root to this resource (non-empty for items of a `kind: List`). */
   readonly base: FieldPath;
 }

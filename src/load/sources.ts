@@ -70,7 +70,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     if (p === '-') {
       const text = await (options.readStdin ?? readStdinDefault)();
       files.push('<stdin>');
-      add(parseManifestText('<stdin>', text));
+      add(parseManifestText('<stdin>', text, { keepText: true }));
       continue;
     }
     let st;
@@ -95,7 +95,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
       }
       const { text, problem } = decodeText(file, bytes);
       if (problem) problems.push(problem);
-      else add(parseManifestText(file, text!));
+      else add(parseManifestText(file, text!, { keepText: false }));
     }
   }
   return { resources, problems, files };

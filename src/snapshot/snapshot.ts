@@ -151,12 +151,37 @@ export class Snapshot {
 
   /** Workloads (pods and pod templates) whose labels match a map selector, optionally in one namespace. */
   workloadsMatching(selector: Labels, namespace?: string): Workload[] {
-    return this.list('Workload').filter((w) => (namespace === undefined || w.namespace === namespace) && matchesMap(selector, w.labels));
+    const pool = namespace === undefined ? this.list('Workload') : (this.workloadsByNamespace().get(namespace) ?? []);
+    return pool.filter((w) => matchesMap(selector, w.labels));
+  }
+
+  private workloadsByNamespace(): Map<string, Workload[]> {
+    return this.memo('workloads-by-namespace', () => {
+      const m = new Map<string, Workload[]>();
+      for (const w of this.list('Workload')) {
+        const l = m.get(w.namespace) ?? [];
+        l.push(w);
+        m.set(w.namespace, l);
+      }
+      return m;
+    });
+  }
+
+  private servicesByNamespace(): Map<string, Service[]> {
+    return this.memo('services-by-namespace', () => {
+      const m = new Map<string, Service[]>();
+      for (const s of this.list('Service')) {
+        const l = m.get(s.namespace) ?? [];
+        l.push(s);
+        m.set(s.namespace, l);
+      }
+      return m;
+    });
   }
 
   /** Services in the workload's namespace whose selector picks it. */
   servicesSelecting(w: Workload): Service[] {
-    return this.list('Service').filter((s) => s.namespace === w.namespace && s.selector !== undefined && Object.keys(s.selector).length > 0 && matchesMap(s.selector, w.labels));
+    return (this.servicesByNamespace().get(w.namespace) ?? []).filter((s) => s.selector !== undefined && Object.keys(s.selector).length > 0 && matchesMap(s.selector, w.labels));
   }
 
   /** Replaces the input problems (used when a snapshot is rebuilt from already-checked resources). */

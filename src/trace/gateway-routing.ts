@@ -191,18 +191,41 @@ export function pickVirtualHost(vhosts: readonly VirtualHost[], authority: strin
   return best?.vh ?? vhosts.find((v) => v.domains.includes('*'));
 }
 
+/** Virtual hosts indexed for Envoy's choice: exact domains in a map, wildcard suffixes longest first. */
+function vhostTable(vhosts: VirtualHost[]): { vhosts: VirtualHost[]; pick: (authority: string) => VirtualHost | undefined } {
+  const exact = new Map<string, VirtualHost>();
+  const wild: { suffix: string; vh: VirtualHost }[] = [];
+  let star: VirtualHost | undefined;
+  for (const v of vhosts) for (const d of v.domains) {
+    if (d === '*') star ??= v;
+    else if (d.startsWith('*.')) wild.push({ suffix: d.slice(1), vh: v });
+    else if (!exact.has(d)) exact.set(d, v);
+  }
+  wild.sort((a, b) => b.suffix.length - a.suffix.length);
+  return {
+    vhosts,
+    pick: (authority) => {
+      const host = stripPort(authority).toLowerCase();
+      return exact.get(host) ?? wild.find((x) => host.endsWith(x.suffix) && host.length > x.suffix.length)?.vh ?? star;
+    },
+  };
+}
+
+const regexCache = new Map<string, RegExp | null>();
+
+/** RE2-style whole-string match, as Envoy's safe_regex; compiled once per pattern. */
 function regexFullMatch(re: string, value: string): boolean {
-  let flags = '';
-  let src = re;
-  if (src.startsWith('(?i)')) {
-    flags = 'i';
-    src = src.slice(4);
+  let compiled = regexCache.get(re);
+  if (compiled === undefined) {
+    const insensitive = re.startsWith('(?i)');
+    try {
+      compiled = new RegExp(`^(?:${insensitive ? re.slice(4) : re})$`, insensitive ? 'i' : '');
+    } catch {
+      compiled = null; // Istio rejects invalid regexes; such a match never applies
+    }
+    regexCache.set(re, compiled);
   }
-  try {
-    return new RegExp(`^(?:${src})$`, flags).test(value);
-  } catch {
-    return false; // Istio rejects invalid regexes; such a match never applies
-  }
+  return compiled !== null && compiled.test(value);
 }
 
 export function stringMatches(m: StringMatch, value: string | undefined): boolean {
@@ -226,9 +249,9 @@ export function routeAtGateway(snapshot: Snapshot, w: Workload, port: number, re
   if (all.length === 0) return { kind: 'no-listener', port };
   const servers = all.filter((b) => isPlainHttpServer(b.server));
   if (servers.length === 0) return { kind: 'not-http', port, servers: all };
-  const vhosts = buildVirtualHosts(snapshot, servers);
-  const vh = pickVirtualHost(vhosts, req.authority);
-  if (!vh) return { kind: 'no-virtual-host', port, servers, domains: vhosts.map((v) => v.domain).sort() };
+  const table = snapshot.memo(`vhosts:${w.res.kind}:${w.namespace}/${w.res.name}:${port}`, () => vhostTable(buildVirtualHosts(snapshot, servers)));
+  const vh = table.pick(req.authority);
+  if (!vh) return { kind: 'no-virtual-host', port, servers, domains: table.vhosts.map((v) => v.domain).sort() };
   const hit = vh.routes.find((r) => !r.match || matchApplies(r.match, req));
   if (!hit) return { kind: 'no-route', port, servers, virtualHost: vh };
   return { kind: 'routed', port, servers, virtualHost: vh, vs: hit.vs, route: hit.route, gateway: hit.gateway, server: hit.server };

@@ -23,6 +23,7 @@ export interface TraceAllRow {
 }
 
 /**
+ * Hops carry no file:line here (finding them means re-parsing documents; trace one URL for that).
  * Every InferenceService's internal URL (from a pod without sidecar in its namespace) and, unless it is
  * cluster-local, its external URL (entering through the external gateway).
  */
@@ -33,10 +34,10 @@ export function traceAll(snapshot: Snapshot): TraceAllRow[] {
   for (const i of isvcs) {
     const path = `/v1/models/${i.name}:predict`;
     const internal = `http://${i.name}.${i.namespace}.svc.${snapshot.clusterDomain}${path}`;
-    rows.push({ isvc: `${i.namespace}/${i.name}`, kind: 'internal', url: internal, result: simulate(snapshot, { url: internal, from: { namespace: i.namespace, labels: {}, sidecar: false } }) });
+    rows.push({ isvc: `${i.namespace}/${i.name}`, kind: 'internal', url: internal, result: simulate(snapshot, { url: internal, from: { namespace: i.namespace, labels: {}, sidecar: false } }, { locations: false }) });
     if (!i.clusterLocal && cfg.status === 'ok') {
       const external = `http://${kserveExternalHost(i, cfg)}${path}`;
-      rows.push({ isvc: `${i.namespace}/${i.name}`, kind: 'external', url: external, result: simulate(snapshot, { url: external }) });
+      rows.push({ isvc: `${i.namespace}/${i.name}`, kind: 'external', url: external, result: simulate(snapshot, { url: external }, { locations: false }) });
     }
   }
   return rows;

@@ -24,8 +24,11 @@ interface Caller extends PodRef {
   readonly sidecar: boolean;
 }
 
+/** Whether hops carry file:line (re-parsing the documents they point into); `trace --all` leaves them out. */
+let withLocations = true;
+
 function at(r: Resource, path: FieldPath = []): Pick<Hop, 'resource' | 'path' | 'location' | 'derivedFrom'> {
-  return { resource: displayName(r), path: path.length ? formatPath(path) : undefined, location: locate(r, path), derivedFrom: r.derivedFrom };
+  return { resource: displayName(r), path: path.length ? formatPath(path) : undefined, location: withLocations ? locate(r, path) : undefined, derivedFrom: r.derivedFrom };
 }
 
 function parseUrl(raw: string): { scheme: string; host: string; port: number; path: string } {
@@ -97,7 +100,8 @@ function chooseDestination(route: HttpRoute): HttpRoute['route'][number] | undef
  * Follows one request through DNS, Services, gateway listeners, Gateway servers, VirtualServices and
  * rewrites, as Kubernetes, Istio, Knative and KServe would route it, and predicts its status.
  */
-export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
+export function simulate(s: Snapshot, input: TraceRequest, options: { locations?: boolean } = {}): TraceResult {
+  withLocations = options.locations ?? true;
   const url = parseUrl(input.url);
   const headers = parseHeaders(input.headers ?? []);
   const from = input.from ?? { namespace: 'default', labels: {}, sidecar: false };
@@ -160,6 +164,10 @@ export function simulate(s: Snapshot, input: TraceRequest): TraceResult {
     if (!sp) {
       hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no port ${port}: connection refused`, ...at(svc.res, ['spec', 'ports']) });
       return finish('503', `Service ${svc.namespace}/${svc.name} has no port ${port}`, `Add port ${port} to Service ${svc.namespace}/${svc.name}.`);
+    }
+    // Knative's revision Services have no selector: the SKS points their endpoints at the activator or the pods.
+    if ((!svc.selector || Object.keys(svc.selector).length === 0) && svc.labels['serving.knative.dev/revision']) {
+      return revisionHop(`${svc.name}.${svc.namespace}.svc.${s.clusterDomain}`);
     }
     const pods = svc.selector && Object.keys(svc.selector).length ? s.workloadsMatching(svc.selector, svc.namespace) : [];
     const endpoints = s.get('Endpoints', svc.namespace, svc.name);

@@ -1,0 +1,40 @@
+/**
+ * One measurement of the benchmark, in its own process so that peak memory (maxRSS) is its own:
+ * `node dist/scripts/bench-worker.js floor|check|trace FILE`. Prints one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import { Composer, Parser } from 'yaml';
+import { checkPaths } from '../src/check.js';
+import { loadSources } from '../src/load/sources.js';
+import { traceAll, traceSnapshot } from '../src/trace/index.js';
+import { YAML_OPTIONS } from '../src/load/parse.js';
+
+async function run(mode: string, file: string): Promise<Record<string, unknown>> {
+  const t0 = performance.now();
+  if (mode === 'floor') {
+    // The floor: reading the file and parsing every document with the yaml library, nothing else.
+    const text = readFileSync(file, 'utf8');
+    let docs = 0;
+    for (const doc of new Composer(YAML_OPTIONS).compose(new Parser().parse(text), true)) {
+      doc.toJS();
+      docs++;
+    }
+    return { ms: performance.now() - t0, docs };
+  }
+  if (mode === 'check') {
+    const r = await checkPaths([file]);
+    const found = r.diagnostics.map((d) => ({ id: d.id, resource: d.resource ?? '' }));
+    return { ms: performance.now() - t0, resources: r.resourceCount, findings: found.length, found };
+  }
+  if (mode === 'trace') {
+    const loaded = await loadSources([file]);
+    const rows = traceAll(traceSnapshot(loaded.resources));
+    const failing = rows.filter((r) => r.result.outcome !== '200').length;
+    return { ms: performance.now() - t0, traced: rows.length, failing };
+  }
+  throw new Error(`unknown mode ${mode}`);
+}
+
+const [mode, file] = process.argv.slice(2);
+const result = await run(mode!, file!);
+process.stdout.write(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');

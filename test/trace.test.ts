@@ -101,7 +101,8 @@ describe('kgd trace', () => {
     const s = traceSnapshot((await loadSources(['examples/custom-gateway-fixed'])).resources);
     const rows = traceAll(s);
     assert.deepEqual(rows.map((r) => `${r.kind} ${r.result.outcome}`), ['internal 200', 'external 200']);
-    assertGolden('trace-fixed.txt', formatTraceText(rows[0]!.result));
+    assertGolden('trace-fixed.txt', formatTraceText(trace(s, { url: rows[0]!.url, from: { namespace: 'online-serving', labels: {}, sidecar: false } })));
+    assert.ok(rows.every((r) => r.result.hops.every((h) => h.location === undefined)), '--all leaves file positions out');
   });
   it('the Kubeflow example traces to success', async () => {
     const rows = traceAll(traceSnapshot((await loadSources(['examples/kubeflow'])).resources));

@@ -28,7 +28,7 @@ async function run(mode: string, file: string): Promise<Record<string, unknown>>
   }
   if (mode === 'trace') {
     const loaded = await loadSources([file]);
-    const rows = traceAll(traceSnapshot(loaded.resources));
+    const rows = traceAll(traceSnapshot(loaded.resources).compact());
     const failing = rows.filter((r) => r.result.outcome !== '200').length;
     return { ms: performance.now() - t0, traced: rows.length, failing };
   }

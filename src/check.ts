@@ -8,7 +8,10 @@ import { rules as allRules } from './rules/index.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { sortDiagnostics } from './diagnostics/diagnostic.js';
 
-export interface CheckOptions extends SnapshotOptions, RunOptions, LoadOptions {}
+export interface CheckOptions extends SnapshotOptions, RunOptions, LoadOptions {
+  /** Drop parsed objects after the snapshot is built (the resources are not used afterwards). @default false */
+  readonly compact?: boolean;
+}
 
 export interface CheckResult {
   readonly diagnostics: Diagnostic[];
@@ -20,6 +23,7 @@ export interface CheckResult {
 /** Checks already-loaded resources (the library entry point used by files, the cluster source and tests). */
 export function checkResources(resources: readonly Resource[], options: CheckOptions = {}): { diagnostics: Diagnostic[]; snapshot: Snapshot } {
   const snapshot = buildSnapshot(resources, options);
+  if (options.compact) snapshot.compact();
   // With nothing loaded, every rule would only say it could not run: the input problems say enough.
   if (resources.length === 0) return { diagnostics: runRules(snapshot, [], options), snapshot };
   return { diagnostics: runRules(snapshot, allRules, options), snapshot };
@@ -28,7 +32,8 @@ export function checkResources(resources: readonly Resource[], options: CheckOpt
 /** `kgd check` on files, folders and stdin. */
 export async function checkPaths(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
   const loaded = await loadSources(paths, options);
-  const { diagnostics, snapshot } = checkResources(loaded.resources, options);
+  // The resources were loaded here and go nowhere else: their objects can go once the views exist.
+  const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options });
   const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);
   return { diagnostics: all, snapshot, files: loaded.files, resourceCount: loaded.resources.length };
 }

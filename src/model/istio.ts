@@ -84,6 +84,7 @@ export interface VirtualService {
   readonly res: Resource;
   readonly namespace: string;
   readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
   readonly hosts: readonly string[];
   /** spec.gateways as written; Istio treats an absent list as ['mesh']. */
   readonly gateways: readonly string[];
@@ -135,6 +136,7 @@ export function readVirtualService(r: FieldReader, namespace: string): VirtualSe
     res: r.resource,
     namespace,
     name: r.resource.name,
+    labels: r.strMap(['metadata', 'labels']) ?? {},
     hosts: r.strList(['spec', 'hosts']) ?? [],
     gateways: gateways ?? ['mesh'],
     gatewaysWritten: gateways !== undefined,

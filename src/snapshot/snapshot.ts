@@ -184,6 +184,19 @@ export class Snapshot {
     return (this.servicesByNamespace().get(w.namespace) ?? []).filter((s) => s.selector !== undefined && Object.keys(s.selector).length > 0 && matchesMap(s.selector, w.labels));
   }
 
+  /**
+   * Drops the parsed objects of the resources once their typed views exist: rules, traces and locations
+   * only need the views and the origins, and the objects are most of the memory on large inputs. Only for
+   * snapshots that own their resources (the CLI's); a library caller that keeps using its resources must not.
+   */
+  compact(): this {
+    for (const r of this.resources) {
+      const meta = (r.object['metadata'] ?? {}) as Record<string, unknown>;
+      (r as { object: Readonly<Record<string, unknown>> }).object = { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: meta['name'], namespace: meta['namespace'] } };
+    }
+    return this;
+  }
+
   /** Replaces the input problems (used when a snapshot is rebuilt from already-checked resources). */
   withProblems(problems: readonly InputProblem[]): this {
     this.problems = problems;

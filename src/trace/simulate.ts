@@ -81,7 +81,7 @@ function revisionHosts(s: Snapshot): Set<string> {
   return s.memo('revision-hosts', () => {
     const out = new Set<string>();
     for (const vs of s.list('VirtualService')) {
-      if (!('networking.internal.knative.dev/ingress' in ((vs.res.object['metadata'] as { labels?: Record<string, string> })?.labels ?? {}))) continue;
+      if (!('networking.internal.knative.dev/ingress' in vs.labels)) continue;
       for (const r of vs.http) for (const d of r.route) out.add(d.host.toLowerCase());
     }
     return out;

@@ -58,7 +58,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       }
       if (inputs.length === 0) inputs.push('.');
       const loaded = await loadSources(inputs);
-      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false });
+      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false }).compact();
       const color = useColor(io.stdout);
       if (flags.all) {
         const rows = traceAll(snapshot);

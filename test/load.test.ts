@@ -112,6 +112,12 @@ describe('bad input: clear findings with file and line, never a crash', () => {
     assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.id), []);
   });
 
+  it('a file with more resources than a function call takes arguments (150,000) loads', async () => {
+    const docs = Array.from({ length: 150000 }, (_, i) => `{apiVersion: v1, kind: Namespace, metadata: {name: n${i}}}`).join('\n---\n');
+    const r = await checkPaths([file(docs)]);
+    assert.equal(r.resourceCount, 150000);
+  });
+
   it('a huge input (20,000 ConfigMaps, ~4 MB) loads without findings', async () => {
     const docs = Array.from({ length: 20000 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ns-${i % 50}\ndata:\n  key: "${'x'.repeat(100)}"\n`).join('---\n');
     const r = await checkPaths([file(docs)]);

@@ -62,9 +62,10 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
   const resources: Resource[] = [];
   const problems: InputProblem[] = [];
   const files: string[] = [];
+  // A loop, not push(...spread): a large file holds more resources than a call may take arguments.
   const add = (r: ParseResult) => {
-    resources.push(...r.resources);
-    problems.push(...r.problems);
+    for (const x of r.resources) resources.push(x);
+    for (const x of r.problems) problems.push(x);
   };
   for (const p of paths) {
     if (p === '-') {

@@ -47,6 +47,16 @@ export interface SnapshotOptions {
 
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
+function groupByNamespace<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of items) {
+    const l = m.get(x.namespace);
+    if (l) l.push(x);
+    else m.set(x.namespace, [x]);
+  }
+  return m;
+}
+
 /**
  * An immutable index over the loaded resources: typed views by kind, lookups by namespace/name, and
  * label-selector queries. It holds no rule logic.
@@ -156,27 +166,11 @@ export class Snapshot {
   }
 
   private workloadsByNamespace(): Map<string, Workload[]> {
-    return this.memo('workloads-by-namespace', () => {
-      const m = new Map<string, Workload[]>();
-      for (const w of this.list('Workload')) {
-        const l = m.get(w.namespace) ?? [];
-        l.push(w);
-        m.set(w.namespace, l);
-      }
-      return m;
-    });
+    return this.memo('workloads-by-namespace', () => groupByNamespace(this.list('Workload')));
   }
 
   private servicesByNamespace(): Map<string, Service[]> {
-    return this.memo('services-by-namespace', () => {
-      const m = new Map<string, Service[]>();
-      for (const s of this.list('Service')) {
-        const l = m.get(s.namespace) ?? [];
-        l.push(s);
-        m.set(s.namespace, l);
-      }
-      return m;
-    });
+    return this.memo('services-by-namespace', () => groupByNamespace(this.list('Service')));
   }
 
   /** Services in the workload's namespace whose selector picks it. */

@@ -24,11 +24,9 @@ interface Caller extends PodRef {
   readonly sidecar: boolean;
 }
 
-/** Whether hops carry file:line (re-parsing the documents they point into); `trace --all` leaves them out. */
-let withLocations = true;
-
-function at(r: Resource, path: FieldPath = []): Pick<Hop, 'resource' | 'path' | 'location' | 'derivedFrom'> {
-  return { resource: displayName(r), path: path.length ? formatPath(path) : undefined, location: withLocations ? locate(r, path) : undefined, derivedFrom: r.derivedFrom };
+/** Where a hop happened; file:line only when asked (it re-parses the document; `trace --all` leaves it out). */
+function hopAt(withLocation: boolean, r: Resource, path: FieldPath = []): Pick<Hop, 'resource' | 'path' | 'location' | 'derivedFrom'> {
+  return { resource: displayName(r), path: path.length ? formatPath(path) : undefined, location: withLocation ? locate(r, path) : undefined, derivedFrom: r.derivedFrom };
 }
 
 function parseUrl(raw: string): { scheme: string; host: string; port: number; path: string } {
@@ -101,7 +99,7 @@ function chooseDestination(route: HttpRoute): HttpRoute['route'][number] | undef
  * rewrites, as Kubernetes, Istio, Knative and KServe would route it, and predicts its status.
  */
 export function simulate(s: Snapshot, input: TraceRequest, options: { locations?: boolean } = {}): TraceResult {
-  withLocations = options.locations ?? true;
+  const at = (r: Resource, path: FieldPath = []) => hopAt(options.locations ?? true, r, path);
   const url = parseUrl(input.url);
   const headers = parseHeaders(input.headers ?? []);
   const from = input.from ?? { namespace: 'default', labels: {}, sidecar: false };

@@ -153,6 +153,13 @@ export class Snapshot {
     return this.byName.get(kind)?.get(key(namespace, name)) as Views[K] | undefined;
   }
 
+  /** Whether the input already holds this Service or VirtualService (given as a plain object, as controllers write it). */
+  hasObject(o: Readonly<Record<string, unknown>>): boolean {
+    const m = o['metadata'] as { name: string; namespace: string };
+    const kind = o['kind'] === 'Service' ? 'Service' : 'VirtualService';
+    return this.get(kind, m.namespace, m.name) !== undefined;
+  }
+
   /** Labels of a namespace: from its Namespace object, or just the name label the API server always sets. */
   namespaceLabels(name: string): Labels {
     const n = this.byName.get('Namespace')?.get(key('', name)) as NamespaceInfo | undefined;

@@ -288,6 +288,16 @@ export function expandShort(host: string, callerNamespace: string, clusterDomain
   return [host];
 }
 
+/** The destination a route sends most traffic to (the heaviest weight; unweighted counts as 100). */
+export function chooseDestination(route: HttpRoute): HttpRoute['route'][number] | undefined {
+  return [...route.route].sort((a, b) => (b.weight ?? 100) - (a.weight ?? 100))[0];
+}
+
+/** Istio resolves a short destination host in the VirtualService's namespace (ResolveShortnameToFQDN). */
+export function destinationFqdn(host: string, vsNamespace: string, clusterDomain: string): string {
+  return host.includes('.') ? host : `${host}.${vsNamespace}.svc.${clusterDomain}`;
+}
+
 /** The result of one call, named the way Istio's simulator names what it matched (for the oracle test). */
 export interface GatewayCallResult {
   readonly listener: string;
@@ -306,7 +316,7 @@ export function gatewayCall(snapshot: Snapshot, w: Workload, port: number, req: 
   if (r.kind === 'not-http') return { ...base, routeConfig: '', error: 'no filter chains matched' };
   if (r.kind === 'no-virtual-host') return { ...base, error: 'no virtual host matched' };
   if (r.kind === 'no-route') return { ...base, virtualHost: r.virtualHost.name, error: 'no route matched' };
-  const dest = [...r.route.route].sort((a, b) => (b.weight ?? 100) - (a.weight ?? 100))[0];
-  const host = dest ? (dest.host.includes('.') ? dest.host : `${dest.host}.${r.vs.namespace}.svc.${clusterDomain}`) : '';
+  const dest = chooseDestination(r.route);
+  const host = dest ? destinationFqdn(dest.host, r.vs.namespace, clusterDomain) : '';
   return { ...base, virtualHost: r.virtualHost.name, route: r.route.name ?? '', cluster: dest ? `outbound|${dest.port ?? 80}||${host}` : '' };
 }

@@ -12,7 +12,7 @@ import { ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { runRules } from '../engine/run.js';
 import vsStaleGateways from '../rules/vs-stale-gateways.js';
-import { expandShort, routeAtGateway, routeInMesh, type HttpRequest } from './gateway-routing.js';
+import { chooseDestination, destinationFqdn, expandShort, routeAtGateway, routeInMesh, type HttpRequest } from './gateway-routing.js';
 import type { Hop, Outcome, TraceRequest, TraceResult } from './types.js';
 
 const MAX_HOPS = 12;
@@ -86,14 +86,6 @@ function revisionHosts(s: Snapshot): Set<string> {
   });
 }
 
-function fqdn(host: string, ns: string, clusterDomain: string): string {
-  return host.includes('.') ? host : `${host}.${ns}.svc.${clusterDomain}`;
-}
-
-function chooseDestination(route: HttpRoute): HttpRoute['route'][number] | undefined {
-  return [...route.route].sort((a, b) => (b.weight ?? 100) - (a.weight ?? 100))[0];
-}
-
 /**
  * Follows one request through DNS, Services, gateway listeners, Gateway servers, VirtualServices and
  * rewrites, as Kubernetes, Istio, Knative and KServe would route it, and predicts its status.
@@ -125,7 +117,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       hops.push({ step: 'sidecar', verdict: 'ok', summary: `the caller's sidecar matches VirtualService ${m.vs.namespace}/${m.vs.name} (mesh) route ${m.route.index}`, ...at(m.vs.res, ['spec', 'http', m.route.index]) });
       if (!dest) return finish('503', `VirtualService ${m.vs.namespace}/${m.vs.name} route ${m.route.index} has no destination`);
       req = rewrite(req, m.route);
-      host = fqdn(dest.host, m.vs.namespace, s.clusterDomain);
+      host = destinationFqdn(dest.host, m.vs.namespace, s.clusterDomain);
       port = dest.port ?? 80;
       resolvedBy = 'envoy';
     }
@@ -238,7 +230,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       return finish('503', `route ${routing.route.index} of VirtualService ${routing.vs.namespace}/${routing.vs.name} has no destination`);
     }
     req = rewrite(req, routing.route);
-    host = fqdn(dest.host, routing.vs.namespace, s.clusterDomain);
+    host = destinationFqdn(dest.host, routing.vs.namespace, s.clusterDomain);
     port = dest.port ?? 80;
     hops.push({ step: 'destination', verdict: 'ok', summary: `→ ${host}:${port} with Host "${req.authority}" (cluster outbound|${port}||${host})`, ...at(routing.vs.res, ['spec', 'http', routing.route.index, 'route']) });
     caller = { namespace: w.namespace, labels: w.labels, containerPorts: w.containerPorts, name: displayName(w.res), sidecar: true };

@@ -101,9 +101,7 @@ export function deriveKnative(snapshot: Snapshot, domain = 'example.com'): Resou
     for (const c of isvc.components) {
       const ksvc = `${isvc.name}-${c}`;
       for (const o of knativeObjects(ksvc, isvc.namespace, isvcComponentLabels(isvc, c), isvc.clusterLocal, cfg, snapshot.clusterDomain, domain)) {
-        const m = o['metadata'] as { name: string; namespace: string };
-        const exists = o['kind'] === 'Service' ? snapshot.get('Service', m.namespace, m.name) : snapshot.get('VirtualService', m.namespace, m.name);
-        if (!exists) out.push(makeDerived(o, `derived: what Knative creates for the ${c} of InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['spec', c] }));
+        if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what Knative creates for the ${c} of InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['spec', c] }));
       }
     }
   }

@@ -68,9 +68,7 @@ export function deriveKServe(snapshot: Snapshot): Resource[] {
   for (const isvc of snapshot.list('InferenceService')) {
     if (isvc.deploymentMode && isvc.deploymentMode !== 'Serverless') continue;
     for (const o of kserveObjects(isvc, cfg, snapshot.clusterDomain)) {
-      const m = o['metadata'] as { name: string; namespace: string };
-      const exists = o['kind'] === 'Service' ? snapshot.get('Service', m.namespace, m.name) : snapshot.get('VirtualService', m.namespace, m.name);
-      if (!exists) out.push(makeDerived(o, `derived: what KServe creates for InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['metadata', 'name'] }));
+      if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what KServe creates for InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['metadata', 'name'] }));
     }
   }
   return out;

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { Composer, Parser } from 'yaml';
 import { checkPaths } from '../src/check.js';
 import { loadSources } from '../src/load/sources.js';
-import { traceAll, traceSnapshot } from '../src/trace/index.js';
+import { traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../src/trace/index.js';
+import { writeTraceAllText } from '../src/report/trace.js';
 import { YAML_OPTIONS } from '../src/load/parse.js';
+import { prepareView } from '../src/snapshot/views.js';
 
 async function run(mode: string, file: string): Promise<Record<string, unknown>> {
   const t0 = performance.now();
@@ -27,10 +29,15 @@ async function run(mode: string, file: string): Promise<Record<string, unknown>>
     return { ms: performance.now() - t0, resources: r.resourceCount, findings: found.length, found };
   }
   if (mode === 'trace') {
-    const loaded = await loadSources([file]);
-    const rows = traceAll(traceSnapshot(loaded.resources).compact());
-    const failing = rows.filter((r) => r.result.outcome !== '200').length;
-    return { ms: performance.now() - t0, traced: rows.length, failing };
+    const loaded = await loadSources([file], { onResource: prepareView });
+    // What `kgd trace --all` does after loading: the text table, written to nowhere.
+    let traced = 0;
+    let failing = 0;
+    let tableBytes = 0;
+    const snapshot = traceSnapshot(loaded.resources).compact();
+    const onRow = (r: TraceAllRow) => { traced++; if (r.result.outcome !== '200') failing++; };
+    writeTraceAllText(traceAllRows(snapshot), (s) => (tableBytes += s.length), { onRow, isvcWidth: traceAllIsvcWidth(snapshot) });
+    return { ms: performance.now() - t0, traced, failing, tableBytes };
   }
   throw new Error(`unknown mode ${mode}`);
 }

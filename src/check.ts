@@ -1,6 +1,7 @@
 import { loadSources, type LoadOptions } from './load/sources.js';
 import type { Resource } from './load/resource.js';
 import { buildSnapshot } from './snapshot/build.js';
+import { prepareView } from './snapshot/views.js';
 import type { Snapshot, SnapshotOptions } from './snapshot/snapshot.js';
 import { runRules, type RunOptions } from './engine/run.js';
 import { problemToDiagnostic } from './engine/run.js';
@@ -31,7 +32,8 @@ export function checkResources(resources: readonly Resource[], options: CheckOpt
 
 /** `kgd check` on files, folders and stdin. */
 export async function checkPaths(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
-  const loaded = await loadSources(paths, options);
+  // Each resource's view is read as it is parsed and its object dropped, so the parsed input never lives whole.
+  const loaded = await loadSources(paths, { onResource: prepareView, ...options });
   // The resources were loaded here and go nowhere else: their objects can go once the views exist.
   const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options });
   const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);

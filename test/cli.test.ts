@@ -3,6 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { assertGolden } from './helpers/golden.js';
 import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
+import { readFileSync } from 'node:fs';
+import { loadSources } from '../src/load/sources.js';
+import { traceAll, traceSnapshot } from '../src/trace/index.js';
+import { formatTraceJson, writeTraceAllJson } from '../src/report/trace.js';
 
 function kgd(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), ...args], { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
@@ -80,6 +84,19 @@ describe('kgd command line', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /2 requests traced, 0 failing/);
   });
+  it('trace --all: the table (golden), and the JSON written row by row is the one-shot document', async () => {
+    const text = kgd(['trace', '--all', 'examples/custom-gateway-broken']);
+    assert.equal(text.code, 1);
+    assertGolden('trace-all-broken.txt', text.stdout);
+    const json = kgd(['trace', '--all', 'examples/custom-gateway-broken', '-o', 'json']);
+    assert.equal(json.code, 1);
+    const rows = traceAll(traceSnapshot((await loadSources(['examples/custom-gateway-broken'])).resources, {}));
+    assert.equal(json.stdout, formatTraceJson(rows));
+    assert.equal(JSON.parse(json.stdout).traces.length, 2);
+    const empty: string[] = [];
+    writeTraceAllJson([], (x) => empty.push(x));
+    assert.equal(empty.join(''), formatTraceJson([]));
+  });
   it('trace: bad arguments are usage errors', () => {
     assert.equal(kgd(['trace', 'examples/kubeflow']).code, 2);
     assert.equal(kgd(['trace', 'https://x.y.svc.cluster.local/', 'examples/kubeflow']).code, 2);
@@ -96,7 +113,6 @@ describe('kgd command line', () => {
   it('--version prints the package version', () => assert.match(kgd(['--version']).stdout, /^\d+\.\d+\.\d+/));
 });
 
-import { readFileSync } from 'node:fs';
 function readDoc(code: string): string {
   return readFileSync(fromRoot('docs', 'rules', `${code}.md`), 'utf8');
 }

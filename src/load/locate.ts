@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node }
 import type { FieldPath } from '../shared/path.js';
 import type { Location, Origin, Resource } from './resource.js';
 import { YAML_OPTIONS } from './parse.js';
-import type { SourceText } from './source-text.js';
+import { positionIn, type SourceText } from './source-text.js';
 
 interface Found {
   /** Offset of the best node for this path: the key of the last mapping step, or the list item. */
@@ -35,13 +35,15 @@ function walk(root: unknown, path: FieldPath, startOffset: number): Found {
 }
 
 interface ParsedDoc {
+  /** The document's own text, as read back from its source. */
   readonly text: string;
   readonly contents: unknown;
-  /** Added to offsets in `contents` to get offsets in `text`. */
-  readonly shift: number;
+  /** Line and column of the document's first character in the file. */
+  readonly line: number;
+  readonly column: number;
 }
 
-/** One document of a source, parsed again on its own the first time a finding points into it. */
+/** One document of a source, read back and parsed again on its own the first time a finding points into it. */
 const docCache = new WeakMap<SourceText, Map<number, ParsedDoc>>();
 
 function parsedDoc(origin: Origin): ParsedDoc {
@@ -49,9 +51,8 @@ function parsedDoc(origin: Origin): ParsedDoc {
   if (!perSource) docCache.set(origin.source, (perSource = new Map()));
   let d = perSource.get(origin.start);
   if (!d) {
-    const text = origin.source.getText();
-    // A document's range starts at a line start (its `---` marker or first line), so the slice parses alike.
-    d = { text, contents: parseDocument(text.slice(origin.start, origin.end), YAML_OPTIONS).contents, shift: origin.start };
+    const text = origin.source.slice(origin.start, origin.end);
+    d = { text, contents: parseDocument(text, YAML_OPTIONS).contents, line: origin.line, column: origin.column };
     perSource.set(origin.start, d);
   }
   return d;
@@ -67,18 +68,18 @@ const embeddedCache = new WeakMap<Scalar, { lc: LineCounter; contents: unknown }
 export function locate(resource: Resource, path: FieldPath = [], innerPath?: FieldPath): Location | undefined {
   const origin = resource.origin;
   if (!origin) return resource.anchor ? locate(resource.anchor.resource, resource.anchor.path) : undefined;
-  const { contents, text, shift } = parsedDoc(origin);
-  const docStart = (contents as { range?: [number] } | null)?.range?.[0] ?? 0;
-  const base = walk(contents, origin.base, docStart);
-  const found = walk(contents, [...origin.base, ...path], base.offset);
+  const doc = parsedDoc(origin);
+  const docStart = (doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
+  const base = walk(doc.contents, origin.base, docStart);
+  const found = walk(doc.contents, [...origin.base, ...path], base.offset);
   // Point at the resource's `kind:` line when the path is empty, rather than at a leading comment.
-  const offset = path.length === 0 ? walk(contents, [...origin.base, 'kind'], base.offset).offset : found.offset;
-  const outer: Location = { file: origin.file, ...origin.source.position(offset + shift, text) };
+  const offset = path.length === 0 ? walk(doc.contents, [...origin.base, 'kind'], base.offset).offset : found.offset;
+  const outer: Location = { file: origin.file, ...positionIn(doc.text, offset, doc.line, doc.column) };
   if (!innerPath || innerPath.length === 0 || !isScalar(found.value) || typeof found.value.value !== 'string') return outer;
-  return locateInside(found.value, innerPath, outer, origin.source, text, shift) ?? outer;
+  return locateInside(found.value, innerPath, outer, doc) ?? outer;
 }
 
-function locateInside(scalar: Scalar, innerPath: FieldPath, outer: Location, source: SourceText, text: string, shift: number): Location | undefined {
+function locateInside(scalar: Scalar, innerPath: FieldPath, outer: Location, doc: ParsedDoc): Location | undefined {
   let cached = embeddedCache.get(scalar);
   if (!cached) {
     const lc = new LineCounter();
@@ -89,7 +90,8 @@ function locateInside(scalar: Scalar, innerPath: FieldPath, outer: Location, sou
   const inner = cached.lc.linePos(found.offset);
   const valueRange = scalar.range;
   if (!valueRange) return undefined;
-  const start = source.position(valueRange[0] + shift, text);
+  const text = doc.text;
+  const start = positionIn(text, valueRange[0], doc.line, doc.column);
   const isBlock = scalar.type === Scalar.BLOCK_LITERAL || scalar.type === Scalar.BLOCK_FOLDED;
   if (!isBlock) {
     // A quoted or plain scalar: exact only when it fits on one line.
@@ -100,7 +102,7 @@ function locateInside(scalar: Scalar, innerPath: FieldPath, outer: Location, sou
   // Block scalar: content starts on the line after the `|` indicator, indented uniformly.
   const line = start.line + inner.line;
   // The content line's indentation: read it from the text after the scalar's header line.
-  let at = text.indexOf('\n', valueRange[0] + shift);
+  let at = text.indexOf('\n', valueRange[0]);
   for (let i = 1; i < inner.line && at >= 0; i++) at = text.indexOf('\n', at + 1);
   if (at < 0) return outer;
   const indent = /^ */.exec(text.slice(at + 1, at + 200))?.[0].length ?? 0;

@@ -1,15 +1,23 @@
 import { Composer, isMap, isScalar, isSeq, Parser, type Document } from 'yaml';
 import type { InputProblem } from './problem.js';
 import { splitApiVersion, type Origin, type Resource } from './resource.js';
-import { SourceText } from './source-text.js';
+import { LineIndex, MemorySource, type SourceText } from './source-text.js';
 import type { FieldPath } from '../shared/path.js';
+import { detach, intern } from '../shared/strings.js';
 
 /** Lists nested deeper than this are refused: kubectl never nests them, and it bounds recursion. */
 const MAX_LIST_DEPTH = 16;
+/** The path of a resource that is a whole document: shared, since nearly every resource has it. */
+const ROOT: FieldPath = Object.freeze([]) as unknown as FieldPath;
 
 export interface ParseResult {
   readonly resources: Resource[];
   readonly problems: InputProblem[];
+}
+
+export interface ParseOptions {
+  /** Called for each resource as soon as its document is parsed, before the next document is read. */
+  readonly onResource?: (r: Resource) => void;
 }
 
 /** YAML 1.1 is what Kubernetes' own parser (go-yaml v2 via sigs.k8s.io/yaml) speaks: `on`/`yes` are booleans there too. */
@@ -27,45 +35,148 @@ function describeType(v: unknown): string {
 }
 
 /**
- * Parses one YAML or JSON text (multi-document) into resources that can point back at their fields.
- * Documents are composed one at a time and their syntax trees dropped after conversion, so memory stays
- * near the size of the objects themselves; positions are recomputed for the few fields a finding names.
+ * Where the text may be cut into independently parsed parts: the start of a `---` line. YAML forbids
+ * that marker inside any node, so a cut there parses exactly as the whole text would. Directive lines
+ * (`%YAML`) just above a marker belong to the document it starts.
+ */
+function lastDocumentStart(text: string, notBefore: number): number {
+  for (let i = text.lastIndexOf('\n---'); i >= notBefore; i = text.lastIndexOf('\n---', i - 1)) {
+    const next = text.charAt(i + 4);
+    if (next === '' || !(next === '\n' || next === '\r' || next === ' ' || next === '\t')) continue; // `---x`, or not known yet
+    let start = i + 1;
+    while (start > 1) {
+      const prev = text.lastIndexOf('\n', start - 2);
+      if (text.charAt(prev + 1) !== '%') break;
+      start = prev + 1;
+    }
+    return start;
+  }
+  return -1;
+}
+
+/** How much of the text before a new chunk is searched again for a cut: a marker split across chunks, and directives. */
+const OVERLAP = 1024;
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Parses a YAML or JSON stream (multi-document) into resources that can point back at their fields,
+ * fed in chunks of any size. Text is parsed one part (a run of whole documents) at a time and each
+ * document's syntax tree and object are dropped once converted, so memory stays near the size of what
+ * callers keep; positions are recomputed later, from the source, for the few fields a finding names.
  * Never throws on bad content: every problem comes back as an InputProblem with file and line.
  */
-export function parseManifestText(file: string, text: string, options: { keepText?: boolean } = {}): ParseResult {
-  const resources: Resource[] = [];
-  const problems: InputProblem[] = [];
-  const source = new SourceText(file, text, options.keepText ?? true);
-  const pos = (offset: number) => ({ file, ...source.position(offset, text) });
-  const composer = new Composer(YAML_OPTIONS);
-  let docIndex = 0;
-  for (const doc of composer.compose(new Parser().parse(text), true)) {
-    const index = docIndex++;
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine(err.message).replace(/\.$/, '') }, location: pos(err.pos[0]) });
+export class ManifestParser {
+  /** Text received but not parsed yet (it may end inside a document), kept as chunks: one document can be huge. */
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** The last characters of pending, searched again with each new chunk. */
+  private tail = '';
+  /** Offset (source units) and line of the first pending character. */
+  private pendingUnits: number;
+  private pendingLine = 1;
+  private readonly resources: Resource[] = [];
+  private readonly problems: InputProblem[] = [];
+
+  constructor(
+    private readonly source: SourceText,
+    private readonly options: ParseOptions = {},
+    /** Offset of the first character in source units (a byte-order mark the decoder removed). */
+    startUnits = 0,
+  ) {
+    this.pendingUnits = startUnits;
+  }
+
+  push(chunk: string): void {
+    if (chunk.length === 0) return;
+    // Only the new chunk (and enough of what came before to see a marker and directives across the seam)
+    // can hold a new cut: any earlier one was already taken.
+    const probe = this.tail + chunk;
+    const cutInProbe = lastDocumentStart(probe, 0);
+    const cut = cutInProbe < 0 ? -1 : this.pendingLength - this.tail.length + cutInProbe;
+    this.pending.push(chunk);
+    this.pendingLength += chunk.length;
+    this.tail = detach(probe.slice(-OVERLAP));
+    if (cut > 0) this.flush(cut);
+  }
+
+  end(): ParseResult {
+    if (this.pendingLength > 0) this.flush(this.pendingLength);
+    if (this.resources.length === 0 && this.problems.length === 0) {
+      const file = this.source.file;
+      this.problems.push({ id: 'NoResources', data: { file }, location: { file, line: 1, column: 1 } });
+    }
+    return { resources: this.resources, problems: this.problems };
+  }
+
+  private flush(cut: number): void {
+    const all = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    const part = all.slice(0, cut);
+    // A copy, not a slice: a slice would keep all of `all` alive until the next cut.
+    const rest = cut < all.length ? detach(all.slice(cut)) : '';
+    this.pending = rest ? [rest] : [];
+    this.pendingLength = rest.length;
+    this.tail = rest.slice(-OVERLAP);
+    const units = this.source.units(part);
+    this.parsePart(part, this.pendingUnits, this.pendingLine, units === part.length);
+    this.pendingUnits += units;
+    this.pendingLine += countLines(part);
+  }
+
+  private parsePart(text: string, firstUnits: number, startLine: number, unitsAreChars: boolean): void {
+    const file = this.source.file;
+    const lines = new LineIndex(text, startLine);
+    const pos = (offset: number) => ({ file, ...lines.position(offset) });
+    // Offsets in this part → source units; documents come in order, so non-ASCII text is measured once.
+    let lastOffset = 0;
+    let lastUnits = firstUnits;
+    const toUnits = (offset: number): number => {
+      if (unitsAreChars) return firstUnits + offset;
+      if (offset < lastOffset) { lastOffset = 0; lastUnits = firstUnits; }
+      lastUnits += this.source.units(text.slice(lastOffset, offset));
+      lastOffset = offset;
+      return lastUnits;
+    };
+    const composer = new Composer(YAML_OPTIONS);
+    for (const doc of composer.compose(new Parser().parse(text), true)) {
+      if (doc.errors.length > 0) {
+        for (const err of doc.errors) {
+          this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine(err.message).replace(/\.$/, '') }, location: pos(err.pos[0]) });
+        }
+        continue;
       }
-      continue;
+      // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
+      if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) continue;
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        // toJS throws for alias bombs and similar; report at the document start.
+        this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { ...pos(doc.range[0]), column: 1 } });
+        continue;
+      }
+      const [start, , end] = doc.range;
+      const at = lines.position(start);
+      const unitStart = toUnits(start);
+      const unitEnd = toUnits(end);
+      const source = this.source;
+      const origin = (base: FieldPath): Origin => ({ file, start: unitStart, end: unitEnd, line: at.line, column: at.column, source, base });
+      const before = this.resources.length;
+      collect(value, ROOT, 0, undefined, origin, this.resources, this.problems, (path) => ({ ...pos(nodeOffset(doc, path)), column: 1 }));
+      if (this.options.onResource) for (let i = before; i < this.resources.length; i++) this.options.onResource(this.resources[i]!);
     }
-    // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) continue;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      // toJS throws for alias bombs and similar; report at the document start.
-      problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { ...pos(doc.range[0]), column: 1 } });
-      continue;
-    }
-    const [start, , end] = doc.range;
-    const origin = (base: FieldPath): Origin => ({ file, docIndex: index, start, end, source, base });
-    collect(value, [], 0, undefined, origin, resources, problems, (path) => ({ ...pos(nodeOffset(doc, path)), column: 1 }));
   }
-  if (resources.length === 0 && problems.length === 0) {
-    problems.push({ id: 'NoResources', data: { file }, location: { file, line: 1, column: 1 } });
-  }
-  source.release();
-  return { resources, problems };
+}
+
+/** Parses one text held in memory (stdin, tests, library callers). */
+export function parseManifestText(file: string, text: string, options: ParseOptions = {}): ParseResult {
+  const parser = new ManifestParser(new MemorySource(file, text), options);
+  parser.push(text);
+  return parser.end();
 }
 
 function firstLine(s: string): string {
@@ -145,13 +256,14 @@ function collect(
   const object = listItemDefaults && (value['kind'] === undefined || value['apiVersion'] === undefined)
     ? { ...value, apiVersion, kind }
     : value;
+  // Detached: these outlive the parse, and as slices they would keep the whole file text alive.
   resources.push({
-    apiVersion: apiVersion as string,
-    group,
-    version,
-    kind: kind as string,
-    name: name as string,
-    namespace: typeof ns === 'string' && ns !== '' ? ns : undefined,
+    apiVersion: intern(apiVersion as string),
+    group: intern(group),
+    version: intern(version),
+    kind: intern(kind as string),
+    name: detach(name as string),
+    namespace: typeof ns === 'string' && ns !== '' ? intern(ns) : undefined,
     object,
     origin: origin(base),
   });

@@ -4,11 +4,12 @@ import type { SourceText } from './source-text.js';
 /** Where a resource came from: enough to turn a field path back into file:line:col. */
 export interface Origin {
   readonly file: string;
-  /** 0-based index of the YAML document in the file. */
-  readonly docIndex: number;
-  /** Offsets of the document in the text: it is parsed again, alone, when a finding needs a position. */
+  /** Offsets of the document in the source (its units): it is read and parsed again, alone, when a finding needs a position. */
   readonly start: number;
   readonly end: number;
+  /** 1-based line and column of `start`. */
+  readonly line: number;
+  readonly column: number;
   readonly source: SourceText;
   /** Path from the document root to this resource (non-empty for items of a `kind: List`). */
   readonly base: FieldPath;

@@ -1,51 +1,88 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
- * The text of one input, with a line index built only when a position is asked for. For files the text
- * is not kept after parsing: it is read again the first time a finding needs a line (findings are few,
- * inputs can be hundreds of megabytes).
+ * Where the text of an input can be read again. Findings need positions for only a few documents, so a
+ * file's text is not kept after loading: the document a finding points into is read back on demand.
+ * Offsets are in the source's own units (bytes for files, characters for text held in memory).
  */
-export class SourceText {
-  private text: string | undefined;
-  private lineStarts: number[] | undefined;
+export interface SourceText {
+  readonly file: string;
+  /** The text between two offsets (one document). */
+  slice(start: number, end: number): string;
+  /** Size of `text` in this source's offset units. */
+  units(text: string): number;
+}
 
+/** Text held in memory (stdin, tests). */
+export class MemorySource implements SourceText {
   constructor(
     readonly file: string,
-    text: string,
-    /** Keep the text (stdin, tests) or drop it and re-read the file on demand. */
-    private readonly keep: boolean,
-  ) {
-    this.text = keep ? text : undefined;
+    private readonly text: string,
+  ) {}
+
+  slice(start: number, end: number): string {
+    return this.text.slice(start, end);
   }
 
-  getText(): string {
-    if (this.text === undefined) {
-      const raw = readFileSync(this.file, 'utf8');
-      this.text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  units(text: string): number {
+    return text.length;
+  }
+}
+
+/** A file on disk, read back by byte range. */
+export class FileSource implements SourceText {
+  constructor(readonly file: string) {}
+
+  slice(start: number, end: number): string {
+    const buf = Buffer.alloc(end - start);
+    const fd = openSync(this.file, 'r');
+    try {
+      readSync(fd, buf, 0, buf.length, start);
+    } finally {
+      closeSync(fd);
     }
-    return this.text;
+    return buf.toString('utf8');
   }
 
-  /** 1-based line and column of an offset. */
-  position(offset: number, text?: string): { line: number; column: number } {
-    if (!this.lineStarts) {
-      const t = text ?? this.getText();
+  units(text: string): number {
+    return Buffer.byteLength(text, 'utf8');
+  }
+}
+
+/** 1-based line and column of `offset` in `text`, whose first character is at (line, column). */
+export function positionIn(text: string, offset: number, line: number, column: number): { line: number; column: number } {
+  let l = line;
+  let lastNl = -1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    l++;
+    lastNl = i;
+  }
+  return lastNl < 0 ? { line: l, column: column + offset } : { line: l, column: offset - lastNl };
+}
+
+/** Line index of one chunk of text, built the first time a position inside it is asked for. */
+export class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    /** Line of the chunk's first character (1-based); chunks start at a line start. */
+    private readonly firstLine: number,
+  ) {}
+
+  position(offset: number): { line: number; column: number } {
+    if (!this.starts) {
       const starts = [0];
-      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
     }
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
+      if (this.starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
-  }
-
-  /** Drops what was built for positions, once loading is over. */
-  release(): void {
-    if (!this.keep) this.text = undefined;
+    return { line: this.firstLine + lo, column: offset - this.starts[lo]! + 1 };
   }
 }

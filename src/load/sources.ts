@@ -1,6 +1,7 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
-import { parseManifestText, type ParseResult } from './parse.js';
+import { ManifestParser, parseManifestText, type ParseResult } from './parse.js';
+import { FileSource } from './source-text.js';
 import type { InputProblem } from './problem.js';
 import type { Resource } from './resource.js';
 
@@ -21,6 +22,8 @@ export interface LoadOptions {
   /** Reads standard input for the path `-`. */
   readonly readStdin?: () => Promise<string>;
   readonly onFile?: (file: string) => void;
+  /** Called for each resource as soon as its document is parsed (before the next one is), e.g. to build its view and drop the object. */
+  readonly onResource?: (r: Resource) => void;
 }
 
 async function readStdinDefault(): Promise<string> {
@@ -42,18 +45,48 @@ async function listManifestFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-export function decodeText(file: string, bytes: Buffer): { text?: string; problem?: InputProblem } {
-  if (bytes.length > MAX_FILE_BYTES) {
-    return { problem: { id: 'FileUnreadable', data: { file, reason: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` }, location: { file, line: 1, column: 1 } } };
-  }
-  if (bytes.includes(0)) {
-    return { problem: { id: 'FileUnreadable', data: { file, reason: 'it contains NUL bytes (a binary file?)' }, location: { file, line: 1, column: 1 } } };
-  }
+const NUL_REASON = 'it contains NUL bytes (a binary file?)';
+const NOT_UTF8_REASON = 'it is not UTF-8 text (a binary file?)';
+/** Files are read and parsed in chunks of this size, so no file is ever held whole in memory. */
+const CHUNK_BYTES = 1024 * 1024;
+
+function unreadable(file: string, reason: string): InputProblem {
+  return { id: 'FileUnreadable', data: { file, reason }, location: { file, line: 1, column: 1 } };
+}
+
+/**
+ * Reads and parses one file a chunk at a time. A file that turns out not to be UTF-8 text, or to hold
+ * NUL bytes, gives only that problem (whatever was parsed before is dropped), as if checked up front.
+ */
+async function loadFile(file: string, onResource: ((r: Resource) => void) | undefined): Promise<ParseResult> {
+  let handle;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-  } catch {
-    return { problem: { id: 'FileUnreadable', data: { file, reason: 'it is not UTF-8 text (a binary file?)' }, location: { file, line: 1, column: 1 } } };
+    handle = await open(file, 'r');
+    const size = (await handle.stat()).size;
+    if (size > MAX_FILE_BYTES) return { resources: [], problems: [unreadable(file, `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`)] };
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const buf = Buffer.alloc(Math.min(CHUNK_BYTES, Math.max(size, 1)));
+    let parser: ManifestParser | undefined;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      const bytes = buf.subarray(0, bytesRead);
+      if (bytes.includes(0)) return { resources: [], problems: [unreadable(file, NUL_REASON)] };
+      let text: string;
+      try {
+        text = decoder.decode(bytes, { stream: bytesRead > 0 });
+      } catch {
+        return { resources: [], problems: [unreadable(file, NOT_UTF8_REASON)] };
+      }
+      // The decoder drops a byte-order mark; offsets into the file must still count its 3 bytes.
+      parser ??= new ManifestParser(new FileSource(file), { onResource }, bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+      parser.push(text);
+      if (bytesRead === 0) break;
+    }
+    return parser.end();
+  } catch (e) {
+    return { resources: [], problems: [unreadable(file, (e as Error).message)] };
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -71,7 +104,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     if (p === '-') {
       const text = await (options.readStdin ?? readStdinDefault)();
       files.push('<stdin>');
-      add(parseManifestText('<stdin>', text, { keepText: true }));
+      add(parseManifestText('<stdin>', text, { onResource: options.onResource }));
       continue;
     }
     let st;
@@ -87,16 +120,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     for (const file of list) {
       options.onFile?.(file);
       files.push(file);
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(file);
-      } catch (e) {
-        problems.push({ id: 'FileUnreadable', data: { file, reason: (e as Error).message }, location: { file, line: 1, column: 1 } });
-        continue;
-      }
-      const { text, problem } = decodeText(file, bytes);
-      if (problem) problems.push(problem);
-      else add(parseManifestText(file, text!, { keepText: false }));
+      add(await loadFile(file, options.onResource));
     }
   }
   return { resources, problems, files };

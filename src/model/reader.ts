@@ -1,6 +1,12 @@
 import type { InputProblem } from '../load/problem.js';
 import type { Resource } from '../load/resource.js';
 import { formatPath, getAt, type FieldPath } from '../shared/path.js';
+import { intern } from '../shared/strings.js';
+
+/** A pushed-to array keeps spare capacity (17 slots after one push); views are kept for the whole run. */
+function exactSize<T>(a: T[]): T[] {
+  return a.length === 0 ? [] : a.slice();
+}
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -43,7 +49,7 @@ export class FieldReader {
   str(path: FieldPath): string | undefined {
     const v = this.raw(path);
     if (v === undefined || v === null) return undefined;
-    return typeof v === 'string' ? v : this.bad(path, 'a string', v);
+    return typeof v === 'string' ? intern(v) : this.bad(path, 'a string', v);
   }
 
   bool(path: FieldPath): boolean | undefined {
@@ -74,7 +80,7 @@ export class FieldReader {
     if (typeof v !== 'object' || Array.isArray(v)) return this.bad(path, 'a mapping of strings', v);
     const out: Record<string, string> = {};
     for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
-      if (typeof val === 'string') out[k] = val;
+      if (typeof val === 'string') out[k] = intern(val);
       else if (val === null) out[k] = '';
       else this.bad([...path, k], 'a string (quote it)', val);
     }
@@ -102,7 +108,7 @@ export class FieldReader {
       const s = this.str([...path, i]);
       if (s !== undefined) out.push(s);
     }
-    return out;
+    return exactSize(out);
   }
 
   /** Maps each item of a list through `fn`, skipping items that are not mappings (reported). */
@@ -119,6 +125,6 @@ export class FieldReader {
       const v = fn(itemPath, i);
       if (v !== undefined) out.push(v);
     }
-    return out;
+    return exactSize(out);
   }
 }

@@ -29,20 +29,57 @@ export function formatTraceText(r: TraceResult, options: { color?: boolean } = {
   return lines.join('\n') + '\n';
 }
 
-export function formatTraceAllText(rows: readonly TraceAllRow[], options: { color?: boolean } = {}): string {
+/** Widest value of the PATH and OUTCOME columns ('internal'/'external', 'unresolvable'). */
+const KIND_WIDTH = 8;
+const OUTCOME_WIDTH = 12;
+
+/**
+ * The `--all` table, written as rows arrive: a cluster's worth of traces never lives in memory at once.
+ * Column widths are fixed up front (the INFERENCESERVICE column from `isvcWidth`, the widest name the
+ * caller will trace), so no row has to wait for the last. `onRow` sees each full row (exit status).
+ */
+export function writeTraceAllText(
+  rows: Iterable<TraceAllRow>,
+  write: (s: string) => void,
+  options: { color?: boolean; isvcWidth: number; onRow?: (r: TraceAllRow) => void },
+): void {
   const c = painter(options.color ?? false);
-  if (rows.length === 0) return 'No InferenceService in the input.\n';
-  const header = ['INFERENCESERVICE', 'PATH', 'OUTCOME', 'WHERE'];
-  const body = rows.map((r) => {
-    const failed = r.result.hops.find((h) => h.verdict === 'fail');
-    return [r.isvc, r.kind, r.result.outcome, failed ? `${failed.step}: ${failed.summary}` : r.result.verdict];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const widths = [Math.max('INFERENCESERVICE'.length, options.isvcWidth), KIND_WIDTH, OUTCOME_WIDTH];
   const fmt = (cols: string[]) => cols.map((x, i) => (i === cols.length - 1 ? x : x.padEnd(widths[i]!))).join('  ');
-  const out = [c('bold', fmt(header)), ...body.map((b) => (OK.has(b[2]!) ? fmt(b) : c('red', fmt(b))))];
-  const bad = rows.filter((r) => !OK.has(r.result.outcome)).length;
-  out.push('', `${rows.length} request${rows.length === 1 ? '' : 's'} traced, ${bad} failing`);
-  return out.join('\n') + '\n';
+  let buffer = '';
+  const emit = (line: string) => {
+    buffer += line + '\n';
+    if (buffer.length > 64 * 1024) {
+      write(buffer);
+      buffer = '';
+    }
+  };
+  let total = 0;
+  let bad = 0;
+  for (const r of rows) {
+    options.onRow?.(r);
+    if (total++ === 0) emit(c('bold', fmt(['INFERENCESERVICE', 'PATH', 'OUTCOME', 'WHERE'])));
+    const failed = r.result.hops.find((h) => h.verdict === 'fail');
+    const line = fmt([r.isvc, r.kind, r.result.outcome, failed ? `${failed.step}: ${failed.summary}` : r.result.verdict]);
+    const ok = OK.has(r.result.outcome);
+    if (!ok) bad++;
+    emit(ok ? line : c('red', line));
+  }
+  if (total === 0) emit('No InferenceService in the input.');
+  else emit(`\n${total} request${total === 1 ? '' : 's'} traced, ${bad} failing`);
+  write(buffer);
+}
+
+/**
+ * The `--all` JSON document, written row by row; byte for byte what formatTraceJson gives for the same rows.
+ */
+export function writeTraceAllJson(rows: Iterable<TraceAllRow>, write: (s: string) => void, onRow?: (r: TraceAllRow) => void): void {
+  let n = 0;
+  for (const r of rows) {
+    onRow?.(r);
+    write((n++ === 0 ? '{\n  "schemaVersion": 1,\n  "traces": [\n' : ',\n') + '    ' + JSON.stringify(r, null, 2).replace(/\n/g, '\n    '));
+  }
+  write(n === 0 ? '{\n  "schemaVersion": 1,\n  "traces": []\n}\n' : '\n  ]\n}\n');
 }
 
 export function formatTraceJson(value: TraceResult | readonly TraceAllRow[]): string {

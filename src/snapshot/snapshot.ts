@@ -1,35 +1,10 @@
 import type { InputProblem } from '../load/problem.js';
 import { displayName, type Resource } from '../load/resource.js';
-import { FieldReader } from '../model/reader.js';
-import { classify, CLUSTER_SCOPED, type KnownKind } from '../model/kinds.js';
-import { readAuthorizationPolicy, readDestinationRule, readGateway, readVirtualService, type AuthorizationPolicy, type DestinationRule, type Gateway, type VirtualService } from '../model/istio.js';
-import {
-  readConfigMap, readEndpoints, readEndpointSlice, readNamespace, readNetworkPolicy, readService, readWorkload,
-  type ConfigMapInfo, type EndpointsInfo, type NamespaceInfo, type NetworkPolicy, type Service, type Workload,
-} from '../model/core.js';
-import { readKnativeObject, readKnativeServing, type KnativeObject, type KnativeServing } from '../model/knative.js';
-import { readInferenceService, type InferenceService } from '../model/kserve.js';
+import { CLUSTER_SCOPED, classify } from '../model/kinds.js';
+import type { NamespaceInfo, Service, Workload } from '../model/core.js';
+import { dropObject, viewOf, type Views, type ViewKind } from './views.js';
+export type { Views, ViewKind } from './views.js';
 import { matchesMap, type Labels } from '../model/label-selector.js';
-
-/** What `list(kind)` returns for each kind. */
-export interface Views {
-  Gateway: Gateway;
-  VirtualService: VirtualService;
-  DestinationRule: DestinationRule;
-  AuthorizationPolicy: AuthorizationPolicy;
-  Service: Service;
-  Workload: Workload;
-  Endpoints: EndpointsInfo;
-  NetworkPolicy: NetworkPolicy;
-  Namespace: NamespaceInfo;
-  ConfigMap: ConfigMapInfo;
-  KnativeServing: KnativeServing;
-  InferenceService: InferenceService;
-  KnativeService: KnativeObject;
-  Route: KnativeObject;
-  KIngress: KnativeObject;
-}
-export type ViewKind = keyof Views;
 
 export interface SnapshotOptions {
   /** Namespace for namespaced objects written without one (kubectl's default). @default 'default' */
@@ -119,30 +94,8 @@ export class Snapshot {
   }
 
   private addView(res: Resource, views: { [K in ViewKind]: Views[K][] }, problems: InputProblem[]): void {
-    const c = classify(res);
-    if (!c) return;
-    const r = new FieldReader(res, problems);
-    const ns = res.namespace ?? '';
-    switch (c.kind as KnownKind) {
-      case 'Gateway': views.Gateway.push(readGateway(r, ns)); break;
-      case 'VirtualService': views.VirtualService.push(readVirtualService(r, ns)); break;
-      case 'AuthorizationPolicy': views.AuthorizationPolicy.push(readAuthorizationPolicy(r, ns)); break;
-      case 'Service': views.Service.push(readService(r, ns)); break;
-      case 'Pod': views.Workload.push(readWorkload(r, ns, true)); break;
-      case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet':
-        views.Workload.push(readWorkload(r, ns, false)); break;
-      case 'Endpoints': views.Endpoints.push(readEndpoints(r, ns)); break;
-      case 'EndpointSlice': views.Endpoints.push(readEndpointSlice(r, ns)); break;
-      case 'NetworkPolicy': views.NetworkPolicy.push(readNetworkPolicy(r, ns)); break;
-      case 'Namespace': views.Namespace.push(readNamespace(r)); break;
-      case 'ConfigMap': views.ConfigMap.push(readConfigMap(r, ns)); break;
-      case 'KnativeServing': views.KnativeServing.push(readKnativeServing(r, ns)); break;
-      case 'InferenceService': views.InferenceService.push(readInferenceService(r, ns)); break;
-      case 'KnativeService': views.KnativeService.push(readKnativeObject(r, ns)); break;
-      case 'Route': views.Route.push(readKnativeObject(r, ns)); break;
-      case 'KIngress': views.KIngress.push(readKnativeObject(r, ns)); break;
-      case 'DestinationRule': views.DestinationRule.push(readDestinationRule(r, ns)); break;
-    }
+    const v = viewOf(res, problems);
+    if (v) (views[v.kind] as unknown[]).push(v.view);
   }
 
   list<K extends ViewKind>(kind: K): readonly Views[K][] {
@@ -191,10 +144,7 @@ export class Snapshot {
    * snapshots that own their resources (the CLI's); a library caller that keeps using its resources must not.
    */
   compact(): this {
-    for (const r of this.resources) {
-      const meta = (r.object['metadata'] ?? {}) as Record<string, unknown>;
-      (r as { object: Readonly<Record<string, unknown>> }).object = { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: meta['name'], namespace: meta['namespace'] } };
-    }
+    for (const r of this.resources) dropObject(r);
     return this;
   }
 

@@ -27,20 +27,30 @@ export interface TraceAllRow {
  * Every InferenceService's internal URL (from a pod without sidecar in its namespace) and, unless it is
  * cluster-local, its external URL (entering through the external gateway).
  */
-export function traceAll(snapshot: Snapshot): TraceAllRow[] {
+/** Width of the widest `namespace/name` traceAllRows will give (for tables written as rows arrive). */
+export function traceAllIsvcWidth(snapshot: Snapshot): number {
+  let w = 0;
+  for (const i of snapshot.list('InferenceService')) w = Math.max(w, i.namespace.length + 1 + i.name.length);
+  return w;
+}
+
+export function* traceAllRows(snapshot: Snapshot): Generator<TraceAllRow> {
   const cfg = kserveIngressConfig(snapshot);
-  const rows: TraceAllRow[] = [];
   const isvcs = [...snapshot.list('InferenceService')].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
   for (const i of isvcs) {
     const path = `/v1/models/${i.name}:predict`;
     const internal = `http://${i.name}.${i.namespace}.svc.${snapshot.clusterDomain}${path}`;
-    rows.push({ isvc: `${i.namespace}/${i.name}`, kind: 'internal', url: internal, result: simulate(snapshot, { url: internal, from: { namespace: i.namespace, labels: {}, sidecar: false } }, { locations: false }) });
+    yield ({ isvc: `${i.namespace}/${i.name}`, kind: 'internal', url: internal, result: simulate(snapshot, { url: internal, from: { namespace: i.namespace, labels: {}, sidecar: false } }, { locations: false }) });
     if (!i.clusterLocal && cfg.status === 'ok') {
       const external = `http://${kserveExternalHost(i, cfg)}${path}`;
-      rows.push({ isvc: `${i.namespace}/${i.name}`, kind: 'external', url: external, result: simulate(snapshot, { url: external }, { locations: false }) });
+      yield ({ isvc: `${i.namespace}/${i.name}`, kind: 'external', url: external, result: simulate(snapshot, { url: external }, { locations: false }) });
     }
   }
-  return rows;
+}
+
+/** All of traceAllRows at once (tests, library callers; the CLI streams). */
+export function traceAll(snapshot: Snapshot): TraceAllRow[] {
+  return [...traceAllRows(snapshot)];
 }
 
 export type { TraceRequest, TraceResult } from './types.js';

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
-import { trace, traceAll, traceSnapshot } from '../../trace/index.js';
+import { prepareView } from '../../snapshot/views.js';
+import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../../trace/index.js';
 import { TraceInputError } from '../../trace/simulate.js';
-import { formatTraceAllText, formatTraceJson, formatTraceText } from '../../report/trace.js';
+import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';
 import { UsageError } from '../errors.js';
 import { useColor } from '../output.js';
 
@@ -57,13 +58,15 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
         throw new UsageError(`the first argument is the URL to trace, but "${url}" is a file or folder (did you mean --all, or forget the URL?)`);
       }
       if (inputs.length === 0) inputs.push('.');
-      const loaded = await loadSources(inputs);
+      const loaded = await loadSources(inputs, { onResource: prepareView });
       const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false }).compact();
       const color = useColor(io.stdout);
       if (flags.all) {
-        const rows = traceAll(snapshot);
-        io.stdout.write(flags.output === 'json' ? formatTraceJson(rows) : formatTraceAllText(rows, { color }));
-        io.setExit(rows.every((r) => r.result.outcome === '200') ? 0 : 1);
+        let allOk = true;
+        const onRow = (r: TraceAllRow) => (allOk &&= r.result.outcome === '200');
+        if (flags.output === 'json') writeTraceAllJson(traceAllRows(snapshot), (s) => io.stdout.write(s), onRow);
+        else writeTraceAllText(traceAllRows(snapshot), (s) => io.stdout.write(s), { color, onRow, isvcWidth: traceAllIsvcWidth(snapshot) });
+        io.setExit(allOk ? 0 : 1);
         return;
       }
       const from = parseFrom(flags.from);

@@ -45,6 +45,12 @@ export function operatorLocalServiceNamespace(ks: KnativeServing): { namespace: 
   return { namespace: 'istio-system', from: 'default' };
 }
 
+/** Whether applyOperator may rewrite this resource (and so needs its parsed object). */
+export function operatorMayRewrite(r: Resource): boolean {
+  if (r.group === 'networking.istio.io' && r.kind === 'Gateway') return r.name === 'knative-local-gateway' || r.name === 'knative-ingress-gateway';
+  return r.group === '' && r.kind === 'Service' && r.name === 'knative-local-gateway';
+}
+
 function withSelector(r: Resource, selector: Readonly<Record<string, string>>): Resource {
   const spec = { ...((r.object['spec'] as Record<string, unknown>) ?? {}), selector: { ...selector } };
   return { ...r, object: { ...r.object, spec } };

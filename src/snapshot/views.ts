@@ -1,0 +1,113 @@
+import type { InputProblem } from '../load/problem.js';
+import type { Resource } from '../load/resource.js';
+import { FieldReader } from '../model/reader.js';
+import { classify, CLUSTER_SCOPED, type KnownKind } from '../model/kinds.js';
+import { readAuthorizationPolicy, readDestinationRule, readGateway, readVirtualService, type AuthorizationPolicy, type DestinationRule, type Gateway, type VirtualService } from '../model/istio.js';
+import {
+  readConfigMap, readEndpoints, readEndpointSlice, readNamespace, readNetworkPolicy, readService, readWorkload,
+  type ConfigMapInfo, type EndpointsInfo, type NamespaceInfo, type NetworkPolicy, type Service, type Workload,
+} from '../model/core.js';
+import { readKnativeObject, readKnativeServing, type KnativeObject, type KnativeServing } from '../model/knative.js';
+import { readInferenceService, type InferenceService } from '../model/kserve.js';
+import { detachDeep } from '../shared/strings.js';
+import { operatorMayRewrite } from '../platform/knative/operator.js';
+
+/** What `list(kind)` returns for each kind. */
+export interface Views {
+  Gateway: Gateway;
+  VirtualService: VirtualService;
+  DestinationRule: DestinationRule;
+  AuthorizationPolicy: AuthorizationPolicy;
+  Service: Service;
+  Workload: Workload;
+  Endpoints: EndpointsInfo;
+  NetworkPolicy: NetworkPolicy;
+  Namespace: NamespaceInfo;
+  ConfigMap: ConfigMapInfo;
+  KnativeServing: KnativeServing;
+  InferenceService: InferenceService;
+  KnativeService: KnativeObject;
+  Route: KnativeObject;
+  KIngress: KnativeObject;
+}
+export type ViewKind = keyof Views;
+
+export type AnyView = { [K in ViewKind]: { kind: K; view: Views[K] } }[ViewKind];
+
+/** The typed view of one supported resource (namespace already resolved), or undefined for kinds kgd ignores. */
+export function readView(res: Resource, problems: InputProblem[]): AnyView | undefined {
+  const c = classify(res);
+  if (!c) return undefined; // unsupported versions are reported by the snapshot and still read as best we can
+  const r = new FieldReader(res, problems);
+  const ns = res.namespace ?? '';
+  switch (c.kind as KnownKind) {
+    case 'Gateway': return { kind: 'Gateway', view: readGateway(r, ns) };
+    case 'VirtualService': return { kind: 'VirtualService', view: readVirtualService(r, ns) };
+    case 'AuthorizationPolicy': return { kind: 'AuthorizationPolicy', view: readAuthorizationPolicy(r, ns) };
+    case 'Service': return { kind: 'Service', view: readService(r, ns) };
+    case 'Pod': return { kind: 'Workload', view: readWorkload(r, ns, true) };
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet':
+      return { kind: 'Workload', view: readWorkload(r, ns, false) };
+    case 'Endpoints': return { kind: 'Endpoints', view: readEndpoints(r, ns) };
+    case 'EndpointSlice': return { kind: 'Endpoints', view: readEndpointSlice(r, ns) };
+    case 'NetworkPolicy': return { kind: 'NetworkPolicy', view: readNetworkPolicy(r, ns) };
+    case 'Namespace': return { kind: 'Namespace', view: readNamespace(r) };
+    case 'ConfigMap': return { kind: 'ConfigMap', view: readConfigMap(r, ns) };
+    case 'KnativeServing': return { kind: 'KnativeServing', view: readKnativeServing(r, ns) };
+    case 'InferenceService': return { kind: 'InferenceService', view: readInferenceService(r, ns) };
+    case 'KnativeService': return { kind: 'KnativeService', view: readKnativeObject(r, ns) };
+    case 'Route': return { kind: 'Route', view: readKnativeObject(r, ns) };
+    case 'KIngress': return { kind: 'KIngress', view: readKnativeObject(r, ns) };
+    case 'DestinationRule': return { kind: 'DestinationRule', view: readDestinationRule(r, ns) };
+  }
+}
+
+const NO_PROBLEMS: InputProblem[] = [];
+
+interface Prebuilt {
+  readonly view: AnyView | undefined;
+  readonly problems: readonly InputProblem[];
+}
+
+/** Views already read, by resource; filled while loading so a parsed object can go before the next document is read. */
+const prebuilt = new WeakMap<Resource, Prebuilt>();
+
+/**
+ * The view of a resource, read once per resource object: snapshots are rebuilt after the operator and
+ * controller passes, and resources (immutable) are shared between them.
+ */
+export function viewOf(res: Resource, problems: InputProblem[]): AnyView | undefined {
+  let p = prebuilt.get(res);
+  if (!p) {
+    const own: InputProblem[] = [];
+    p = { view: readView(res, own), problems: own.length > 0 ? own : NO_PROBLEMS };
+    prebuilt.set(res, p);
+  }
+  for (const x of p.problems) problems.push(x);
+  return p.view;
+}
+
+/**
+ * Builds the view of a freshly loaded resource and then drops its parsed object, keeping only what
+ * locations need. Objects the Knative operator may rewrite, and namespaced objects written without a
+ * namespace (their view depends on the snapshot's default namespace), keep their object: they are few.
+ * For loaders whose resources go nowhere but into one snapshot (the CLI's), as a `LoadOptions.onResource`.
+ */
+export function prepareView(res: Resource): void {
+  const c = classify(res);
+  // The snapshot gives these a namespace (or takes theirs away), so their view is read there, from a copy;
+  // the operator rewrites these. Both keep their object, detached from the file text (see detach).
+  if ((c && c.supported && (res.namespace === undefined) !== CLUSTER_SCOPED.has(c.kind)) || operatorMayRewrite(res)) {
+    (res as { object: Readonly<Record<string, unknown>> }).object = detachDeep(res.object);
+    return;
+  }
+  viewOf(res, []);
+  dropObject(res);
+}
+
+const DROPPED = Object.freeze({});
+
+/** Replaces a resource's parsed object once its view exists: nothing reads it afterwards. */
+export function dropObject(res: Resource): void {
+  (res as { object: Readonly<Record<string, unknown>> }).object = DROPPED;
+}

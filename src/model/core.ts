@@ -1,5 +1,5 @@
 import type { Resource } from '../load/resource.js';
-import type { FieldReader } from './reader.js';
+import { EMPTY_MAP, type FieldReader } from './reader.js';
 import { readLabelSelector, type LabelSelector, type Labels } from './label-selector.js';
 
 export interface ServicePort {
@@ -41,7 +41,7 @@ export function readService(r: FieldReader, namespace: string): Service {
     namespace,
     name: r.resource.name,
     type: r.str(['spec', 'type']) ?? 'ClusterIP',
-    labels: r.strMap(['metadata', 'labels']) ?? {},
+    labels: r.strMap(['metadata', 'labels']) ?? EMPTY_MAP,
     selector: r.strMap(['spec', 'selector']),
     ports,
     externalName: r.str(['spec', 'externalName']),
@@ -80,8 +80,8 @@ export function readWorkload(r: FieldReader, namespace: string, isPod: boolean):
   return {
     res: r.resource,
     namespace,
-    labels: r.strMap([...meta, 'labels']) ?? {},
-    annotations: r.strMap([...meta, 'annotations']) ?? {},
+    labels: r.strMap([...meta, 'labels']) ?? EMPTY_MAP,
+    annotations: r.strMap([...meta, 'annotations']) ?? EMPTY_MAP,
     containerPorts,
     isPod,
     replicas: isPod ? undefined : r.int(['spec', 'replicas']),
@@ -193,7 +193,7 @@ export function readConfigMap(r: FieldReader, namespace: string): ConfigMapInfo 
     res: r.resource,
     namespace,
     name: r.resource.name,
-    labels: r.strMap(['metadata', 'labels']) ?? {},
-    data: r.strMap(['data']) ?? {},
+    labels: r.strMap(['metadata', 'labels']) ?? EMPTY_MAP,
+    data: r.strMap(['data']) ?? EMPTY_MAP,
   };
 }

@@ -1,6 +1,6 @@
 import type { Resource } from '../load/resource.js';
 import type { FieldPath } from '../shared/path.js';
-import type { FieldReader } from './reader.js';
+import { compactMap, EMPTY_MAP, type FieldReader } from './reader.js';
 import { readLabelSelector, type LabelSelector } from './label-selector.js';
 
 export interface GatewayServer {
@@ -109,7 +109,7 @@ export function readVirtualService(r: FieldReader, namespace: string): VirtualSe
             gateways: r.strList([...mp, 'gateways']),
             authority: readStringMatch(r, [...mp, 'authority']),
             uri: readStringMatch(r, [...mp, 'uri']),
-            headers,
+            headers: compactMap(headers),
             port: r.int([...mp, 'port']),
           };
         }) ?? [];
@@ -126,7 +126,7 @@ export function readVirtualService(r: FieldReader, namespace: string): VirtualSe
         name: r.str([...p, 'name']),
         match,
         route,
-        setHeaders,
+        setHeaders: compactMap(setHeaders),
         rewriteAuthority: r.str([...p, 'rewrite', 'authority']),
         hasDirectResponse: r.has([...p, 'directResponse']),
         hasRedirect: r.has([...p, 'redirect']),
@@ -136,7 +136,7 @@ export function readVirtualService(r: FieldReader, namespace: string): VirtualSe
     res: r.resource,
     namespace,
     name: r.resource.name,
-    labels: r.strMap(['metadata', 'labels']) ?? {},
+    labels: r.strMap(['metadata', 'labels']) ?? EMPTY_MAP,
     hosts: r.strList(['spec', 'hosts']) ?? [],
     gateways: gateways ?? ['mesh'],
     gatewaysWritten: gateways !== undefined,

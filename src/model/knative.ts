@@ -1,5 +1,5 @@
 import type { Resource } from '../load/resource.js';
-import type { FieldReader } from './reader.js';
+import { EMPTY_MAP, type FieldReader } from './reader.js';
 import type { Labels } from './label-selector.js';
 
 export interface GatewayOverride {
@@ -77,8 +77,8 @@ export function readKnativeObject(r: FieldReader, namespace: string): KnativeObj
     res: r.resource,
     namespace,
     name: r.resource.name,
-    labels: r.strMap(['metadata', 'labels']) ?? {},
-    annotations: r.strMap(['metadata', 'annotations']) ?? {},
+    labels: r.strMap(['metadata', 'labels']) ?? EMPTY_MAP,
+    annotations: r.strMap(['metadata', 'annotations']) ?? EMPTY_MAP,
     conditions,
   };
 }

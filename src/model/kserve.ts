@@ -1,5 +1,5 @@
 import type { Resource } from '../load/resource.js';
-import type { FieldReader } from './reader.js';
+import { EMPTY_MAP, type FieldReader } from './reader.js';
 import type { Labels } from './label-selector.js';
 import { readKnativeObject, type Condition } from './knative.js';
 
@@ -20,8 +20,8 @@ export interface InferenceService {
 }
 
 export function readInferenceService(r: FieldReader, namespace: string): InferenceService {
-  const labels = r.strMap(['metadata', 'labels']) ?? {};
-  const annotations = r.strMap(['metadata', 'annotations']) ?? {};
+  const labels = r.strMap(['metadata', 'labels']) ?? EMPTY_MAP;
+  const annotations = r.strMap(['metadata', 'annotations']) ?? EMPTY_MAP;
   const components = (['predictor', 'transformer', 'explainer'] as const).filter((c) => r.obj(['spec', c]) !== undefined);
   return {
     res: r.resource,

@@ -3,6 +3,15 @@ import type { Resource } from '../load/resource.js';
 import { formatPath, getAt, type FieldPath } from '../shared/path.js';
 import { intern } from '../shared/strings.js';
 
+/** The one empty map views share: most resources have no annotations, headers or selectors of some kind. */
+export const EMPTY_MAP: Readonly<Record<string, never>> = Object.freeze({});
+
+/** `m`, or the shared empty map when it has no keys (an empty object literal costs ~50 bytes, per view field). */
+export function compactMap<T>(m: Record<string, T>): Readonly<Record<string, T>> {
+  for (const _ in m) return m;
+  return EMPTY_MAP;
+}
+
 /** A pushed-to array keeps spare capacity (17 slots after one push); views are kept for the whole run. */
 function exactSize<T>(a: T[]): T[] {
   return a.length === 0 ? [] : a.slice();
@@ -84,7 +93,7 @@ export class FieldReader {
       else if (val === null) out[k] = '';
       else this.bad([...path, k], 'a string (quote it)', val);
     }
-    return out;
+    return compactMap(out) as Record<string, string>;
   }
 
   obj(path: FieldPath): Record<string, unknown> | undefined {

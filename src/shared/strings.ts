@@ -1,10 +1,10 @@
 /**
  * A copy of `s` that shares no memory with the text it was cut from. V8 represents a substring of 13 or
  * more characters as a slice of its parent, so one name kept from a parsed file keeps the whole file alive.
- * Concatenating and slicing forces a flat copy (shorter strings are copied by V8 anyway).
+ * A round trip through a Buffer makes a flat copy of its own (shorter strings are copied by V8 anyway).
  */
 export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 /** Bounded so a long-lived process (serve, webhook) does not grow with every name it ever read. */

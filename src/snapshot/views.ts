@@ -62,29 +62,37 @@ export function readView(res: Resource, problems: InputProblem[]): AnyView | und
   }
 }
 
-const NO_PROBLEMS: InputProblem[] = [];
-
-interface Prebuilt {
-  readonly view: AnyView | undefined;
-  readonly problems: readonly InputProblem[];
-}
-
-/** Views already read, by resource; filled while loading so a parsed object can go before the next document is read. */
-const prebuilt = new WeakMap<Resource, Prebuilt>();
+/**
+ * Views already read, by resource (null: a kind kgd ignores); filled while loading so a parsed object can
+ * go before the next document is read. The few resources whose reading found problems keep them beside.
+ */
+const prebuilt = new WeakMap<Resource, Views[ViewKind] | null>();
+const prebuiltProblems = new WeakMap<Resource, readonly InputProblem[]>();
 
 /**
  * The view of a resource, read once per resource object: snapshots are rebuilt after the operator and
  * controller passes, and resources (immutable) are shared between them.
  */
 export function viewOf(res: Resource, problems: InputProblem[]): AnyView | undefined {
-  let p = prebuilt.get(res);
-  if (!p) {
+  let view = prebuilt.get(res);
+  if (view === undefined) {
     const own: InputProblem[] = [];
-    p = { view: readView(res, own), problems: own.length > 0 ? own : NO_PROBLEMS };
-    prebuilt.set(res, p);
+    view = readView(res, own)?.view ?? null;
+    prebuilt.set(res, view);
+    if (own.length > 0) prebuiltProblems.set(res, own);
   }
-  for (const x of p.problems) problems.push(x);
-  return p.view;
+  for (const x of prebuiltProblems.get(res) ?? []) problems.push(x);
+  return view === null ? undefined : ({ kind: viewKindOf(res)!, view } as AnyView);
+}
+
+function viewKindOf(res: Resource): ViewKind | undefined {
+  const c = classify(res);
+  if (!c) return undefined;
+  switch (c.kind) {
+    case 'Pod': case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': return 'Workload';
+    case 'EndpointSlice': return 'Endpoints';
+    default: return c.kind;
+  }
 }
 
 /**

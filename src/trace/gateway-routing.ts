@@ -211,7 +211,9 @@ function vhostTable(vhosts: VirtualHost[]): { vhosts: VirtualHost[]; pick: (auth
   };
 }
 
+/** Compiled patterns; bounded, since KServe writes one authority regex per InferenceService and each compiled regex holds code. */
 const regexCache = new Map<string, RegExp | null>();
+const REGEX_CACHE_LIMIT = 1024;
 
 /** RE2-style whole-string match, as Envoy's safe_regex; compiled once per pattern. */
 function regexFullMatch(re: string, value: string): boolean {
@@ -223,6 +225,7 @@ function regexFullMatch(re: string, value: string): boolean {
     } catch {
       compiled = null; // Istio rejects invalid regexes; such a match never applies
     }
+    if (regexCache.size >= REGEX_CACHE_LIMIT) regexCache.clear();
     regexCache.set(re, compiled);
   }
   return compiled !== null && compiled.test(value);

@@ -1,0 +1,298 @@
+import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { DISABLE_PORT_TRANSLATION_LABEL } from '../platform/istio/listeners.js';
+import {
+  DEFAULT_LOCAL_GATEWAY, EXTERNAL_GATEWAYS_KEY, LEGACY_EXTERNAL_PREFIX, LEGACY_LOCAL_PREFIX, LOCAL_GATEWAYS_KEY, isDns1123Subdomain, parseConfigIstio,
+} from '../platform/knative/config-istio.js';
+import { CONFIG_ISTIO, KNATIVE_SYSTEM_NAMESPACE, knativeGatewayConfig, knativeServingOf, operatorIstioConfig } from '../platform/knative/effective.js';
+import { LOCAL_GATEWAY_PORT } from '../platform/knative/shipped.js';
+import { INFERENCESERVICE_CONFIG, INGRESS_KEY, KSERVE_DEFAULT_INGRESS, kserveIngressConfig, parseKServeIngress } from '../platform/kserve/ingress-config.js';
+import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
+
+/** What `kgd generate local-gateway` is asked for (flags or a spec file). */
+export interface LocalGatewaySpec {
+  /** Name of the Gateway, its Service and (with withDeployment) its Deployment. In the Kubeflow flavour: of the Deployment only. */
+  readonly name: string;
+  /** Namespace of the gateway pods, their Service and (custom flavour) the Gateway. */
+  readonly namespace: string;
+  /** Labels of the gateway pods: the Gateway's and the Service's selector. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** How Knative Serving is installed: by the Knative operator (KnativeServing CR) or from manifests (config-istio ConfigMap). */
+  readonly knative: 'operator' | 'manifests';
+  readonly kserveNamespace: string;
+  /** The Gateway's HTTP server port; the Service maps port 80 to it. */
+  readonly port: number;
+  readonly clusterDomain: string;
+  readonly withDeployment: boolean;
+  /** `custom`: a Gateway and Service of its own name. `kubeflow`: re-point Knative's own knative-local-gateway, as Kubeflow does. */
+  readonly flavour: 'custom' | 'kubeflow';
+}
+
+export const DEFAULT_SPEC: Omit<LocalGatewaySpec, 'name' | 'namespace' | 'selector'> = {
+  knative: 'manifests',
+  kserveNamespace: 'kserve',
+  port: LOCAL_GATEWAY_PORT,
+  clusterDomain: 'cluster.local',
+  withDeployment: false,
+  flavour: 'custom',
+};
+
+/** A spec that cannot give a working configuration: said, not generated. */
+export class SpecError extends Error {}
+
+export interface GeneratedObject {
+  readonly object: Record<string, unknown>;
+  /** Why it is in the bundle, one line (written as a comment above it). */
+  readonly why: string;
+}
+
+export interface Bundle {
+  readonly spec: LocalGatewaySpec;
+  readonly objects: readonly GeneratedObject[];
+  /** Things the user has to do by hand (never guessed). */
+  readonly notes: readonly string[];
+  /** Values for KServe's Helm chart (kserve.controller.gateway.localGateway). */
+  readonly helmValues: Record<string, unknown>;
+}
+
+const ISTIO_INJECT_TEMPLATE = 'gateway';
+/** Knative's activator and queue-proxy listen for proxied requests on 8012. */
+const KNATIVE_DATA_PORT = 8012;
+
+export function validateSpec(spec: LocalGatewaySpec): void {
+  const bad = (what: string) => {
+    throw new SpecError(what);
+  };
+  if (!isDns1123Subdomain(spec.name) || spec.name.includes('.')) bad(`--name "${spec.name}" is not a valid Kubernetes name (lower-case letters, digits and '-')`);
+  if (!isDns1123Subdomain(spec.namespace) || spec.namespace.includes('.')) bad(`--namespace "${spec.namespace}" is not a valid namespace name`);
+  if (!isDns1123Subdomain(spec.kserveNamespace) || spec.kserveNamespace.includes('.')) bad(`--kserve-namespace "${spec.kserveNamespace}" is not a valid namespace name`);
+  if (Object.keys(spec.selector).length === 0) bad('--selector needs at least one label (key=value): an empty selector would pick every pod');
+  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) bad(`--port ${spec.port} is not a port number`);
+  if (spec.port === 80 || spec.port === 15021 || spec.port === 15090 || spec.port === 15020) {
+    bad(`--port ${spec.port}: use a port of its own for the local gateway (8081 is Knative's); 80 collides with the external gateway's listener and 150xx are Istio's own`);
+  }
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(spec.clusterDomain)) bad(`--cluster-domain "${spec.clusterDomain}" is not a DNS domain`);
+  if (spec.flavour === 'kubeflow' && spec.knative === 'operator' && spec.port !== LOCAL_GATEWAY_PORT) {
+    bad(`the Kubeflow flavour with the Knative operator keeps port ${LOCAL_GATEWAY_PORT}: the operator owns the knative-local-gateway Service and resets its ports to 80 → ${LOCAL_GATEWAY_PORT}`);
+  }
+}
+
+/** The YAML list value of config-istio's `local-gateways`/`external-gateways`, as net-istio documents it. */
+function gatewayList(entries: readonly { name: string; namespace: string; service: string; labelSelector?: unknown }[]): string {
+  return yamlStringify(entries.map((e) => ({ name: e.name, namespace: e.namespace, service: e.service, ...(e.labelSelector ? { labelSelector: e.labelSelector } : {}) })), { lineWidth: 0 });
+}
+
+/**
+ * config-istio data with `local` as the one default local gateway: the legacy keys (which may not sit
+ * beside the list format) are carried over into lists, other local entries with a labelSelector and
+ * every unrelated key are kept.
+ */
+export function configIstioWithLocal(current: Readonly<Record<string, string>>, local: { name: string; namespace: string; service: string }, systemNamespace: string, clusterDomain: string): Record<string, string> {
+  const parsed = parseConfigIstio(current, systemNamespace, clusterDomain);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(current)) {
+    if (k.startsWith(LEGACY_EXTERNAL_PREFIX) || k.startsWith(LEGACY_LOCAL_PREFIX) || k === LOCAL_GATEWAYS_KEY || k === EXTERNAL_GATEWAYS_KEY) continue;
+    out[k] = v;
+  }
+  // Keep selector-bound local entries exactly as written (only list-format entries can have one).
+  const keptLocal: Record<string, unknown>[] = [];
+  if (parsed.format === 'list' && current[LOCAL_GATEWAYS_KEY]) {
+    try {
+      const raw = (yamlParse(current[LOCAL_GATEWAYS_KEY]) ?? []) as Record<string, unknown>[];
+      for (const e of raw) if (e && typeof e === 'object' && e['labelSelector']) keptLocal.push(e);
+    } catch {
+      // An unparsable list is replaced whole: nothing in it was in effect (net-istio refused the ConfigMap).
+    }
+  }
+  out[LOCAL_GATEWAYS_KEY] = gatewayList([local, ...(keptLocal as { name: string; namespace: string; service: string }[])]);
+  const externalWritten = parsed.format === 'legacy' || (parsed.format === 'list' && EXTERNAL_GATEWAYS_KEY in current);
+  if (externalWritten) {
+    out[EXTERNAL_GATEWAYS_KEY] = parsed.format === 'list' ? current[EXTERNAL_GATEWAYS_KEY]! : gatewayList(parsed.external.map((e) => ({ name: e.name, namespace: e.namespace, service: e.service })));
+  }
+  return out;
+}
+
+/** KServe's `ingress` JSON with the local gateway settings replaced and every other key kept in place. */
+export function kserveIngressWithLocal(currentText: string | undefined, localGateway: string, localGatewayService: string): string {
+  const { values, issues } = parseKServeIngress(currentText);
+  const base: Record<string, unknown> = currentText !== undefined && issues.length === 0 ? values : { ...KSERVE_DEFAULT_INGRESS };
+  const out: Record<string, unknown> = { ...base, localGateway, localGatewayService };
+  // An explicit knativeLocalGatewayService elsewhere would send the second hop to another gateway.
+  if ('knativeLocalGatewayService' in out) out['knativeLocalGatewayService'] = localGatewayService;
+  return JSON.stringify(out, null, 2);
+}
+
+/**
+ * Every resource that must agree for KServe to use the local gateway of `spec`. With `current` (the
+ * user's manifests or cluster), ConfigMaps and the KnativeServing are merged with what is there.
+ */
+export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot): Bundle {
+  validateSpec(spec);
+  const objects: GeneratedObject[] = [];
+  const notes: string[] = [];
+  const cd = spec.clusterDomain;
+  const knCfg = current ? knativeGatewayConfig(current) : undefined;
+  const systemNs = knCfg?.systemNamespace ?? KNATIVE_SYSTEM_NAMESPACE;
+  const kubeflow = spec.flavour === 'kubeflow';
+  // Kubeflow flavour: Knative's own names, re-pointed at the pods; custom: names of its own.
+  const gatewayName = kubeflow ? DEFAULT_LOCAL_GATEWAY : spec.name;
+  const gatewayNs = kubeflow ? systemNs : spec.namespace;
+  const serviceName = kubeflow ? DEFAULT_LOCAL_GATEWAY : spec.name;
+  const serviceNs = spec.namespace;
+  const serviceFqdn = `${serviceName}.${serviceNs}.svc.${cd}`;
+  const selector = { ...spec.selector };
+
+  if (spec.withDeployment) objects.push(...gatewayDeployment(spec));
+
+  objects.push({
+    why: `the local gateway's Service: port 80 to the Gateway's port ${spec.port}, used literally (port translation off) so the listener is ${spec.port}`,
+    object: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: serviceName, namespace: serviceNs, labels: { [DISABLE_PORT_TRANSLATION_LABEL]: 'true' } },
+      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http2', port: 80, protocol: 'TCP', targetPort: spec.port }] },
+    },
+  });
+  const gateway = {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'Gateway',
+    metadata: { name: gatewayName, namespace: gatewayNs },
+    spec: { selector, servers: [{ hosts: ['*'], port: { name: 'http', number: spec.port, protocol: 'HTTP' } }] },
+  };
+  const ks = current ? knativeServingOf(current) : undefined;
+  const operatorOwnsGateway = kubeflow && spec.knative === 'operator';
+  if (!operatorOwnsGateway) {
+    objects.push({ why: `the Istio Gateway both KServe's and Knative's VirtualServices bind to: HTTP on ${spec.port}, all hosts, on the pods ${formatSelector(selector)}`, object: gateway });
+  }
+
+  // Knative: which gateway its `-ingress` VirtualServices bind to, and which Service is the Route's backend.
+  const localEntry = { name: gatewayName, namespace: gatewayNs, service: serviceFqdn };
+  const knativeDefault = kubeflow && serviceNs === 'istio-system' && gatewayNs === KNATIVE_SYSTEM_NAMESPACE;
+  if (spec.knative === 'manifests') {
+    const currentData = knCfg?.configMap?.data ?? {};
+    if (!(knativeDefault && !hasGatewayKeys(currentData))) {
+      objects.push({
+        why: `Knative's local gateway (net-istio config-istio): ${gatewayNs}/${gatewayName} served through ${serviceFqdn}`,
+        object: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: CONFIG_ISTIO, namespace: systemNs, labels: { 'app.kubernetes.io/component': 'net-istio', 'app.kubernetes.io/name': 'knative-serving', 'networking.knative.dev/ingress-provider': 'istio' } },
+          data: configIstioWithLocal(currentData, localEntry, systemNs, cd),
+        },
+      });
+    }
+  } else {
+    const ksName = ks?.name ?? 'knative-serving';
+    const ksNs = ks?.namespace ?? systemNs;
+    const currentIstio = ks ? (operatorIstioConfig(ks) ?? { key: 'istio' as const, data: {} }) : { key: 'istio' as const, data: {} };
+    const spec2: Record<string, unknown> = {};
+    if (!knativeDefault) spec2['config'] = { [currentIstio.key]: configIstioWithLocal(currentIstio.data, localEntry, systemNs, cd) };
+    if (kubeflow) spec2['ingress'] = { istio: { enabled: true, 'knative-local-gateway': { selector } } };
+    if (Object.keys(spec2).length > 0) {
+      objects.push({
+        why: kubeflow
+          ? `the Knative operator re-points its knative-local-gateway Gateway and Service at the pods ${formatSelector(selector)}`
+          : `Knative's local gateway, set through the operator (spec.config.${currentIstio.key} is merged into config-istio)`,
+        object: { apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: ksName, namespace: ksNs }, spec: spec2 },
+      });
+    }
+    const cmData = knCfg?.configMap?.data ?? {};
+    const legacy = Object.keys(cmData).filter((k) => k.startsWith(LEGACY_LOCAL_PREFIX) || k.startsWith(LEGACY_EXTERNAL_PREFIX));
+    if (legacy.length > 0 && !knativeDefault) {
+      notes.push(`config-istio in ${systemNs} holds legacy keys (${legacy.join(', ')}); the operator merges keys and never deletes one, so remove them by hand (kubectl edit configmap config-istio -n ${systemNs}) or net-istio refuses the mixed formats`);
+    }
+  }
+
+  // KServe: its VirtualServices bind to localGateway and send the request to (knative)localGatewayService.
+  const kserveCfg = current ? kserveIngressConfig(current) : undefined;
+  const kserveNs = kserveCfg?.configMap?.namespace ?? spec.kserveNamespace;
+  const currentIngress = kserveCfg?.configMap?.data[INGRESS_KEY];
+  objects.push({
+    why: `KServe's ingress settings: VirtualServices bound to ${gatewayNs}/${gatewayName}, requests sent to ${serviceFqdn}`,
+    object: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: INFERENCESERVICE_CONFIG, namespace: kserveNs },
+      data: { [INGRESS_KEY]: kserveIngressWithLocal(currentIngress, `${gatewayNs}/${gatewayName}`, serviceFqdn) },
+    },
+  });
+  if (currentIngress === undefined) {
+    notes.push(`no current inferenceservice-config was given: its ingress key is KServe's defaults plus the local gateway; apply it with server-side apply (kubectl apply --server-side --field-manager=kgd) so the ConfigMap's other keys stay, or pass your manifests to merge with`);
+  }
+
+  if (current && current.list('NetworkPolicy').length > 0) objects.push(...networkPolicyAllowances(spec, current, systemNs));
+
+  return {
+    spec,
+    objects,
+    notes,
+    helmValues: { kserve: { controller: { gateway: { localGateway: { gateway: `${gatewayNs}/${gatewayName}`, gatewayService: serviceFqdn, knativeGatewayService: serviceFqdn } } } } },
+  };
+}
+
+function hasGatewayKeys(data: Readonly<Record<string, string>>): boolean {
+  return Object.keys(data).some((k) => k === LOCAL_GATEWAYS_KEY || k === EXTERNAL_GATEWAYS_KEY || k.startsWith(LEGACY_LOCAL_PREFIX) || k.startsWith(LEGACY_EXTERNAL_PREFIX));
+}
+
+function formatSelector(sel: Readonly<Record<string, string>>): string {
+  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** The gateway pods with Istio's gateway injection: the proxy image and config come from istiod's `gateway` template. */
+function gatewayDeployment(spec: LocalGatewaySpec): GeneratedObject[] {
+  const labels = { ...spec.selector };
+  const meta = { name: spec.name, namespace: spec.namespace };
+  return [
+    { why: 'the gateway pods\' identity', object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta } },
+    {
+      why: `the gateway pods, injected by istiod's "${ISTIO_INJECT_TEMPLATE}" template (image: auto)`,
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta,
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { annotations: { 'inject.istio.io/templates': ISTIO_INJECT_TEMPLATE }, labels: { ...labels, 'sidecar.istio.io/inject': 'true' } },
+            spec: {
+              serviceAccountName: spec.name,
+              containers: [{ name: 'istio-proxy', image: 'auto', ports: [{ containerPort: spec.port, name: 'http', protocol: 'TCP' }, { containerPort: 15021, name: 'status-port', protocol: 'TCP' }] }],
+            },
+          },
+        },
+      },
+    },
+    { why: 'keeps one gateway pod up during node drains', object: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta, spec: { minAvailable: 1, selector: { matchLabels: labels } } } },
+  ];
+}
+
+/** NetworkPolicies that let the new gateway pods through where the current policies isolate the pods on the path. */
+function networkPolicyAllowances(spec: LocalGatewaySpec, current: Snapshot, systemNs: string): GeneratedObject[] {
+  const out: GeneratedObject[] = [];
+  const gw: PodRef = { namespace: spec.namespace, labels: spec.selector };
+  const fromGateway = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': spec.namespace } }, podSelector: { matchLabels: { ...spec.selector } } }];
+  const policy = (name: string, namespace: string, podSelector: Record<string, unknown>, from: unknown[] | undefined, port: number, why: string): GeneratedObject => ({
+    why,
+    object: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace },
+      spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ ...(from ? { from } : {}), ports: [{ port, protocol: 'TCP' }] }] },
+    },
+  });
+  const activator: PodRef = current.list('Workload').find((w) => w.namespace === systemNs && w.labels['app'] === 'activator') ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
+  if (!ingressVerdict(current, gw, activator, KNATIVE_DATA_PORT).allowed) {
+    out.push(policy(`allow-${spec.name}-to-activator`, systemNs, { matchLabels: { app: 'activator' } }, fromGateway, KNATIVE_DATA_PORT, `lets the gateway pods reach Knative's activator on ${KNATIVE_DATA_PORT}`));
+  }
+  const namespaces = [...new Set(current.list('InferenceService').map((i) => i.namespace))].sort();
+  for (const ns of namespaces) {
+    const isvcPod: PodRef = { namespace: ns, labels: { 'serving.kserve.io/inferenceservice': 'any', component: 'predictor' } };
+    if (ingressVerdict(current, gw, isvcPod, KNATIVE_DATA_PORT).allowed) continue;
+    out.push(policy(`allow-${spec.name}-to-inferenceservices`, ns, { matchExpressions: [{ key: 'serving.kserve.io/inferenceservice', operator: 'Exists' }] }, fromGateway, KNATIVE_DATA_PORT, `lets the gateway pods reach the InferenceService pods in ${ns} (queue-proxy, ${KNATIVE_DATA_PORT})`));
+  }
+  if (!ingressVerdict(current, ANY_CALLER, gw, spec.port).allowed) {
+    out.push(policy(`allow-callers-to-${spec.name}`, spec.namespace, { matchLabels: { ...spec.selector } }, undefined, spec.port, `lets in-cluster callers reach the gateway pods on ${spec.port}`));
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../load/sources.js';
 import { VERSION } from '../report/version.js';
 import { registerCheck } from './commands/check.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerRules } from './commands/rules.js';
 import { registerTrace } from './commands/trace.js';
 import { EXIT, UsageError } from './errors.js';
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   const cmdIO = { ...io, setExit: (n: number) => { exit = n; } };
   registerCheck(program, cmdIO);
   registerTrace(program, cmdIO);
+  registerGenerate(program, cmdIO);
   registerRules(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {

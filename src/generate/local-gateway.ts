@@ -2,12 +2,14 @@ import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { DISABLE_PORT_TRANSLATION_LABEL } from '../platform/istio/listeners.js';
 import {
-  DEFAULT_LOCAL_GATEWAY, EXTERNAL_GATEWAYS_KEY, LEGACY_EXTERNAL_PREFIX, LEGACY_LOCAL_PREFIX, LOCAL_GATEWAYS_KEY, isDns1123Subdomain, parseConfigIstio,
+  DEFAULT_LOCAL_GATEWAY, defaultEntries, EXTERNAL_GATEWAYS_KEY, LEGACY_EXTERNAL_PREFIX, LEGACY_LOCAL_PREFIX, LOCAL_GATEWAYS_KEY, isDns1123Subdomain, parseConfigIstio,
 } from '../platform/knative/config-istio.js';
 import { CONFIG_ISTIO, KNATIVE_SYSTEM_NAMESPACE, knativeGatewayConfig, knativeServingOf, operatorIstioConfig } from '../platform/knative/effective.js';
 import { LOCAL_GATEWAY_PORT } from '../platform/knative/shipped.js';
 import { INFERENCESERVICE_CONFIG, INGRESS_KEY, KSERVE_DEFAULT_INGRESS, kserveIngressConfig, parseKServeIngress } from '../platform/kserve/ingress-config.js';
 import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
+import { plainCallVerdict } from '../platform/istio/authz.js';
+import type { Workload } from '../model/core.js';
 
 /** What `kgd generate local-gateway` is asked for (flags or a spec file). */
 export interface LocalGatewaySpec {
@@ -44,6 +46,8 @@ export interface GeneratedObject {
   readonly object: Record<string, unknown>;
   /** Why it is in the bundle, one line (written as a comment above it). */
   readonly why: string;
+  /** The object already exists in an install (ConfigMaps, KnativeServing, Knative's own gateway): a patch in a kustomize overlay. */
+  readonly existing?: boolean;
 }
 
 export interface Bundle {
@@ -145,6 +149,7 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
   if (spec.withDeployment) objects.push(...gatewayDeployment(spec));
 
   objects.push({
+    existing: kubeflow && serviceNs === 'istio-system',
     why: `the local gateway's Service: port 80 to the Gateway's port ${spec.port}, used literally (port translation off) so the listener is ${spec.port}`,
     object: {
       apiVersion: 'v1',
@@ -162,16 +167,21 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
   const ks = current ? knativeServingOf(current) : undefined;
   const operatorOwnsGateway = kubeflow && spec.knative === 'operator';
   if (!operatorOwnsGateway) {
-    objects.push({ why: `the Istio Gateway both KServe's and Knative's VirtualServices bind to: HTTP on ${spec.port}, all hosts, on the pods ${formatSelector(selector)}`, object: gateway });
+    objects.push({ existing: kubeflow, why: `the Istio Gateway both KServe's and Knative's VirtualServices bind to: HTTP on ${spec.port}, all hosts, on the pods ${formatSelector(selector)}`, object: gateway });
   }
 
   // Knative: which gateway its `-ingress` VirtualServices bind to, and which Service is the Route's backend.
   const localEntry = { name: gatewayName, namespace: gatewayNs, service: serviceFqdn };
-  const knativeDefault = kubeflow && serviceNs === 'istio-system' && gatewayNs === KNATIVE_SYSTEM_NAMESPACE;
+  // Knative already uses this gateway: by its code defaults (no config at all), or by the current config.
+  const effectiveLocal = knCfg?.status === 'ok' ? defaultEntries(knCfg.parsed.local)[0] : undefined;
+  const knativeDefault = effectiveLocal
+    ? effectiveLocal.name === localEntry.name && effectiveLocal.namespace === localEntry.namespace && effectiveLocal.service === localEntry.service
+    : !knCfg?.configMap && !knCfg?.knativeServing && localEntry.name === DEFAULT_LOCAL_GATEWAY && localEntry.namespace === KNATIVE_SYSTEM_NAMESPACE && localEntry.service === `${DEFAULT_LOCAL_GATEWAY}.istio-system.svc.${cd}`;
   if (spec.knative === 'manifests') {
     const currentData = knCfg?.configMap?.data ?? {};
-    if (!(knativeDefault && !hasGatewayKeys(currentData))) {
+    if (!knativeDefault) {
       objects.push({
+        existing: true,
         why: `Knative's local gateway (net-istio config-istio): ${gatewayNs}/${gatewayName} served through ${serviceFqdn}`,
         object: {
           apiVersion: 'v1',
@@ -190,6 +200,7 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
     if (kubeflow) spec2['ingress'] = { istio: { enabled: true, 'knative-local-gateway': { selector } } };
     if (Object.keys(spec2).length > 0) {
       objects.push({
+        existing: true,
         why: kubeflow
           ? `the Knative operator re-points its knative-local-gateway Gateway and Service at the pods ${formatSelector(selector)}`
           : `Knative's local gateway, set through the operator (spec.config.${currentIstio.key} is merged into config-istio)`,
@@ -208,6 +219,7 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
   const kserveNs = kserveCfg?.configMap?.namespace ?? spec.kserveNamespace;
   const currentIngress = kserveCfg?.configMap?.data[INGRESS_KEY];
   objects.push({
+    existing: true,
     why: `KServe's ingress settings: VirtualServices bound to ${gatewayNs}/${gatewayName}, requests sent to ${serviceFqdn}`,
     object: {
       apiVersion: 'v1',
@@ -221,6 +233,11 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
   }
 
   if (current && current.list('NetworkPolicy').length > 0) objects.push(...networkPolicyAllowances(spec, current, systemNs));
+  if (current) {
+    const authz = authorizationAllowance(spec, current);
+    if (authz.object) objects.push(authz.object);
+    if (authz.note) notes.push(authz.note);
+  }
 
   return {
     spec,
@@ -228,10 +245,6 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
     notes,
     helmValues: { kserve: { controller: { gateway: { localGateway: { gateway: `${gatewayNs}/${gatewayName}`, gatewayService: serviceFqdn, knativeGatewayService: serviceFqdn } } } } },
   };
-}
-
-function hasGatewayKeys(data: Readonly<Record<string, string>>): boolean {
-  return Object.keys(data).some((k) => k === LOCAL_GATEWAYS_KEY || k === EXTERNAL_GATEWAYS_KEY || k.startsWith(LEGACY_LOCAL_PREFIX) || k.startsWith(LEGACY_EXTERNAL_PREFIX));
 }
 
 function formatSelector(sel: Readonly<Record<string, string>>): string {
@@ -295,4 +308,27 @@ function networkPolicyAllowances(spec: LocalGatewaySpec, current: Snapshot, syst
     out.push(policy(`allow-callers-to-${spec.name}`, spec.namespace, { matchLabels: { ...spec.selector } }, undefined, spec.port, `lets in-cluster callers reach the gateway pods on ${spec.port}`));
   }
   return out;
+}
+
+/**
+ * Istio denies calls to workloads that only ALLOW policies cover when none of their rules match (Kubeflow's
+ * mesh-wide `global-deny-all`): the new pods get an ALLOW of their own, as Kubeflow gives its
+ * cluster-local-gateway. A DENY policy is not overridden by an ALLOW, so that case is only said.
+ */
+function authorizationAllowance(spec: LocalGatewaySpec, current: Snapshot): { object?: GeneratedObject; note?: string } {
+  const pods = { namespace: spec.namespace, labels: spec.selector, annotations: {}, containerPorts: [], isPod: false, replicas: undefined } as unknown as Workload;
+  const v = plainCallVerdict(current.list('AuthorizationPolicy'), pods);
+  if (!v.denied) return {};
+  if (v.by?.action === 'DENY') return { note: `${v.reason}: an ALLOW policy cannot override it; narrow that DENY policy so the gateway pods ${formatSelector(spec.selector)} are reachable` };
+  return {
+    object: {
+      why: `Istio would refuse (403) calls to the new pods: ${v.reason}; this ALLOW admits them, as Kubeflow's cluster-local-gateway has`,
+      object: {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: spec.name, namespace: spec.namespace },
+        spec: { action: 'ALLOW', rules: [{}], selector: { matchLabels: { ...spec.selector } } },
+      },
+    },
+  };
 }

@@ -148,16 +148,6 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
 
   if (spec.withDeployment) objects.push(...gatewayDeployment(spec));
 
-  objects.push({
-    existing: kubeflow && serviceNs === 'istio-system',
-    why: `the local gateway's Service: port 80 to the Gateway's port ${spec.port}, used literally (port translation off) so the listener is ${spec.port}`,
-    object: {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: serviceName, namespace: serviceNs, labels: { [DISABLE_PORT_TRANSLATION_LABEL]: 'true' } },
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http2', port: 80, protocol: 'TCP', targetPort: spec.port }] },
-    },
-  });
   const gateway = {
     apiVersion: 'networking.istio.io/v1beta1',
     kind: 'Gateway',
@@ -166,6 +156,19 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
   };
   const ks = current ? knativeServingOf(current) : undefined;
   const operatorOwnsGateway = kubeflow && spec.knative === 'operator';
+  // The operator makes (and keeps) knative-local-gateway in istio-system itself, re-pointed by spec.ingress below.
+  if (!(operatorOwnsGateway && serviceNs === 'istio-system')) {
+    objects.push({
+      existing: kubeflow && serviceNs === 'istio-system',
+      why: `the local gateway's Service: port 80 to the Gateway's port ${spec.port}, used literally (port translation off) so the listener is ${spec.port}`,
+      object: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: serviceName, namespace: serviceNs, labels: { [DISABLE_PORT_TRANSLATION_LABEL]: 'true' } },
+        spec: { type: 'ClusterIP', selector, ports: [{ name: 'http2', port: 80, protocol: 'TCP', targetPort: spec.port }] },
+      },
+    });
+  }
   if (!operatorOwnsGateway) {
     objects.push({ existing: kubeflow, why: `the Istio Gateway both KServe's and Knative's VirtualServices bind to: HTTP on ${spec.port}, all hosts, on the pods ${formatSelector(selector)}`, object: gateway });
   }

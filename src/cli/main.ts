@@ -3,6 +3,7 @@ import { InputError } from '../load/sources.js';
 import { VERSION } from '../report/version.js';
 import { registerCheck } from './commands/check.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerFix } from './commands/fix.js';
 import { registerRules } from './commands/rules.js';
 import { registerTrace } from './commands/trace.js';
 import { EXIT, UsageError } from './errors.js';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   registerCheck(program, cmdIO);
   registerTrace(program, cmdIO);
   registerGenerate(program, cmdIO);
+  registerFix(program, cmdIO);
   registerRules(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {

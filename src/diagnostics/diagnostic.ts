@@ -1,4 +1,5 @@
 import type { Location } from '../load/resource.js';
+import type { Repair } from './repair.js';
 import { catalog, render, type CatalogKey, type Severity, type Symptom } from './catalog.js';
 
 export interface RelatedLocation {
@@ -25,6 +26,8 @@ export interface Diagnostic {
   readonly derivedFrom: string | undefined;
   readonly related: readonly RelatedLocation[];
   readonly data: Readonly<Record<string, string>>;
+  /** The one safe repair (kgd fix); not part of the JSON report. */
+  readonly repair?: Repair;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -32,7 +35,7 @@ export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, i
 export function makeDiagnostic(
   id: CatalogKey,
   data: Readonly<Record<string, string>>,
-  where: Pick<Diagnostic, 'rule' | 'resource' | 'path' | 'location' | 'derivedFrom' | 'related'>,
+  where: Pick<Diagnostic, 'rule' | 'resource' | 'path' | 'location' | 'derivedFrom' | 'related' | 'repair'>,
   severity?: Severity,
 ): Diagnostic {
   const def = catalog[id];

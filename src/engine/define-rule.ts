@@ -1,6 +1,7 @@
 import type { Resource } from '../load/resource.js';
 import type { CatalogKey } from '../diagnostics/catalog.js';
 import type { FieldPath } from '../shared/path.js';
+import type { Repair } from '../diagnostics/repair.js';
 import type { Snapshot, ViewKind } from '../snapshot/snapshot.js';
 
 export interface Report {
@@ -13,6 +14,8 @@ export interface Report {
   readonly data?: Readonly<Record<string, string>>;
   /** Other resources involved, shown as related locations. */
   readonly related?: readonly { readonly resource: Resource; readonly path?: FieldPath }[];
+  /** The one safe repair, when there is one (`kgd fix` applies it); else the catalog's fix text is a suggestion. */
+  readonly repair?: Repair;
 }
 
 export interface RuleContext {

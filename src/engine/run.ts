@@ -49,6 +49,7 @@ export function reportToDiagnostic(rule: Rule, r: Report, sev?: Severity): Diagn
       location: locate(r.resource, r.path ?? [], r.innerPath),
       derivedFrom: r.resource.derivedFrom,
       related: (r.related ?? []).map((x) => ({ resource: displayName(x.resource), location: locate(x.resource, x.path ?? []) })),
+      ...(r.repair ? { repair: r.repair } : {}),
     },
     sev,
   );

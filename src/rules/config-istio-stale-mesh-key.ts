@@ -16,7 +16,7 @@ export default defineRule({
       if (e.isDefault || !e.key.startsWith(LEGACY_LOCAL_PREFIX) || e.name !== 'mesh') continue;
       if (ctx.snapshot.get('Gateway', e.namespace, e.name)) continue;
       const at = cfg.origin(e.key);
-      if (at) ctx.report({ id: 'ConfigIstioStaleMeshKey', resource: at.resource, path: at.path, data: { key: e.key, gateway: `${e.namespace}/${e.name}` } });
+      if (at) ctx.report({ id: 'ConfigIstioStaleMeshKey', resource: at.resource, path: at.path, data: { key: e.key, gateway: `${e.namespace}/${e.name}` }, repair: { summary: `delete ${e.key}`, edits: [{ resource: at.resource, path: at.path, op: 'remove' }] } });
     }
   },
 });

@@ -18,6 +18,8 @@ export default defineRule({
     const cm = knativeGatewayConfig(ctx.snapshot).configMap;
     if (!cm) return;
     const missing = Object.entries(WEBHOOK_LABELS).filter(([k, v]) => cm.labels[k] !== v).map(([k, v]) => `${k}: ${v}`);
-    if (missing.length > 0) ctx.report({ id: 'ConfigIstioNotValidated', resource: cm.res, path: ['metadata', 'labels'], data: { labels: missing.join(', ') } });
+    if (missing.length === 0) return;
+    const edits = Object.entries(WEBHOOK_LABELS).filter(([k, v]) => cm.labels[k] !== v).map(([k, v]) => ({ resource: cm.res, path: ['metadata', 'labels', k], op: 'set' as const, value: v }));
+    ctx.report({ id: 'ConfigIstioNotValidated', resource: cm.res, path: ['metadata', 'labels'], data: { labels: missing.join(', ') }, repair: { summary: `label config-istio ${missing.join(', ')}`, edits } });
   },
 });

@@ -28,7 +28,8 @@ export default defineRule({
       ? [...new Set(ctx.snapshot.list('InferenceService').map((i) => i.namespace))].map((ns) => resolveGatewayRef(value, ns))
       : [resolveGatewayRef(value, '')];
     if (!bare && refs[0]!.legacyForm) {
-      ctx.report({ ...at, id: 'KServeLocalGatewayLegacyForm', data: { value, resolved: `${refs[0]!.namespace}/${refs[0]!.name}` } });
+      const resolved = `${refs[0]!.namespace}/${refs[0]!.name}`;
+      ctx.report({ ...at, id: 'KServeLocalGatewayLegacyForm', data: { value, resolved }, repair: { summary: `write localGateway as "${resolved}"`, edits: [{ resource: res, path: cfg.path, op: 'set', inner: { key: 'localGateway' }, value: resolved }] } });
     }
     if (ctx.snapshot.list('Gateway').length === 0) {
       ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');

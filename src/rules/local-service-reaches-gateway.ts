@@ -70,6 +70,10 @@ export default defineRule({
         ctx.report({
           id: 'LocalServicePortMismatch', resource: svc.res, path: portPath, related: [{ resource: gw.res, path: ['spec', 'servers', bound[0]?.server.index ?? 0, 'port'] }],
           data: { ...data, problem: `port 80 targets pod port ${x.targetPort} on ${pods}, ${landsOn}; Gateway ${gwName}'s ${where || 'server is not bound there'}`, fixText },
+          // One listener port for this Gateway on these pods: pointing the Service there changes nothing else.
+          ...(new Set(bound.map((b) => b.listenerPort)).size === 1 && listenPort !== undefined
+            ? { repair: { summary: `set targetPort of port 80 to ${listenPort}`, edits: [{ resource: svc.res, path: portPath, op: 'set' as const, value: listenPort }] } }
+            : {}),
         });
         break;
       }

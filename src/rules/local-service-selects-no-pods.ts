@@ -34,7 +34,12 @@ export default defineRule({
       const pods = ctx.snapshot.workloadsMatching(svc.selector, svc.namespace);
       if (pods.length === 0) {
         const near = selectorHint(svc.selector, gatewayWorkloads(ctx.snapshot).filter((w) => w.namespace === svc.namespace));
-        ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec', 'selector'], data: { ...base.data, problem: `selects no pods in namespace ${svc.namespace} (selector ${formatLabels(svc.selector)})${near}`, hint: gwHint } });
+        // The Gateway this Service must reach picks pods in the Service's namespace: select exactly those.
+        const gwSel = o.gateway?.selector;
+        const repair = gwSel && Object.keys(gwSel).length > 0 && ctx.snapshot.workloadsMatching(gwSel, svc.namespace).length > 0
+          ? { summary: `select the Gateway's pods (${formatLabels(gwSel)})`, edits: [{ resource: svc.res, path: ['spec', 'selector'], op: 'set' as const, value: { ...gwSel } }] }
+          : undefined;
+        ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec', 'selector'], data: { ...base.data, problem: `selects no pods in namespace ${svc.namespace} (selector ${formatLabels(svc.selector)})${near}`, hint: gwHint }, ...(repair ? { repair } : {}) });
         continue;
       }
       if (endpoints && endpoints.readyAddresses === 0) {

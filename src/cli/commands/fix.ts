@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { checkPaths } from '../../check.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
+import { planFixes, writeRepairs, type FixPlan } from '../../fix/plan.js';
+import { UsageError } from '../errors.js';
+
+interface FixFlags {
+  output: string;
+  write?: boolean;
+  clusterDomain: string;
+  namespace: string;
+  assumeDefaults?: boolean;
+}
+
+const where = (d: Diagnostic) => (d.location ? `${d.location.file}:${d.location.line}` : '(no file)');
+
+function formatText(plan: FixPlan): string {
+  const out: string[] = [];
+  if (plan.repairs.length === 0) out.push('No finding has a single safe repair.');
+  for (const r of plan.repairs) {
+    out.push(`${r.name}`);
+    for (const d of r.diagnostics) out.push(`  ${where(d)}  ${d.code}  ${d.repair!.summary}`);
+    const meta = r.resource.object['metadata'] as { name: string; namespace?: string };
+    out.push(`  JSON Patch: kubectl patch ${r.resource.kind.toLowerCase()} ${meta.name}${meta.namespace ? ` -n ${meta.namespace}` : ''} --type json -p '${JSON.stringify(r.jsonPatch)}'`);
+    out.push('  Strategic merge (kubectl apply --server-side --field-manager=kgd -f -):');
+    out.push(...objectToYaml(r.mergePatch).trimEnd().split('\n').map((l) => `    ${l}`));
+    out.push('');
+  }
+  if (plan.refused.length) {
+    out.push('Not repaired (no safe way to make the change):');
+    for (const x of plan.refused) out.push(`  ${where(x.diagnostic)}  ${x.diagnostic.code}  ${x.diagnostic.resource ?? ''}: ${x.reason}`);
+    out.push('');
+  }
+  if (plan.suggestions.length) {
+    out.push('Suggestions (more than one possible repair; kgd picks none):');
+    for (const d of plan.suggestions) out.push(`  ${where(d)}  ${d.code}  ${d.resource ?? ''}: ${d.fix}`);
+    out.push('');
+  }
+  return out.join('\n') + '\n';
+}
+
+function formatJson(plan: FixPlan): string {
+  return JSON.stringify({
+    schemaVersion: 1,
+    repairs: plan.repairs.map((r) => ({
+      resource: r.name,
+      file: r.resource.origin?.file ?? null,
+      findings: r.diagnostics.map((d) => ({ code: d.code, location: d.location ?? null, summary: d.repair!.summary })),
+      jsonPatch: r.jsonPatch,
+      mergePatch: r.mergePatch,
+    })),
+    refused: plan.refused.map((x) => ({ code: x.diagnostic.code, resource: x.diagnostic.resource ?? null, location: x.diagnostic.location ?? null, reason: x.reason })),
+    suggestions: plan.suggestions.map((d) => ({ code: d.code, resource: d.resource ?? null, location: d.location ?? null, fix: d.fix })),
+  }, null, 2) + '\n';
+}
+
+export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
+  program
+    .command('fix')
+    .description('Repair what kgd check finds, where there is exactly one safe repair: as JSON Patch and strategic-merge patches, or (--write) in the files themselves, changing only the repaired fields. Findings with several possible repairs are listed as suggestions.')
+    .argument('[paths...]', 'manifest files or folders; "-" reads stdin (patches only, nothing to write)', ['.'])
+    .option('-o, --output <format>', 'text (patches and suggestions), json, or yaml (the strategic-merge patches as one stream)', 'text')
+    .option('--write', 'edit the files in place (only the repaired fields change); without it nothing is written')
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+    .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
+    .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
+    .addHelpText('after', '\nExit status: 0 nothing left to repair by hand, 1 findings remain (suggestions or refused repairs), 2 usage or input error.\nExamples:\n  kgd fix examples/custom-gateway-broken\n  kgd fix manifests/ -o yaml | kubectl apply --server-side --field-manager=kgd -f -\n  kgd fix --write manifests/')
+    .action(async (paths: string[], flags: FixFlags) => {
+      if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use text, json or yaml)`);
+      if (flags.write && paths.includes('-')) throw new UsageError('--write edits files; standard input has none (drop --write to get patches)');
+      // Objects are kept (no compaction): patches are computed against them.
+      const result = await checkPaths(paths, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, compact: false, onResource: undefined });
+      const plan = planFixes(result.diagnostics);
+      if (flags.output === 'json') io.stdout.write(formatJson(plan));
+      else if (flags.output === 'yaml') io.stdout.write(yamlStream(plan.repairs.map((r) => objectToYaml(r.mergePatch, `kgd fix: ${r.diagnostics.map((d) => `${d.code} ${d.repair!.summary}`).join('; ')}`))));
+      else io.stdout.write(formatText(plan));
+      let refusedWrites = 0;
+      if (flags.write) {
+        const w = writeRepairs(plan.repairs);
+        for (const f of w.written) io.stderr.write(`wrote ${f}\n`);
+        for (const x of w.refused) io.stderr.write(`not written: ${x.repair.name}: ${x.reason}\n`);
+        refusedWrites = w.refused.length;
+      }
+      io.setExit(plan.suggestions.length + plan.refused.length + refusedWrites > 0 ? 1 : 0);
+    });
+}

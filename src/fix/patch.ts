@@ -1,19 +1,15 @@
 import type { FieldEdit } from '../diagnostics/repair.js';
 import type { Resource } from '../load/resource.js';
-import type { FieldPath } from '../shared/path.js';
+import { getAt, type FieldPath } from '../shared/path.js';
 
 /** One RFC 6902 operation. */
 export type JsonPatchOp = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 const pointer = (path: FieldPath) => '/' + path.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
-function getAt(o: unknown, path: FieldPath): unknown {
-  let cur = o;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg as string];
-  }
-  return cur;
+/** The field path of an RFC 6901 pointer (list indexes as numbers). */
+export function pointerToPath(p: string): FieldPath {
+  return p.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 /** The JSON string literal of top-level `key` in JSON text, if it is there exactly once. */
@@ -94,7 +90,7 @@ function removeAt(o: Record<string, unknown>, path: FieldPath): void {
 export function applyJsonPatch(object: Readonly<Record<string, unknown>>, ops: readonly JsonPatchOp[]): Record<string, unknown> {
   const out = structuredClone(object) as Record<string, unknown>;
   for (const op of ops) {
-    const path = op.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pointerToPath(op.path);
     if (op.op === 'remove') removeAt(out, path);
     else setAt(out, path, op.value);
   }
@@ -110,7 +106,7 @@ export function mergePatchFor(resource: Resource, ops: readonly JsonPatchOp[]): 
   const patched = applyJsonPatch(resource.object, ops);
   const out: Record<string, unknown> = { apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: meta['name'], ...(meta['namespace'] ? { namespace: meta['namespace'] } : {}) } };
   for (const op of ops) {
-    const path = op.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pointerToPath(op.path);
     let cur = out;
     let src: unknown = patched;
     for (let i = 0; i < path.length; i++) {

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, parseDocument, Scalar, stringify, type Node, ty
 import { YAML_OPTIONS } from '../load/parse.js';
 import type { Resource } from '../load/resource.js';
 import type { FieldPath } from '../shared/path.js';
-import { applyJsonPatch, findJsonStringValue, RepairNotPossible, type JsonPatchOp } from './patch.js';
+import { applyJsonPatch, findJsonStringValue, pointerToPath, RepairNotPossible, type JsonPatchOp } from './patch.js';
 import { isDeepStrictEqual } from 'node:util';
 
 /** A change to a file's text: replace [start, end) with `text` (character offsets). */
@@ -75,7 +75,7 @@ export function textEditsFor(docText: string, base: number, itemPath: FieldPath,
   const doc = parseDocument(docText, { ...YAML_OPTIONS, keepSourceTokens: true });
   const edits: TextEdit[] = [];
   for (const op of ops) {
-    const path: FieldPath = [...itemPath, ...op.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s))];
+    const path: FieldPath = [...itemPath, ...pointerToPath(op.path)];
     const { node, parent, pair } = nodeAt(doc.contents, path);
     if (op.op === 'remove') {
       if (!pair || !isMap(parent) || parent.flow) throw new RepairNotPossible(`cannot remove ${op.path}: not a key of a block mapping`);

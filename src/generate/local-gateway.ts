@@ -10,6 +10,7 @@ import { INFERENCESERVICE_CONFIG, INGRESS_KEY, KSERVE_DEFAULT_INGRESS, kserveIng
 import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
 import { plainCallVerdict } from '../platform/istio/authz.js';
 import type { Workload } from '../model/core.js';
+import { formatLabels } from '../model/label-selector.js';
 
 /** What `kgd generate local-gateway` is asked for (flags or a spec file). */
 export interface LocalGatewaySpec {
@@ -170,7 +171,7 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
     });
   }
   if (!operatorOwnsGateway) {
-    objects.push({ existing: kubeflow, why: `the Istio Gateway both KServe's and Knative's VirtualServices bind to: HTTP on ${spec.port}, all hosts, on the pods ${formatSelector(selector)}`, object: gateway });
+    objects.push({ existing: kubeflow, why: `the Istio Gateway both KServe's and Knative's VirtualServices bind to: HTTP on ${spec.port}, all hosts, on the pods ${formatLabels(selector)}`, object: gateway });
   }
 
   // Knative: which gateway its `-ingress` VirtualServices bind to, and which Service is the Route's backend.
@@ -205,7 +206,7 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
       objects.push({
         existing: true,
         why: kubeflow
-          ? `the Knative operator re-points its knative-local-gateway Gateway and Service at the pods ${formatSelector(selector)}`
+          ? `the Knative operator re-points its knative-local-gateway Gateway and Service at the pods ${formatLabels(selector)}`
           : `Knative's local gateway, set through the operator (spec.config.${currentIstio.key} is merged into config-istio)`,
         object: { apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: ksName, namespace: ksNs }, spec: spec2 },
       });
@@ -248,10 +249,6 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
     notes,
     helmValues: { kserve: { controller: { gateway: { localGateway: { gateway: `${gatewayNs}/${gatewayName}`, gatewayService: serviceFqdn, knativeGatewayService: serviceFqdn } } } } },
   };
-}
-
-function formatSelector(sel: Readonly<Record<string, string>>): string {
-  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** The gateway pods with Istio's gateway injection: the proxy image and config come from istiod's `gateway` template. */
@@ -322,7 +319,7 @@ function authorizationAllowance(spec: LocalGatewaySpec, current: Snapshot): { ob
   const pods = { namespace: spec.namespace, labels: spec.selector, annotations: {}, containerPorts: [], isPod: false, replicas: undefined } as unknown as Workload;
   const v = plainCallVerdict(current.list('AuthorizationPolicy'), pods);
   if (!v.denied) return {};
-  if (v.by?.action === 'DENY') return { note: `${v.reason}: an ALLOW policy cannot override it; narrow that DENY policy so the gateway pods ${formatSelector(spec.selector)} are reachable` };
+  if (v.by?.action === 'DENY') return { note: `${v.reason}: an ALLOW policy cannot override it; narrow that DENY policy so the gateway pods ${formatLabels(spec.selector)} are reachable` };
   return {
     object: {
       why: `Istio would refuse (403) calls to the new pods: ${v.reason}; this ALLOW admits them, as Kubeflow's cluster-local-gateway has`,

@@ -35,30 +35,30 @@ export type ViewKind = keyof Views;
 export type AnyView = { [K in ViewKind]: { kind: K; view: Views[K] } }[ViewKind];
 
 /** The typed view of one supported resource (namespace already resolved), or undefined for kinds kgd ignores. */
-export function readView(res: Resource, problems: InputProblem[]): AnyView | undefined {
+export function readView(res: Resource, problems: InputProblem[]): Views[ViewKind] | undefined {
   const c = classify(res);
   if (!c) return undefined; // unsupported versions are reported by the snapshot and still read as best we can
   const r = new FieldReader(res, problems);
   const ns = res.namespace ?? '';
   switch (c.kind as KnownKind) {
-    case 'Gateway': return { kind: 'Gateway', view: readGateway(r, ns) };
-    case 'VirtualService': return { kind: 'VirtualService', view: readVirtualService(r, ns) };
-    case 'AuthorizationPolicy': return { kind: 'AuthorizationPolicy', view: readAuthorizationPolicy(r, ns) };
-    case 'Service': return { kind: 'Service', view: readService(r, ns) };
-    case 'Pod': return { kind: 'Workload', view: readWorkload(r, ns, true) };
+    case 'Gateway': return readGateway(r, ns);
+    case 'VirtualService': return readVirtualService(r, ns);
+    case 'AuthorizationPolicy': return readAuthorizationPolicy(r, ns);
+    case 'Service': return readService(r, ns);
+    case 'Pod': return readWorkload(r, ns, true);
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet':
-      return { kind: 'Workload', view: readWorkload(r, ns, false) };
-    case 'Endpoints': return { kind: 'Endpoints', view: readEndpoints(r, ns) };
-    case 'EndpointSlice': return { kind: 'Endpoints', view: readEndpointSlice(r, ns) };
-    case 'NetworkPolicy': return { kind: 'NetworkPolicy', view: readNetworkPolicy(r, ns) };
-    case 'Namespace': return { kind: 'Namespace', view: readNamespace(r) };
-    case 'ConfigMap': return { kind: 'ConfigMap', view: readConfigMap(r, ns) };
-    case 'KnativeServing': return { kind: 'KnativeServing', view: readKnativeServing(r, ns) };
-    case 'InferenceService': return { kind: 'InferenceService', view: readInferenceService(r, ns) };
-    case 'KnativeService': return { kind: 'KnativeService', view: readKnativeObject(r, ns) };
-    case 'Route': return { kind: 'Route', view: readKnativeObject(r, ns) };
-    case 'KIngress': return { kind: 'KIngress', view: readKnativeObject(r, ns) };
-    case 'DestinationRule': return { kind: 'DestinationRule', view: readDestinationRule(r, ns) };
+      return readWorkload(r, ns, false);
+    case 'Endpoints': return readEndpoints(r, ns);
+    case 'EndpointSlice': return readEndpointSlice(r, ns);
+    case 'NetworkPolicy': return readNetworkPolicy(r, ns);
+    case 'Namespace': return readNamespace(r);
+    case 'ConfigMap': return readConfigMap(r, ns);
+    case 'KnativeServing': return readKnativeServing(r, ns);
+    case 'InferenceService': return readInferenceService(r, ns);
+    case 'KnativeService': return readKnativeObject(r, ns);
+    case 'Route': return readKnativeObject(r, ns);
+    case 'KIngress': return readKnativeObject(r, ns);
+    case 'DestinationRule': return readDestinationRule(r, ns);
   }
 }
 
@@ -77,7 +77,7 @@ export function viewOf(res: Resource, problems: InputProblem[]): AnyView | undef
   let view = prebuilt.get(res);
   if (view === undefined) {
     const own: InputProblem[] = [];
-    view = readView(res, own)?.view ?? null;
+    view = readView(res, own) ?? null;
     prebuilt.set(res, view);
     if (own.length > 0) prebuiltProblems.set(res, own);
   }

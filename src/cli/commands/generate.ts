@@ -118,8 +118,8 @@ export function registerGenerate(program: Command, io: { stdout: NodeJS.WriteStr
       let current;
       if (paths.length > 0) {
         const loaded = await loadSources(paths);
-        if (loaded.problems.some((p) => p.id !== 'NoResources')) {
-          const p = loaded.problems.find((x) => x.id !== 'NoResources')!;
+        const p = loaded.problems.find((x) => x.id !== 'NoResources');
+        if (p) {
           throw new UsageError(`cannot merge with ${p.location ? `${p.location.file}:${p.location.line}` : 'the input'}: ${p.id} ${JSON.stringify(p.data)} (run kgd check on it)`);
         }
         current = buildSnapshot(loaded.resources, { clusterDomain: spec.clusterDomain });

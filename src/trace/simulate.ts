@@ -266,13 +266,36 @@ function staleVirtualServices(s: Snapshot): string[] {
   return s.memo('stale-vs', () => runRules(s, [vsStaleGateways]).filter((d) => d.id === 'VirtualServiceStale').map((d) => `${d.resource}: ${d.message}`));
 }
 
-/** VirtualServices (bound to gateways) whose hosts cover an authority, in Istio's order. */
+/** VirtualServices by exact host (lower-cased), and those with a wildcard host, built once per snapshot. */
+function virtualServiceHosts(s: Snapshot): { exact: Map<string, VirtualService[]>; wildcard: VirtualService[] } {
+  return s.memo('vs-hosts', () => {
+    const exact = new Map<string, VirtualService[]>();
+    const wildcard: VirtualService[] = [];
+    for (const vs of s.list('VirtualService')) {
+      let wild = false;
+      for (const h of vs.hosts) {
+        const p = h.toLowerCase();
+        if (p.startsWith('*')) wild = true;
+        else if (exact.get(p)?.push(vs) === undefined) exact.set(p, [vs]);
+      }
+      if (wild) wildcard.push(vs);
+    }
+    return { exact, wildcard };
+  });
+}
+
+/**
+ * VirtualServices (bound to gateways) whose hosts cover an authority, in Istio's order. Looked up by
+ * host: a failing trace in a cluster of thousands must not scan every VirtualService.
+ */
 function virtualServicesFor(s: Snapshot, authority: string, callerNs: string): VirtualService[] {
   const host = stripPort(authority).toLowerCase();
-  const forms = new Set([host, ...expandShort(host, callerNs, s.clusterDomain)]);
-  return [...s.list('VirtualService')]
-    .filter((vs) => vs.hosts.some((h) => [...forms].some((f) => hostMatches(h.toLowerCase(), f))))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
+  const forms = [...new Set([host, ...expandShort(host, callerNs, s.clusterDomain)])];
+  const index = virtualServiceHosts(s);
+  const found = new Set<VirtualService>();
+  for (const f of forms) for (const vs of index.exact.get(f) ?? []) found.add(vs);
+  for (const vs of index.wildcard) if (vs.hosts.some((h) => forms.some((f) => hostMatches(h, f)))) found.add(vs);
+  return [...found].sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
 }
 
 /** Applies a route's authority rewrite (rewrite.authority, or a Host in headers.request.set) and header sets. */

@@ -10,6 +10,7 @@ import { traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from
 import { writeTraceAllText } from '../src/report/trace.js';
 import { YAML_OPTIONS } from '../src/load/parse.js';
 import { prepareView } from '../src/snapshot/views.js';
+import { limitHeapGrowth } from '../src/cli/heap.js';
 
 async function run(mode: string, file: string): Promise<Record<string, unknown>> {
   const t0 = performance.now();
@@ -42,6 +43,8 @@ async function run(mode: string, file: string): Promise<Record<string, unknown>>
   throw new Error(`unknown mode ${mode}`);
 }
 
+// Measure kgd as the CLI runs it, with the same heap policy.
+limitHeapGrowth();
 const [mode, file] = process.argv.slice(2);
 const result = await run(mode!, file!);
 process.stdout.write(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');

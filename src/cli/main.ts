@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../load/sources.js';
 import { VERSION } from '../report/version.js';
 import { registerCheck } from './commands/check.js';
+import { limitHeapGrowth } from './heap.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerFix } from './commands/fix.js';
 import { registerRules } from './commands/rules.js';
@@ -18,6 +19,7 @@ export interface MainIO {
  * a kgd bug, reported as such with exit 3 (the stack only with KGD_DEBUG=1).
  */
 export async function main(argv: readonly string[], io: MainIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  limitHeapGrowth();
   let exit: number = EXIT.clean;
   const program = new Command();
   program

@@ -1,4 +1,5 @@
 import { loadSources, type LoadOptions } from './load/sources.js';
+import { loadCluster, type ClusterOptions } from './load/cluster.js';
 import type { Resource } from './load/resource.js';
 import { buildSnapshot } from './snapshot/build.js';
 import { prepareView } from './snapshot/views.js';
@@ -28,6 +29,14 @@ export function checkResources(resources: readonly Resource[], options: CheckOpt
   // With nothing loaded, every rule would only say it could not run: the input problems say enough.
   if (resources.length === 0) return { diagnostics: runRules(snapshot, [], options), snapshot };
   return { diagnostics: runRules(snapshot, allRules, options), snapshot };
+}
+
+/** `kgd check --cluster`: the same rules over what a live API server holds. */
+export async function checkCluster(cluster: ClusterOptions, options: CheckOptions = {}): Promise<CheckResult> {
+  const loaded = await loadCluster(cluster);
+  const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options });
+  const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);
+  return { diagnostics: all, snapshot, files: [loaded.source], resourceCount: loaded.resources.length };
 }
 
 /** `kgd check` on files, folders and stdin. */

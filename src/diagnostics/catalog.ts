@@ -94,6 +94,14 @@ export const catalog = {
     fix: 'Include {{needs}} in the input, or pass --assume-defaults.',
   },
 
+  ClusterListFailed: {
+    code: 'KGD0011', severity: 'warning', symptom: 'input',
+    title: 'A kind could not be read from the cluster',
+    description: 'kgd lists each kind its rules read from the live API. When listing one fails (usually RBAC: the credentials may not list it), kgd goes on without it, and the checks that need that kind see none of it: their findings may be missing or wrong. Nothing else is affected.',
+    message: 'Could not list {{kind}} from the cluster: {{reason}}.',
+    fix: 'Let the credentials list {{kind}} (deploy/clusterrole.yaml has every verb kgd needs), or run with credentials that can.',
+  },
+
   // 1100–1199: Knative's config-istio.
   ConfigIstioMixedFormats: {
     code: 'KGD1101', severity: 'error', symptom: 'not-ready',

@@ -15,7 +15,8 @@ export interface InputProblem {
     | 'NestedList'
     | 'InvalidFieldType'
     | 'DuplicateResource'
-    | 'UnsupportedApiVersion';
+    | 'UnsupportedApiVersion'
+    | 'ClusterListFailed';
   readonly data: Readonly<Record<string, string>>;
   /** Either a raw location (syntax errors), or a resource + path the engine locates. */
   readonly location?: Location;

@@ -58,6 +58,11 @@ const BY_GROUP_KIND = new Map<string, KnownKind>(
 
 export type KindMatch = { kind: KnownKind; supported: true } | { kind: KnownKind; supported: false; versions: readonly string[] } | undefined;
 
+/** Every kind kgd reads: API group, kind and the versions it understands (newest last). */
+export function knownKinds(): readonly (KindDef & { readonly name: KnownKind })[] {
+  return (Object.entries(KINDS) as [KnownKind, KindDef][]).map(([name, d]) => ({ name, ...d }));
+}
+
 /** Which known kind a resource is, and whether its apiVersion is one kgd reads. */
 export function classify(r: Pick<Resource, 'group' | 'version' | 'kind'>): KindMatch {
   const k = BY_GROUP_KIND.get(`${r.group}/${r.kind}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkPaths } from '../../check.js';
+import { checkCluster, checkPaths } from '../../check.js';
 import { exitCodeFor, parseFailOn, parseFormat, render, useColor } from '../output.js';
 import { rules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
@@ -15,6 +15,9 @@ interface CheckFlags {
   disable?: string[];
   severity?: string[];
   quiet?: boolean;
+  cluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
 }
 
 export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
@@ -30,6 +33,9 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--rule <id...>', 'run only these rules (see `kgd rules`)')
     .option('--severity <code=level...>', 'override a severity, e.g. KGD1304=error or KGD1111=off')
     .option('-q, --quiet', 'leave out info findings')
+    .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
+    .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context for --cluster')
     .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
     .action(async (paths: string[], flags: CheckFlags) => {
       const format = parseFormat(flags.output);
@@ -44,14 +50,13 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       }
       const showProgress = io.stderr.isTTY && format === 'text';
       let count = 0;
-      const result = await checkPaths(paths, {
-        assumeDefaults: flags.assumeDefaults ?? false,
-        clusterDomain: flags.clusterDomain,
-        defaultNamespace: flags.namespace,
-        only: flags.rule,
-        severity,
-        onFile: showProgress ? () => { if (++count % 50 === 0) io.stderr.write(`\rreading… ${count} files`); } : undefined,
-      });
+      const options = { assumeDefaults: flags.assumeDefaults ?? false, clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, only: flags.rule, severity };
+      if (!flags.cluster && (flags.kubeconfig || flags.context)) throw new UsageError('--kubeconfig and --context go with --cluster');
+      if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
+      const result = flags.cluster
+        ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context, onProgress: showProgress ? (m) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined }, options)
+        : await checkPaths(paths, { ...options, onFile: showProgress ? () => { if (++count % 50 === 0) io.stderr.write(`\rreading… ${count} files`); } : undefined });
+      if (showProgress && flags.cluster) io.stderr.write('\r\x1b[K');
       if (showProgress && count >= 50) io.stderr.write('\r\x1b[K');
       const diags = flags.quiet ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
       io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout) }));

@@ -1,0 +1,131 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeHttpError, kubeRequest } from './kube-http.js';
+import { knownKinds } from '../model/kinds.js';
+import type { InputProblem } from './problem.js';
+import { splitApiVersion, type Resource } from './resource.js';
+import { InputError } from './sources.js';
+
+export interface ClusterOptions {
+  /** Path of a kubeconfig; default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** Progress lines for a person watching (stderr on a TTY). */
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface ClusterLoadResult {
+  readonly resources: Resource[];
+  readonly problems: InputProblem[];
+  /** `context (server)`, for reports. */
+  readonly source: string;
+}
+
+/** Kinds kgd does not need from a cluster: ReplicaSets (their Deployments say the same) and EndpointSlices (Endpoints do). */
+const NOT_LISTED = new Set(['ReplicaSet', 'EndpointSlice']);
+const PAGE = 500;
+
+function loadConfig(o: ClusterOptions): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (e) {
+    throw new InputError(`cannot read the kubeconfig${o.kubeconfig ? ` ${o.kubeconfig}` : ''}: ${(e as Error).message}`);
+  }
+  if (o.context) {
+    if (!kc.getContextObject(o.context)) throw new InputError(`no context "${o.context}" in the kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    kc.setCurrentContext(o.context);
+  }
+  if (!kc.getCurrentCluster()) throw new InputError('the kubeconfig has no current cluster (use --context, or --kubeconfig)');
+  return kc;
+}
+
+function status(e: unknown): number | undefined {
+  return e instanceof KubeHttpError ? e.status : undefined;
+}
+
+/** One line for an error that stops the whole load: the server is not there, or will not have us. */
+function fatal(e: unknown, server: string): InputError | undefined {
+  const code = status(e);
+  if (code === 401) return new InputError(`the API server ${server} refused the credentials (401 Unauthorized): the token or certificate is wrong or expired`);
+  if (code === undefined) {
+    const err = e as { code?: string; message?: string };
+    return new InputError(`cannot reach the API server ${server}: ${err?.code ?? err?.message ?? String(e)}`);
+  }
+  return undefined;
+}
+
+const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+
+/**
+ * Reads every object kgd's rules look at from a live cluster: discovery first (absent CRDs are skipped,
+ * not errors), then each kind listed in pages (`limit`/`continue`), kinds concurrently. A kind the
+ * credentials may not list (403) is reported and the rest goes on. Secrets are never read.
+ */
+export async function loadCluster(o: ClusterOptions = {}): Promise<ClusterLoadResult> {
+  const kc = loadConfig(o);
+  const server = kc.getCurrentCluster()!.server;
+  const source = `${kc.getCurrentContext()} (${server})`;
+  const problems: InputProblem[] = [];
+  const get = async <T>(path: string): Promise<T> => (await kubeRequest(kc, 'GET', path)) as T;
+  const served = new Map<string, string[]>([['', ['v1']]]);
+  try {
+    const groups = await get<{ groups: { name: string; versions: { version: string }[] }[] }>('/apis');
+    for (const g of groups.groups) served.set(g.name, g.versions.map((v) => v.version));
+  } catch (e) {
+    throw fatal(e, server) ?? new InputError(`API discovery failed on ${server}: ${(e as Error).message}`);
+  }
+  const wanted = knownKinds().filter((k) => !NOT_LISTED.has(k.name)).flatMap((k) => {
+    const versions = served.get(k.group) ?? [];
+    // The newest version both sides know.
+    const version = [...k.versions].reverse().find((v) => versions.includes(v));
+    return version ? [{ ...k, apiVersion: k.group ? `${k.group}/${version}` : version }] : [];
+  });
+  const plurals = new Map<string, Promise<Map<string, string>>>();
+  const pluralOf = async (apiVersion: string, kind: string): Promise<string | undefined> => {
+    let p = plurals.get(apiVersion);
+    if (!p) {
+      p = get<{ resources: { name: string; kind: string }[] }>(groupPath(apiVersion)).then((l) => new Map(l.resources.filter((r) => !r.name.includes('/')).map((r) => [r.kind, r.name])));
+      plurals.set(apiVersion, p);
+    }
+    return (await p).get(kind);
+  };
+  const lists = await Promise.all(wanted.map(async (k) => {
+    const items: Record<string, unknown>[] = [];
+    try {
+      const plural = await pluralOf(k.apiVersion, k.kind);
+      if (!plural) return [];
+      let cont: string | undefined;
+      do {
+        const page = await get<{ items: Record<string, unknown>[]; metadata?: { continue?: string } }>(`${groupPath(k.apiVersion)}/${plural}?limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+        for (const it of page.items) items.push(it);
+        cont = page.metadata?.continue || undefined;
+      } while (cont);
+    } catch (e) {
+      const f = fatal(e, server);
+      if (f) throw f;
+      const code = status(e);
+      problems.push({ id: 'ClusterListFailed', data: { kind: `${k.kind} (${k.apiVersion})`, reason: code === 403 ? 'forbidden by RBAC (403); grant list on it, see deploy/clusterrole.yaml' : `HTTP ${code}: ${(e as Error).message}` } });
+      return [];
+    }
+    o.onProgress?.(`${k.kind}: ${items.length}`);
+    return items.map((it) => toResource(it, k.apiVersion, k.kind));
+  }));
+  problems.sort((a, b) => (a.data['kind'] ?? '').localeCompare(b.data['kind'] ?? ''));
+  return { resources: lists.flat(), problems, source };
+}
+
+/** List items come without apiVersion and kind; managedFields are noise for kgd. */
+function toResource(item: Record<string, unknown>, apiVersion: string, kind: string): Resource {
+  const { managedFields: _drop, ...metadata } = (item.metadata ?? {}) as Record<string, unknown>;
+  const object = { ...item, apiVersion, kind, metadata };
+  return {
+    apiVersion,
+    ...splitApiVersion(apiVersion),
+    kind,
+    name: String(metadata['name'] ?? ''),
+    namespace: typeof metadata['namespace'] === 'string' ? metadata['namespace'] : undefined,
+    object,
+    origin: undefined,
+  };
+}

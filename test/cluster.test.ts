@@ -1,0 +1,156 @@
+/**
+ * kgd against a real Kubernetes API server (kube-apiserver + etcd built from source, test/helpers/cluster.ts):
+ * the real CRDs installed, the examples' objects created, and `kgd check --cluster` compared with
+ * `kgd check` on the same objects as files. Skipped outside CI without Go (KGD_SKIP_CLUSTER=1 skips it).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { checkCluster, checkPaths } from '../src/check.js';
+import { kubeRequest } from '../src/load/kube-http.js';
+import { loadSources } from '../src/load/sources.js';
+import { classify } from '../src/model/kinds.js';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
+import { findGo, startCluster, type TestCluster } from './helpers/cluster.js';
+import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
+
+const skip = process.env['KGD_SKIP_CLUSTER'] ? 'KGD_SKIP_CLUSTER is set' : !findGo() && !process.env['CI'] ? 'Go is not installed (needed to build kube-apiserver); CI runs this' : false;
+
+const CRD_FILES = [
+  join(SHARED, 'corpus', 'kubeflow', 'common_istio_istio-crds_base.yaml'),
+  join(SHARED, 'corpus', 'kubeflow', 'applications_kserve_kserve.yaml'),
+  join(SHARED, 'corpus', 'kubeflow', 'common_knative_knative-serving_overlays_gateways.yaml'),
+  join(SHARED, 'corpus', 'upstream', 'operator-knativeservings-crd.yaml'),
+];
+
+/** Creates one object; a refusal names the object and the server's reason. */
+const discovery = new Map<string, Promise<Map<string, { name: string; namespaced: boolean }>>>();
+
+/** The collection path of an object's kind, from the server's discovery. */
+async function collectionPath(kc: KubeConfig, o: KubernetesObject): Promise<string> {
+  const av = o.apiVersion!;
+  const base = av.includes('/') ? `/apis/${av}` : `/api/${av}`;
+  let d = discovery.get(`${kc.getCurrentCluster()!.server}${av}`);
+  if (!d) {
+    d = (kubeRequest(kc, 'GET', base) as Promise<{ resources: { name: string; kind: string; namespaced: boolean }[] }>)
+      .then((l) => new Map(l.resources.filter((r) => !r.name.includes('/')).map((r) => [r.kind, r])));
+    discovery.set(`${kc.getCurrentCluster()!.server}${av}`, d);
+  }
+  const r = (await d).get(o.kind!);
+  if (!r) throw new Error(`the server does not serve ${o.kind} in ${av}`);
+  return r.namespaced ? `${base}/namespaces/${o.metadata!.namespace ?? 'default'}/${r.name}` : `${base}/${r.name}`;
+}
+
+async function create(kc: KubeConfig, o: KubernetesObject): Promise<void> {
+  try {
+    // The object as written (raw JSON): client-node's typed models would drop wire names such as x-kubernetes-*.
+    await kubeRequest(kc, 'POST', await collectionPath(kc, o), o);
+  } catch (e) {
+    throw new Error(`creating ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** What a finding says, without where it is written (a file:line for files, nothing for live objects). */
+const said = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.code} ${d.resource ?? ''} ${d.path ?? ''} ${d.message}`).sort();
+
+async function installCrds(kc: KubeConfig): Promise<void> {
+  const crds = (await loadSources(CRD_FILES)).resources.filter((r) => r.kind === 'CustomResourceDefinition');
+  for (const r of crds) await create(kc, r.object as KubernetesObject);
+  // Custom resources can be created once every CRD is Established.
+  for (const r of crds) {
+    for (let i = 0; ; i++) {
+      const got = await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${r.name}`);
+      const conds = ((got as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? []);
+      if (conds.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      if (i > 100) throw new Error(`CRD ${r.name} never became Established`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+}
+
+/** Namespaces the API server makes itself. */
+const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Creates the objects of `paths` (namespaces first), as `kubectl create -f` would. */
+async function createAll(kc: KubeConfig, paths: string[]): Promise<void> {
+  // Only what kgd reads: the rest (webhook configurations, cert-manager objects) needs controllers this server lacks.
+  const resources = (await loadSources(paths)).resources.filter((r) => classify(r) !== undefined);
+  const namespaces = new Set(resources.map((r) => r.namespace ?? 'default'));
+  for (const r of resources) if (r.kind === 'Namespace') namespaces.delete(r.name);
+  for (const ns of [...namespaces].filter((n) => !BUILT_IN_NAMESPACES.includes(n))) await create(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const ordered = [...resources].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
+  for (const r of ordered) {
+    // The API server makes these itself.
+    if (r.kind === 'Namespace' && BUILT_IN_NAMESPACES.includes(r.name)) continue;
+    const { status: _s, ...object } = r.object as Record<string, unknown>;
+    const meta = { ...(object['metadata'] as Record<string, unknown>), namespace: r.kind === 'Namespace' ? undefined : (r.namespace ?? 'default') };
+    await create(kc, { ...object, metadata: meta } as KubernetesObject);
+  }
+}
+
+describe('kgd check --cluster against a real API server', { skip }, () => {
+  const cases = [
+    { name: 'broken example', paths: [fromRoot('examples', 'custom-gateway-broken')] },
+    { name: 'fixed example', paths: [fromRoot('examples', 'custom-gateway-fixed')] },
+    { name: 'Kubeflow corpus', paths: [join(SHARED, 'corpus', 'kubeflow')] },
+  ];
+  for (const c of cases) {
+    describe(c.name, () => {
+      let cluster: TestCluster;
+      before(async () => {
+        cluster = await startCluster();
+        const kc = new KubeConfig();
+        kc.loadFromFile(cluster.kubeconfig);
+        await installCrds(kc);
+        await createAll(kc, c.paths);
+      });
+      after(async () => cluster?.stop());
+      it('gives exactly the findings kgd check gives on the files', async () => {
+        const live = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'admin' });
+        const files = await checkPaths(c.paths);
+        assert.deepEqual(said(live.diagnostics), said(files.diagnostics.filter((d) => d.id !== 'NoResources')));
+      });
+      if (c.name === 'broken example') {
+        it('from the command line, through a kubeconfig context; a bad token is one clear line and exit 2', () => {
+          const run = (ctx: string) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', ctx], { cwd: ROOT, encoding: 'utf8' });
+          const ok = run('admin');
+          assert.equal(ok.status, 1, ok.stderr);
+          assert.match(ok.stdout, /KGD1305/);
+          const bad = run('bad');
+          assert.equal(bad.status, 2);
+          assert.equal(bad.stderr.trim().split('\n').length, 1);
+          assert.match(bad.stderr, /refused the credentials \(401 Unauthorized\)/);
+        });
+        it('under the shipped read-only ClusterRole it reads everything; under one that lacks a kind it finishes and names it', async () => {
+          const kc = new KubeConfig();
+          kc.loadFromFile(cluster.kubeconfig);
+          const role = (await loadSources([fromRoot('deploy', 'clusterrole.yaml')])).resources[0]!.object as KubernetesObject;
+          await create(kc, role);
+          const bind = (name: string, roleName: string, user: string) => create(kc, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }] } as KubernetesObject);
+          await bind('kgd-reader', 'kgd-reader', 'reader');
+          const rules = (role as unknown as { rules: { resources: string[] }[] }).rules;
+          const lacking = { ...role, metadata: { name: 'kgd-reader-no-netpol' }, rules: rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'networkpolicies') })).filter((r) => r.resources.length > 0) } as KubernetesObject;
+          await create(kc, lacking);
+          await bind('kgd-limited', 'kgd-reader-no-netpol', 'limited');
+          const admin = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'admin' });
+          // RBAC bindings take effect at once on one API server; the authorizer cache may need a moment.
+          let reader = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'reader' });
+          for (let i = 0; i < 20 && reader.diagnostics.some((d) => d.id === 'ClusterListFailed'); i++) {
+            await new Promise((r) => setTimeout(r, 250));
+            reader = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'reader' });
+          }
+          assert.deepEqual(said(reader.diagnostics), said(admin.diagnostics));
+          const limited = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'limited' });
+          const failed = limited.diagnostics.filter((d) => d.id === 'ClusterListFailed');
+          assert.deepEqual(failed.map((d) => d.message), ['Could not list NetworkPolicy (networking.k8s.io/v1) from the cluster: forbidden by RBAC (403); grant list on it, see deploy/clusterrole.yaml.']);
+          // Without NetworkPolicies, the NetworkPolicy finding of the example is gone, and nothing else changes.
+          const netpol = (ds: readonly Diagnostic[]) => ds.filter((d) => d.id !== 'ClusterListFailed' && !d.code.startsWith('KGD160'));
+          assert.deepEqual(said(netpol(limited.diagnostics)), said(netpol(admin.diagnostics)));
+          assert.ok(admin.diagnostics.some((d) => d.code === 'KGD1601'));
+        });
+      }
+    });
+  }
+});

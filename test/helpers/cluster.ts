@@ -1,0 +1,120 @@
+/**
+ * A real Kubernetes API server for integration tests: kube-apiserver and etcd built from source through
+ * the Go module proxy (test/cluster/{apiserver,etcd}, cached by the hash of their go.mod/go.sum), started
+ * on loopback with generated certificates and a static token, reached through a generated kubeconfig.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromRoot } from './paths.js';
+
+export function findGo(): string | undefined {
+  const candidates = [...(process.env['PATH'] ?? '').split(':').map((d) => join(d, 'go')), '/usr/local/go/bin/go'];
+  return candidates.find((p) => p && existsSync(p));
+}
+
+/** Builds (once per go.mod/go.sum content) and returns the path of one of test/cluster's binaries. */
+function binary(name: 'apiserver' | 'etcd', go: string): string {
+  const dir = fromRoot('test', 'cluster', name);
+  const hash = createHash('sha256').update(readFileSync(join(dir, 'go.mod'))).update(readFileSync(join(dir, 'go.sum'))).update(readFileSync(join(dir, 'main.go'))).digest('hex').slice(0, 16);
+  const cache = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kgd', 'test-cluster');
+  const out = join(cache, `${name}-${hash}`);
+  if (existsSync(out)) return out;
+  mkdirSync(cache, { recursive: true });
+  const r = spawnSync(go, ['build', '-o', `${out}.tmp`, '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  if (r.status !== 0) throw new Error(`building test/cluster/${name} failed:\n${r.stderr}`);
+  spawnSync('mv', [`${out}.tmp`, out]);
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Status of a GET (self-signed certificate: the test server's own), or 0 when nothing answers. */
+function ready(url: string, token: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpsGet(url, { headers: { authorization: `Bearer ${token}` }, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+  });
+}
+
+export interface TestCluster {
+  readonly server: string;
+  /** A kubeconfig with contexts `admin` (system:masters), `reader` and `limited` (no rights until a test binds some), `bad` (unknown token). */
+  readonly kubeconfig: string;
+  readonly adminToken: string;
+  readonly readerToken: string;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(): Promise<TestCluster> {
+  const go = findGo();
+  if (!go) throw new Error('Go is needed to build the test API server');
+  const apiserver = binary('apiserver', go);
+  const etcd = binary('etcd', go);
+  const dir = mkdtempSync(join(tmpdir(), 'kgd-cluster-'));
+  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const adminToken = createHash('sha256').update(`${dir}admin`).digest('hex').slice(0, 32);
+  const readerToken = createHash('sha256').update(`${dir}reader`).digest('hex').slice(0, 32);
+  const limitedToken = createHash('sha256').update(`${dir}limited`).digest('hex').slice(0, 32);
+  writeFileSync(join(dir, 'tokens.csv'), `${adminToken},admin,1,system:masters\n${readerToken},reader,2\n${limitedToken},limited,3\n`);
+  const openssl = spawnSync('openssl', ['genrsa', '-out', join(dir, 'sa.key'), '2048'], { encoding: 'utf8' });
+  if (openssl.status !== 0) throw new Error(`openssl: ${openssl.stderr}`);
+  spawnSync('openssl', ['rsa', '-in', join(dir, 'sa.key'), '-pubout', '-out', join(dir, 'sa.pub')]);
+  const procs: ChildProcess[] = [];
+  const log = (name: string) => join(dir, `${name}.log`);
+  const start = (bin: string, args: string[], name: string) => {
+    const p = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const chunks: Buffer[] = [];
+    p.stderr!.on('data', (c: Buffer) => { chunks.push(c); if (chunks.length > 200) chunks.shift(); });
+    p.on('exit', () => writeFileSync(log(name), Buffer.concat(chunks)));
+    procs.push(p);
+  };
+  start(etcd, ['--data-dir', join(dir, 'etcd'), '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`, '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-cluster', `default=http://127.0.0.1:${peerPort}`], 'etcd');
+  start(apiserver, [
+    `--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', `--secure-port=${apiPort}`, `--cert-dir=${join(dir, 'certs')}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`, `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+    '--service-account-issuer=https://kgd.test', '--authorization-mode=RBAC', '--service-cluster-ip-range=10.0.0.0/24', '--enable-priority-and-fairness=false',
+  ], 'apiserver');
+  const server = `https://127.0.0.1:${apiPort}`;
+  const stop = async () => {
+    for (const p of procs.reverse()) {
+      p.kill('SIGTERM');
+      await new Promise((r) => (p.exitCode !== null ? r(undefined) : p.once('exit', r)));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if ((await ready(`${server}/readyz`, adminToken)) === 200) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the test API server did not become ready in 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, [
+    'apiVersion: v1', 'kind: Config',
+    'clusters:', `- name: test`, `  cluster: {server: "${server}", insecure-skip-tls-verify: true}`,
+    'users:', `- name: admin`, `  user: {token: "${adminToken}"}`, `- name: reader`, `  user: {token: "${readerToken}"}`, `- name: limited`, `  user: {token: "${limitedToken}"}`, `- name: bad`, `  user: {token: "not-a-token"}`,
+    'contexts:', '- name: admin', '  context: {cluster: test, user: admin}', '- name: reader', '  context: {cluster: test, user: reader}', '- name: limited', '  context: {cluster: test, user: limited}', '- name: bad', '  context: {cluster: test, user: bad}',
+    'current-context: admin', '',
+  ].join('\n'));
+  return { server, kubeconfig, adminToken, readerToken, stop };
+}

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -122,6 +124,24 @@ describe('kgd check --cluster against a real API server', { skip }, () => {
           assert.equal(bad.status, 2);
           assert.equal(bad.stderr.trim().split('\n').length, 1);
           assert.match(bad.stderr, /refused the credentials \(401 Unauthorized\)/);
+        });
+        it('kgd dump writes a snapshot that kgd check reads offline with the same findings; kgd trace --cluster predicts as on files', () => {
+          const kgd = (args: string[]) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+          const dump = kgd(['dump', '--cluster', '--kubeconfig', cluster.kubeconfig]);
+          assert.equal(dump.status, 0, dump.stderr);
+          const file = join(mkdtempSync(join(tmpdir(), 'kgd-dump-')), 'dump.yaml');
+          writeFileSync(file, dump.stdout);
+          const offline = kgd(['check', file, '-o', 'json']);
+          const live = kgd(['check', '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json']);
+          const codes = (out: string) => (JSON.parse(out) as { diagnostics: { code: string; resource: string; path: string; message: string }[] }).diagnostics.map((d) => `${d.code} ${d.resource} ${d.path} ${d.message}`).sort();
+          assert.deepEqual(codes(offline.stdout), codes(live.stdout));
+          assert.ok(codes(live.stdout).length > 0);
+          const url = 'http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict';
+          const t = kgd(['trace', url, '--cluster', '--kubeconfig', cluster.kubeconfig, '-o', 'json']);
+          const f = kgd(['trace', url, c.paths[0]!, '-o', 'json']);
+          assert.equal(t.status, 1);
+          const pick = (out: string) => { const r = (JSON.parse(out) as { trace: { outcome: string; verdict: string } }).trace; return [r.outcome, r.verdict]; };
+          assert.deepEqual(pick(t.stdout), pick(f.stdout));
         });
         it('under the shipped read-only ClusterRole it reads everything; under one that lacks a kind it finishes and names it', async () => {
           const kc = new KubeConfig();

@@ -5,6 +5,7 @@ import { registerCheck } from './commands/check.js';
 import { limitHeapGrowth } from './heap.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerFix } from './commands/fix.js';
+import { registerDump } from './commands/dump.js';
 import { registerRules } from './commands/rules.js';
 import { registerTrace } from './commands/trace.js';
 import { EXIT, UsageError } from './errors.js';
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   registerTrace(program, cmdIO);
   registerGenerate(program, cmdIO);
   registerFix(program, cmdIO);
+  registerDump(program, cmdIO);
   registerRules(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {

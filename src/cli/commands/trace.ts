@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
+import { loadCluster } from '../../load/cluster.js';
 import { prepareView } from '../../snapshot/views.js';
 import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../../trace/index.js';
 import { TraceInputError } from '../../trace/simulate.js';
@@ -18,6 +19,9 @@ interface TraceFlags {
   clusterDomain: string;
   namespace: string;
   assumeDefaults?: boolean;
+  cluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
 }
 
 /** `--from ns`, `--from ns/app=x,tier=y`. */
@@ -49,6 +53,9 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
+    .option('--cluster', 'read the live cluster (kubeconfig) instead of files')
+    .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context for --cluster')
     .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request), 1 it fails, 2 usage or input error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
     .action(async (url: string | undefined, paths: string[], flags: TraceFlags) => {
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use text or json)`);
@@ -57,8 +64,10 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       if (!flags.all && url && !/^[a-z]+:\/\//i.test(url) && existsSync(url)) {
         throw new UsageError(`the first argument is the URL to trace, but "${url}" is a file or folder (did you mean --all, or forget the URL?)`);
       }
+      if (flags.cluster && inputs.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
+      if (!flags.cluster && (flags.kubeconfig || flags.context)) throw new UsageError('--kubeconfig and --context go with --cluster');
       if (inputs.length === 0) inputs.push('.');
-      const loaded = await loadSources(inputs, { onResource: prepareView });
+      const loaded = flags.cluster ? await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context }) : await loadSources(inputs, { onResource: prepareView });
       const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false }).compact();
       const color = useColor(io.stdout);
       if (flags.all) {

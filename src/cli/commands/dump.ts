@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { loadCluster } from '../../load/cluster.js';
+import { displayName } from '../../load/resource.js';
+import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
+import { UsageError } from '../errors.js';
+
+interface DumpFlags {
+  cluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  output: string;
+}
+
+export function registerDump(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
+  program
+    .command('dump')
+    .description('Write what kgd reads from the cluster as one YAML stream (or a JSON List), so a snapshot can be shared and checked offline with `kgd check FILE`. Secrets are never read.')
+    .option('--cluster', 'read the live cluster (required: dump has no other source)')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .addHelpText('after', '\nExit status: 0 written (kinds that could not be read are listed on stderr), 2 usage error or the cluster is unreachable.\nExample:\n  kgd dump --cluster --context prod > prod.yaml && kgd check prod.yaml')
+    .action(async (flags: DumpFlags) => {
+      if (!flags.cluster) throw new UsageError('dump reads the cluster: pass --cluster');
+      if (flags.output !== 'yaml' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use yaml or json)`);
+      const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined;
+      const loaded = await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context, onProgress: progress });
+      if (progress) io.stderr.write('\r\x1b[K');
+      for (const p of loaded.problems) io.stderr.write(`kgd: not in the dump: ${p.data['kind']}: ${p.data['reason']}\n`);
+      const sorted = [...loaded.resources].sort((a, b) => displayName(a).localeCompare(displayName(b)) || a.apiVersion.localeCompare(b.apiVersion));
+      if (flags.output === 'json') io.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: sorted.map((r) => r.object) }, null, 2) + '\n');
+      else io.stdout.write(`# kgd dump of ${loaded.source}\n` + yamlStream(sorted.map((r) => objectToYaml(r.object))));
+      io.setExit(0);
+    });
+}

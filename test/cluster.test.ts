@@ -170,6 +170,35 @@ describe('kgd check --cluster against a real API server', { skip }, () => {
           assert.deepEqual(said(netpol(limited.diagnostics)), said(netpol(admin.diagnostics)));
           assert.ok(admin.diagnostics.some((d) => d.code === 'KGD1601'));
         });
+        it('kgd fix --cluster --apply: dry run first with a diff and nothing stored; conflicts reported, not forced; --force-conflicts repairs', async () => {
+          const kc = new KubeConfig();
+          kc.loadFromFile(cluster.kubeconfig);
+          const rv = async () => Promise.all(['/api/v1/namespaces/kserve/configmaps/inferenceservice-config', '/api/v1/namespaces/istio-system/services/custom-gateway']
+            .map(async (p) => ((await kubeRequest(kc, 'GET', p)) as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
+          const fix = (extra: string[]) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'fix', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', 'admin', ...extra], { cwd: ROOT, encoding: 'utf8' });
+          const before = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'admin' });
+          const versions = await rv();
+          // The objects were created by another field manager: the server's dry run already reports the conflict.
+          const conflicted = fix(['--apply']);
+          assert.equal(conflicted.status, 1, conflicted.stderr);
+          assert.match(conflicted.stderr, /conflict with "[^"]+" using v1: \.data\.ingress/);
+          assert.deepEqual(await rv(), versions, 'a conflict is not forced');
+          // Taking the fields over: the dry run passes and shows the diff, but without a terminal or --yes nothing is applied.
+          const dry = fix(['--apply', '--force-conflicts']);
+          assert.equal(dry.status, 2, dry.stderr);
+          assert.match(dry.stderr, /\+\+\+ repaired ConfigMap kserve\/inferenceservice-config/);
+          assert.match(dry.stderr, /\+\s+"localGatewayService": "custom-gateway\.istio-system\.svc\.cluster\.local"/);
+          assert.match(dry.stderr, /pass --yes/);
+          assert.deepEqual(await rv(), versions, 'the dry run stored nothing');
+          const forced = fix(['--apply', '--yes', '--force-conflicts']);
+          assert.match(forced.stderr, /ConfigMap kserve\/inferenceservice-config: applied/);
+          assert.notDeepEqual(await rv(), versions);
+          const after = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'admin' });
+          const codes = (r: typeof after) => r.diagnostics.map((d) => d.code);
+          assert.ok(codes(before).includes('KGD1305') && codes(before).includes('KGD1402'));
+          assert.ok(!codes(after).includes('KGD1305') && !codes(after).includes('KGD1402'), said(after.diagnostics).join('\n'));
+          assert.deepEqual(said(after.diagnostics).filter((x) => !said(before.diagnostics).includes(x)), [], 'no new finding');
+        });
       }
     });
   }

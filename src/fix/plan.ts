@@ -32,7 +32,7 @@ export function planFixes(diagnostics: readonly Diagnostic[]): FixPlan {
       if (d.rule !== 'input' && d.id !== 'CheckSkipped') suggestions.push(d);
       continue;
     }
-    const derived = d.repair.edits.find((e) => !e.resource.origin);
+    const derived = d.repair.edits.find((e) => e.resource.derivedFrom !== undefined);
     if (derived) {
       refused.push({ diagnostic: d, reason: `${displayName(derived.resource)} is not in the input (${derived.resource.derivedFrom ?? 'derived by kgd'}); change what makes it` });
       continue;
@@ -72,7 +72,11 @@ export function writeRepairs(repairs: readonly ResourceRepair[]): WriteResult {
   const byFile = new Map<string, ResourceRepair[]>();
   const refused: { repair: ResourceRepair; reason: string }[] = [];
   for (const r of repairs) {
-    const file = r.resource.origin!.file;
+    const file = r.resource.origin?.file;
+    if (file === undefined) {
+      refused.push({ repair: r, reason: 'it was read from the cluster, not a file; use --cluster --apply' });
+      continue;
+    }
     if (file === '<stdin>') {
       refused.push({ repair: r, reason: 'it came from standard input; use the patch instead' });
       continue;

@@ -18,13 +18,15 @@ export interface ClusterLoadResult {
   readonly problems: InputProblem[];
   /** `context (server)`, for reports. */
   readonly source: string;
+  /** The kubeconfig used, for writes (kgd fix --cluster --apply). */
+  readonly kubeConfig: KubeConfig;
 }
 
 /** Kinds kgd does not need from a cluster: ReplicaSets (their Deployments say the same) and EndpointSlices (Endpoints do). */
 const NOT_LISTED = new Set(['ReplicaSet', 'EndpointSlice']);
 const PAGE = 500;
 
-function loadConfig(o: ClusterOptions): KubeConfig {
+export function loadConfig(o: ClusterOptions): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
@@ -55,7 +57,28 @@ function fatal(e: unknown, server: string): InputError | undefined {
   return undefined;
 }
 
-const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+/** Discovery of resource names (plurals) per apiVersion, asked once per group version. */
+export function resourceNames(kc: KubeConfig): (apiVersion: string, kind: string) => Promise<{ name: string; namespaced: boolean } | undefined> {
+  const cache = new Map<string, Promise<Map<string, { name: string; namespaced: boolean }>>>();
+  return async (apiVersion, kind) => {
+    let p = cache.get(apiVersion);
+    if (!p) {
+      p = (kubeRequest(kc, 'GET', groupPath(apiVersion)) as Promise<{ resources: { name: string; kind: string; namespaced: boolean }[] }>)
+        .then((l) => new Map(l.resources.filter((r) => !r.name.includes('/')).map((r) => [r.kind, { name: r.name, namespaced: r.namespaced }])));
+      cache.set(apiVersion, p);
+    }
+    return (await p).get(kind);
+  };
+}
+
+/** The REST path of one object. */
+export async function objectPath(names: ReturnType<typeof resourceNames>, apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<string> {
+  const r = await names(apiVersion, kind);
+  if (!r) throw new InputError(`the API server does not serve ${kind} in ${apiVersion}`);
+  return `${groupPath(apiVersion)}/${r.namespaced ? `namespaces/${namespace ?? 'default'}/` : ''}${r.name}/${name}`;
+}
+
+export const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
 
 /**
  * Reads every object kgd's rules look at from a live cluster: discovery first (absent CRDs are skipped,
@@ -81,19 +104,11 @@ export async function loadCluster(o: ClusterOptions = {}): Promise<ClusterLoadRe
     const version = [...k.versions].reverse().find((v) => versions.includes(v));
     return version ? [{ ...k, apiVersion: k.group ? `${k.group}/${version}` : version }] : [];
   });
-  const plurals = new Map<string, Promise<Map<string, string>>>();
-  const pluralOf = async (apiVersion: string, kind: string): Promise<string | undefined> => {
-    let p = plurals.get(apiVersion);
-    if (!p) {
-      p = get<{ resources: { name: string; kind: string }[] }>(groupPath(apiVersion)).then((l) => new Map(l.resources.filter((r) => !r.name.includes('/')).map((r) => [r.kind, r.name])));
-      plurals.set(apiVersion, p);
-    }
-    return (await p).get(kind);
-  };
+  const pluralOf = resourceNames(kc);
   const lists = await Promise.all(wanted.map(async (k) => {
     const items: Record<string, unknown>[] = [];
     try {
-      const plural = await pluralOf(k.apiVersion, k.kind);
+      const plural = (await pluralOf(k.apiVersion, k.kind))?.name;
       if (!plural) return [];
       let cont: string | undefined;
       do {
@@ -112,7 +127,7 @@ export async function loadCluster(o: ClusterOptions = {}): Promise<ClusterLoadRe
     return items.map((it) => toResource(it, k.apiVersion, k.kind));
   }));
   problems.sort((a, b) => (a.data['kind'] ?? '').localeCompare(b.data['kind'] ?? ''));
-  return { resources: lists.flat(), problems, source };
+  return { resources: lists.flat(), problems, source, kubeConfig: kc };
 }
 
 /** List items come without apiVersion and kind; managedFields are noise for kgd. */

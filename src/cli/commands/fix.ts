@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { checkPaths } from '../../check.js';
+import { createInterface } from 'node:readline/promises';
+import { checkCluster, checkPaths } from '../../check.js';
+import { loadConfig } from '../../load/cluster.js';
+import { applyRepairs } from '../../fix/apply.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
 import { planFixes, writeRepairs, type FixPlan } from '../../fix/plan.js';
@@ -11,6 +14,22 @@ interface FixFlags {
   clusterDomain: string;
   namespace: string;
   assumeDefaults?: boolean;
+  cluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  apply?: boolean;
+  yes?: boolean;
+  forceConflicts?: boolean;
+}
+
+/** Asks on the terminal; anything but y/yes is no. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 const where = (d: Diagnostic) => (d.location ? `${d.location.file}:${d.location.line}` : '(no file)');
@@ -65,12 +84,25 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
+    .option('--cluster', 'repair the live cluster (kubeconfig) instead of files: shows the patches; with --apply sends them')
+    .option('--kubeconfig <file>', 'kubeconfig for --cluster')
+    .option('--context <name>', 'kubeconfig context for --cluster')
+    .option('--apply', 'with --cluster: dry-run every repair on the server (dryRun=All), show the diff, then apply by server-side apply (field manager "kgd") after confirmation')
+    .option('-y, --yes', 'with --apply: do not ask (required when stdin is not a terminal)')
+    .option('--force-conflicts', 'with --apply: take over fields another field manager owns (otherwise a conflict is reported and nothing is changed)')
     .addHelpText('after', '\nExit status: 0 nothing left to repair by hand, 1 findings remain (suggestions or refused repairs), 2 usage or input error.\nExamples:\n  kgd fix examples/custom-gateway-broken\n  kgd fix manifests/ -o yaml | kubectl apply --server-side --field-manager=kgd -f -\n  kgd fix --write manifests/')
     .action(async (paths: string[], flags: FixFlags) => {
       if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use text, json or yaml)`);
       if (flags.write && paths.includes('-')) throw new UsageError('--write edits files; standard input has none (drop --write to get patches)');
+      if (flags.apply && !flags.cluster) throw new UsageError('--apply changes a live cluster: add --cluster (for files, use --write)');
+      if (flags.cluster && flags.write) throw new UsageError('--write edits files; with --cluster use --apply');
+      if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
+      if ((flags.yes || flags.forceConflicts) && !flags.apply) throw new UsageError('--yes and --force-conflicts go with --apply');
       // Objects are kept (no compaction): patches are computed against them.
-      const result = await checkPaths(paths, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, compact: false, onResource: undefined });
+      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, compact: false, onResource: undefined };
+      const result = flags.cluster
+        ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context }, checkOptions)
+        : await checkPaths(paths, checkOptions);
       const plan = planFixes(result.diagnostics);
       if (flags.output === 'json') io.stdout.write(formatJson(plan));
       else if (flags.output === 'yaml') io.stdout.write(yamlStream(plan.repairs.map((r) => objectToYaml(r.mergePatch, `kgd fix: ${r.diagnostics.map((d) => `${d.code} ${d.repair!.summary}`).join('; ')}`))));
@@ -82,6 +114,27 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
         for (const x of w.refused) io.stderr.write(`not written: ${x.repair.name}: ${x.reason}\n`);
         refusedWrites = w.refused.length;
       }
-      io.setExit(plan.suggestions.length + plan.refused.length + refusedWrites > 0 ? 1 : 0);
+      let notApplied = 0;
+      if (flags.apply && plan.repairs.length > 0) {
+        const kc = loadConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
+        const dry = await applyRepairs(kc, plan.repairs, { dryRun: true, force: flags.forceConflicts ?? false });
+        for (const o of dry) io.stderr.write(o.status === 'would-apply' ? o.diff : `${o.repair.name}: ${o.status}: ${o.message}\n`);
+        const ready = dry.filter((o) => o.status === 'would-apply').map((o) => o.repair);
+        notApplied = dry.length - ready.length;
+        if (ready.length > 0) {
+          const go = flags.yes || (process.stdin.isTTY && io.stderr.isTTY ? await confirm(`Apply ${ready.length} repair${ready.length === 1 ? '' : 's'} to the cluster? [y/N] `) : false);
+          if (!go) {
+            if (!flags.yes && !process.stdin.isTTY) throw new UsageError('nothing applied: the server accepted the dry run above; pass --yes to apply without a terminal to confirm on');
+            io.stderr.write('nothing applied\n');
+            notApplied += ready.length;
+          } else {
+            for (const o of await applyRepairs(kc, ready, { dryRun: false, force: flags.forceConflicts ?? false })) {
+              io.stderr.write(`${o.repair.name}: ${o.status}${o.status === 'applied' ? ` (resourceVersion ${o.resourceVersion})` : `: ${o.message}`}\n`);
+              if (o.status !== 'applied') notApplied++;
+            }
+          }
+        }
+      }
+      io.setExit(plan.suggestions.length + plan.refused.length + refusedWrites + notApplied > 0 ? 1 : 0);
     });
 }

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -17,17 +17,24 @@ export function findGo(): string | undefined {
   return candidates.find((p) => p && existsSync(p));
 }
 
-/** Builds (once per go.mod/go.sum content) and returns the path of one of test/cluster's binaries. */
-function binary(name: 'apiserver' | 'etcd', go: string): string {
-  const dir = fromRoot('test', 'cluster', name);
-  const hash = createHash('sha256').update(readFileSync(join(dir, 'go.mod'))).update(readFileSync(join(dir, 'go.sum'))).update(readFileSync(join(dir, 'main.go'))).digest('hex').slice(0, 16);
+const TARGETS = {
+  apiserver: { module: 'apiserver', pkg: '.' },
+  kubectl: { module: 'apiserver', pkg: './kubectl' },
+  etcd: { module: 'etcd', pkg: '.' },
+} as const;
+
+/** Builds (once per go.mod/go.sum/main.go content) and returns the path of one of test/cluster's binaries. */
+export function binary(name: keyof typeof TARGETS, go: string): string {
+  const t = TARGETS[name];
+  const dir = fromRoot('test', 'cluster', t.module);
+  const hash = createHash('sha256').update(readFileSync(join(dir, 'go.mod'))).update(readFileSync(join(dir, 'go.sum'))).update(readFileSync(join(dir, t.pkg, 'main.go'))).digest('hex').slice(0, 16);
   const cache = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kgd', 'test-cluster');
   const out = join(cache, `${name}-${hash}`);
   if (existsSync(out)) return out;
   mkdirSync(cache, { recursive: true });
-  const r = spawnSync(go, ['build', '-o', `${out}.tmp`, '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
-  if (r.status !== 0) throw new Error(`building test/cluster/${name} failed:\n${r.stderr}`);
-  spawnSync('mv', [`${out}.tmp`, out]);
+  const r = spawnSync(go, ['build', '-o', `${out}.tmp`, t.pkg], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  if (r.status !== 0) throw new Error(`building test/cluster/${t.module} ${t.pkg} failed:\n${r.stderr}`);
+  renameSync(`${out}.tmp`, out);
   return out;
 }
 

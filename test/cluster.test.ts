@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -92,8 +92,23 @@ async function createAll(kc: KubeConfig, paths: string[]): Promise<void> {
   }
 }
 
+/** The fixed example with two mistakes that each have a safe repair (KGD1402, KGD1302). */
+function repairableExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kgd-repairable-'));
+  const src = fromRoot('examples', 'custom-gateway-fixed');
+  const replaceOnce = (text: string, from: string, to: string) => {
+    assert.equal(text.split(from).length, 2, `"${from}" once`);
+    return text.replace(from, to);
+  };
+  writeFileSync(join(dir, 'istio.yaml'), replaceOnce(readFileSync(join(src, 'istio.yaml'), 'utf8'), '  type: ClusterIP\n  selector:\n    app: custom-gateway\n', '  type: ClusterIP\n  selector:\n    app: custom-gateway-old\n'));
+  writeFileSync(join(dir, 'kserve.yaml'), replaceOnce(readFileSync(join(src, 'kserve.yaml'), 'utf8'), '"localGateway": "istio-system/custom-gateway"', '"localGateway": "custom-gateway.istio-system"'));
+  writeFileSync(join(dir, 'knative.yaml'), readFileSync(join(src, 'knative.yaml'), 'utf8'));
+  return dir;
+}
+
 describe('kgd check --cluster against a real API server', { skip }, () => {
   const cases = [
+    { name: 'repairable example', paths: [repairableExample()] },
     { name: 'broken example', paths: [fromRoot('examples', 'custom-gateway-broken')] },
     { name: 'fixed example', paths: [fromRoot('examples', 'custom-gateway-fixed')] },
     { name: 'Kubeflow corpus', paths: [join(SHARED, 'corpus', 'kubeflow')] },
@@ -114,6 +129,16 @@ describe('kgd check --cluster against a real API server', { skip }, () => {
         const files = await checkPaths(c.paths);
         assert.deepEqual(said(live.diagnostics), said(files.diagnostics.filter((d) => d.id !== 'NoResources')));
       });
+      if (c.name === 'repairable example') {
+        it('kgd fix --cluster --apply --yes --force-conflicts repairs it on the server, after which check --cluster is clean', async () => {
+          const before = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'admin' });
+          assert.deepEqual(before.diagnostics.map((d) => d.code).sort(), ['KGD1302', 'KGD1402']);
+          const r = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'fix', '--cluster', '--kubeconfig', cluster.kubeconfig, '--apply', '--yes', '--force-conflicts'], { cwd: ROOT, encoding: 'utf8' });
+          assert.equal(r.status, 0, r.stderr);
+          const after = await checkCluster({ kubeconfig: cluster.kubeconfig, context: 'admin' });
+          assert.deepEqual(said(after.diagnostics), []);
+        });
+      }
       if (c.name === 'broken example') {
         it('from the command line, through a kubeconfig context; a bad token is one clear line and exit 2', () => {
           const run = (ctx: string) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', ctx], { cwd: ROOT, encoding: 'utf8' });

@@ -143,6 +143,11 @@ describe('kgd check --cluster against a real API server', { skip }, () => {
         it('from the command line, through a kubeconfig context; a bad token is one clear line and exit 2', () => {
           const run = (ctx: string) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', ctx], { cwd: ROOT, encoding: 'utf8' });
           const ok = run('admin');
+          // Only some namespaces: the example's all live in these, so the findings are the same.
+          const some = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--namespaces', 'online-serving', 'istio-system', 'knative-serving', 'kserve'], { cwd: ROOT, encoding: 'utf8' });
+          assert.equal(some.stdout, ok.stdout);
+          const none = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--namespaces', 'online-serving'], { cwd: ROOT, encoding: 'utf8' });
+          assert.notEqual(none.stdout, ok.stdout, 'leaving out the gateway namespaces changes what kgd sees');
           assert.equal(ok.status, 1, ok.stderr);
           assert.match(ok.stdout, /KGD1305/);
           const bad = run('bad');

@@ -9,6 +9,11 @@ export interface ClusterOptions {
   /** Path of a kubeconfig; default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
   readonly kubeconfig?: string;
   readonly context?: string;
+  /**
+   * Read namespaced objects from these namespaces only (for credentials that may not list cluster-wide, or
+   * to read less). They must include the namespaces of the gateways and of Knative's and KServe's config.
+   */
+  readonly namespaces?: readonly string[];
   /** Progress lines for a person watching (stderr on a TTY). */
   readonly onProgress?: (message: string) => void;
 }
@@ -108,14 +113,17 @@ export async function loadCluster(o: ClusterOptions = {}): Promise<ClusterLoadRe
   const lists = await Promise.all(wanted.map(async (k) => {
     const items: Record<string, unknown>[] = [];
     try {
-      const plural = (await pluralOf(k.apiVersion, k.kind))?.name;
-      if (!plural) return [];
-      let cont: string | undefined;
-      do {
-        const page = await get<{ items: Record<string, unknown>[]; metadata?: { continue?: string } }>(`${groupPath(k.apiVersion)}/${plural}?limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
-        for (const it of page.items) items.push(it);
-        cont = page.metadata?.continue || undefined;
-      } while (cont);
+      const r = await pluralOf(k.apiVersion, k.kind);
+      if (!r) return [];
+      const scopes = r.namespaced && o.namespaces?.length ? o.namespaces.map((ns) => `namespaces/${ns}/`) : [''];
+      for (const scope of scopes) {
+        let cont: string | undefined;
+        do {
+          const page = await get<{ items: Record<string, unknown>[]; metadata?: { continue?: string } }>(`${groupPath(k.apiVersion)}/${scope}${r.name}?limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+          for (const it of page.items) items.push(it);
+          cont = page.metadata?.continue || undefined;
+        } while (cont);
+      }
     } catch (e) {
       const f = fatal(e, server);
       if (f) throw f;

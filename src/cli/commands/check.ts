@@ -18,6 +18,7 @@ interface CheckFlags {
   cluster?: boolean;
   kubeconfig?: string;
   context?: string;
+  namespaces?: string[];
 }
 
 export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
@@ -36,6 +37,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
+    .option('--namespaces <ns...>', 'with --cluster: read namespaced objects only from these namespaces (include those of the gateways and of Knative\'s and KServe\'s config)')
     .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
     .action(async (paths: string[], flags: CheckFlags) => {
       const format = parseFormat(flags.output);
@@ -51,10 +53,10 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       const showProgress = io.stderr.isTTY && format === 'text';
       let count = 0;
       const options = { assumeDefaults: flags.assumeDefaults ?? false, clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, only: flags.rule, severity };
-      if (!flags.cluster && (flags.kubeconfig || flags.context)) throw new UsageError('--kubeconfig and --context go with --cluster');
+      if (!flags.cluster && (flags.kubeconfig || flags.context || flags.namespaces)) throw new UsageError('--kubeconfig, --context and --namespaces go with --cluster');
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
       const result = flags.cluster
-        ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context, onProgress: showProgress ? (m) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined }, options)
+        ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context, namespaces: flags.namespaces, onProgress: showProgress ? (m) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined }, options)
         : await checkPaths(paths, { ...options, onFile: showProgress ? () => { if (++count % 50 === 0) io.stderr.write(`\rreading… ${count} files`); } : undefined });
       if (showProgress && flags.cluster) io.stderr.write('\r\x1b[K');
       if (showProgress && count >= 50) io.stderr.write('\r\x1b[K');

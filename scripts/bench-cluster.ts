@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { loadCluster, resourceNames } from '../src/load/cluster.js';
+import { collectionPath, loadCluster, resourceNames } from '../src/load/cluster.js';
 import { kubeRequest } from '../src/load/kube-http.js';
 import { loadSources } from '../src/load/sources.js';
 import { binary, findGo, startCluster } from '../test/helpers/cluster.js';
@@ -27,17 +27,15 @@ const cluster = await startCluster();
 try {
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
-  const names = resourceNames(kc);
+  let names = resourceNames(kc);
   const post = async (o: Record<string, unknown>) => {
-    const av = o['apiVersion'] as string;
-    const r = (await names(av, o['kind'] as string))!;
-    const meta = o['metadata'] as { namespace?: string };
-    const base = av.includes('/') ? `/apis/${av}` : `/api/${av}`;
-    await kubeRequest(kc, 'POST', `${base}/${r.namespaced ? `namespaces/${meta.namespace}/` : ''}${r.name}`, o);
+    const path = await collectionPath(names, o['apiVersion'] as string, o['kind'] as string, (o['metadata'] as { namespace?: string }).namespace);
+    await kubeRequest(kc, 'POST', path, o);
   };
   const crds = (await loadSources([join(SHARED, 'corpus', 'kubeflow', 'common_istio_istio-crds_base.yaml'), join(SHARED, 'corpus', 'kubeflow', 'applications_kserve_kserve.yaml')])).resources.filter((r) => r.kind === 'CustomResourceDefinition');
   for (const c of crds) await post(c.object as Record<string, unknown>);
   await new Promise((r) => setTimeout(r, 3000)); // CRDs established
+  names = resourceNames(kc); // discovery again, now with the CRDs
   const namespaces = 50;
   for (let i = 0; i < namespaces; i++) await post({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${i}` } });
   const t0 = performance.now();

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { checkCluster, checkPaths } from '../src/check.js';
 import { kubeRequest } from '../src/load/kube-http.js';
+import { collectionPath, resourceNames } from '../src/load/cluster.js';
 import { loadSources } from '../src/load/sources.js';
 import { classify } from '../src/model/kinds.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
@@ -28,27 +29,11 @@ const CRD_FILES = [
 ];
 
 /** Creates one object; a refusal names the object and the server's reason. */
-const discovery = new Map<string, Promise<Map<string, { name: string; namespaced: boolean }>>>();
-
-/** The collection path of an object's kind, from the server's discovery. */
-async function collectionPath(kc: KubeConfig, o: KubernetesObject): Promise<string> {
-  const av = o.apiVersion!;
-  const base = av.includes('/') ? `/apis/${av}` : `/api/${av}`;
-  let d = discovery.get(`${kc.getCurrentCluster()!.server}${av}`);
-  if (!d) {
-    d = (kubeRequest(kc, 'GET', base) as Promise<{ resources: { name: string; kind: string; namespaced: boolean }[] }>)
-      .then((l) => new Map(l.resources.filter((r) => !r.name.includes('/')).map((r) => [r.kind, r])));
-    discovery.set(`${kc.getCurrentCluster()!.server}${av}`, d);
-  }
-  const r = (await d).get(o.kind!);
-  if (!r) throw new Error(`the server does not serve ${o.kind} in ${av}`);
-  return r.namespaced ? `${base}/namespaces/${o.metadata!.namespace ?? 'default'}/${r.name}` : `${base}/${r.name}`;
-}
-
 async function create(kc: KubeConfig, o: KubernetesObject): Promise<void> {
   try {
     // The object as written (raw JSON): client-node's typed models would drop wire names such as x-kubernetes-*.
-    await kubeRequest(kc, 'POST', await collectionPath(kc, o), o);
+    // Discovery is asked each time: the CRDs installed a moment ago must be seen.
+    await kubeRequest(kc, 'POST', await collectionPath(resourceNames(kc), o.apiVersion!, o.kind!, o.metadata?.namespace), o);
   } catch (e) {
     throw new Error(`creating ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}: ${(e as Error).message}`, { cause: e });
   }

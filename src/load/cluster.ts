@@ -76,11 +76,16 @@ export function resourceNames(kc: KubeConfig): (apiVersion: string, kind: string
   };
 }
 
-/** The REST path of one object. */
-export async function objectPath(names: ReturnType<typeof resourceNames>, apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<string> {
+/** The REST path of a kind's collection (in `namespace`, for namespaced kinds). */
+export async function collectionPath(names: ReturnType<typeof resourceNames>, apiVersion: string, kind: string, namespace: string | undefined): Promise<string> {
   const r = await names(apiVersion, kind);
   if (!r) throw new InputError(`the API server does not serve ${kind} in ${apiVersion}`);
-  return `${groupPath(apiVersion)}/${r.namespaced ? `namespaces/${namespace ?? 'default'}/` : ''}${r.name}/${name}`;
+  return `${groupPath(apiVersion)}/${r.namespaced ? `namespaces/${namespace ?? 'default'}/` : ''}${r.name}`;
+}
+
+/** The REST path of one object. */
+export async function objectPath(names: ReturnType<typeof resourceNames>, apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<string> {
+  return `${await collectionPath(names, apiVersion, kind, namespace)}/${name}`;
 }
 
 export const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);

@@ -5,11 +5,13 @@
  * VirtualServices are made by kgd's own models of those controllers), on a Kubeflow-style local gateway.
  * K mistakes of known kinds are injected; the list of what should be found goes to FILE.expected.json.
  */
+import { NEWEST } from '../src/platform/versions.js';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { parseArgs } from 'node:util';
 import { kserveObjects } from '../src/platform/kserve/derive.js';
-import { knativeObjects, firstRevision, isvcComponentLabels } from '../src/platform/knative/derive.js';
+import { knativeObjects, firstRevision, isvcComponentRoute } from '../src/platform/knative/derive.js';
+import { parseConfigDomain } from '../src/platform/knative/domain.js';
 import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
 import type { KnativeGatewayConfig } from '../src/platform/knative/effective.js';
 import type { KServeIngressConfig } from '../src/platform/kserve/ingress-config.js';
@@ -62,6 +64,7 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
     status: 'ok', configMap: undefined, ingressGateway: 'kubeflow/kubeflow-gateway', localGateway: 'knative-serving/knative-local-gateway',
     localGatewayService: `knative-local-gateway.istio-system.svc.${CD}`, knativeLocalGatewayService: `knative-local-gateway.istio-system.svc.${CD}`,
     knativeLocalGatewayServiceSet: false, ingressDomain: DOMAIN, disableIstioVirtualHost: false, issues: [], path: [],
+    ingressKeyPresent: true, additionalIngressDomains: [], pathTemplate: '', kserveVersion: NEWEST.kserve,
   };
   const data = { 'gateway.kubeflow.kubeflow-gateway': `istio-ingressgateway.istio-system.svc.${CD}` };
   const parsed = parseConfigIstio(data, 'knative-serving', CD);
@@ -103,7 +106,7 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
     emit(isvcObj);
     if (broken === 'not-ready') injections.push({ kind: broken, id: 'KnativeNotReady', resource: `InferenceService ${ns}/${name}` });
     const isvc = { res: {} as Resource, namespace: ns, name, labels, annotations: {}, components: ['predictor'], clusterLocal: false, deploymentMode: undefined, conditions: [] } as InferenceService;
-    for (const o of kserveObjects(isvc, kserveCfg, CD)) {
+    for (const o of kserveObjects(isvc, kserveCfg, parseConfigDomain({ [DOMAIN]: '' }, CD), [DOMAIN], CD)) {
       if (broken === 'missing-gateway' && o['kind'] === 'VirtualService') {
         (o['spec'] as { gateways: string[] }).gateways[0] = 'knative-serving/cluster-local-gateway';
         injections.push({ kind: broken, id: 'VirtualServiceGatewayNotFound', resource: `VirtualService ${ns}/${name}` });
@@ -112,7 +115,7 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
     }
     const ksvc = `${name}-predictor`;
     const rev = firstRevision(ksvc);
-    for (const o of knativeObjects(ksvc, ns, isvcComponentLabels(isvc, 'predictor'), false, knativeCfg, CD, DOMAIN)) {
+    for (const o of knativeObjects(isvcComponentRoute(isvc, 'predictor'), knativeCfg, parseConfigDomain({ [DOMAIN]: '' }, CD), CD)) {
       if (broken === 'stale-knative-vs' && (o['metadata'] as { name: string }).name === `${ksvc}-ingress`) {
         (o['spec'] as { gateways: string[] }).gateways = ['knative-serving/cluster-local-gateway', 'kubeflow/kubeflow-gateway'];
         injections.push({ kind: broken, id: 'VirtualServiceStale', resource: `VirtualService ${ns}/${ksvc}-ingress` });

@@ -12,7 +12,10 @@ export interface InferenceService {
   readonly labels: Labels;
   readonly annotations: Labels;
   readonly components: readonly IsvcComponent[];
-  /** `networking.kserve.io/visibility: cluster-local` (or Knative's label): no external route. */
+  /**
+   * `networking.knative.dev/visibility: cluster-local`: no external route. In Serverless mode KServe and Knative
+   * read only Knative's label (`networking.kserve.io/visibility` is for raw deployments).
+   */
   readonly clusterLocal: boolean;
   /** serving.kserve.io/deploymentMode annotation, if set. */
   readonly deploymentMode: string | undefined;
@@ -30,8 +33,7 @@ export function readInferenceService(r: FieldReader, namespace: string): Inferen
     labels,
     annotations,
     components,
-    clusterLocal:
-      labels['networking.kserve.io/visibility'] === 'cluster-local' || labels['networking.knative.dev/visibility'] === 'cluster-local',
+    clusterLocal: labels['networking.knative.dev/visibility'] === 'cluster-local',
     deploymentMode: annotations['serving.kserve.io/deploymentMode'],
     conditions: readKnativeObject(r, namespace).conditions,
   };

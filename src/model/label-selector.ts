@@ -78,3 +78,57 @@ export function readLabelSelector(r: FieldReader, path: FieldPath): LabelSelecto
     }) ?? [];
   return ok ? { matchLabels, matchExpressions } : undefined;
 }
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** k8s.io/apimachinery validation.IsQualifiedName: `[prefix/]name`; a reason, or undefined when valid. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  let name = key;
+  if (parts.length === 2) {
+    const [prefix, n] = parts as [string, string];
+    if (prefix.length === 0) return `prefix part of "${key}" must be non-empty`;
+    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return `prefix part of "${key}" must be a DNS-1123 subdomain`;
+    name = n;
+  } else if (parts.length > 2) {
+    return `"${key}" must have at most one "/"`;
+  }
+  if (name.length === 0) return `name part of "${key}" must be non-empty`;
+  if (name.length > 63) return `name part of "${key}" must be no more than 63 characters`;
+  if (!LABEL_NAME.test(name)) return `name part of "${key}" must consist of alphanumeric characters, '-', '_' or '.', and start and end with an alphanumeric character`;
+  return undefined;
+}
+
+/** validation.IsValidLabelValue. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return `label value "${value}" must be no more than 63 characters`;
+  if (!LABEL_VALUE.test(value)) return `label value "${value}" must be empty or consist of alphanumeric characters, '-', '_' or '.', and start and end with an alphanumeric character`;
+  return undefined;
+}
+
+/**
+ * What metav1.LabelSelectorAsSelector refuses (labels.NewRequirement for each matchLabels pair and
+ * expression): invalid keys or values, unknown operators, In/NotIn without values, Exists/DoesNotExist with.
+ */
+export function labelSelectorProblem(sel: { readonly matchLabels?: Readonly<Record<string, string>>; readonly matchExpressions?: readonly { readonly key?: string; readonly operator?: string; readonly values?: readonly string[] }[] }): string | undefined {
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
+    const p = qualifiedNameProblem(k) ?? labelValueProblem(v);
+    if (p) return p;
+  }
+  for (const e of sel.matchExpressions ?? []) {
+    const op = e.operator ?? '';
+    if (!OPERATORS.has(op)) return `"${op}" is not a valid label selector operator`;
+    const p = qualifiedNameProblem(e.key ?? '');
+    if (p) return p;
+    const n = e.values?.length ?? 0;
+    if ((op === 'In' || op === 'NotIn') && n === 0) return `for 'in', 'notin' operators, values set can't be empty`;
+    if ((op === 'Exists' || op === 'DoesNotExist') && n > 0) return `values set must be empty for exists and does not exist`;
+    for (const v of e.values ?? []) {
+      const q = labelValueProblem(v);
+      if (q) return q;
+    }
+  }
+  return undefined;
+}

@@ -1,9 +1,9 @@
 import { defineRule } from '../engine/define-rule.js';
 import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
-import { kserveObjects } from '../platform/kserve/derive.js';
+import { knativeDomainKeys, kserveObjects } from '../platform/kserve/derive.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
-import { knativeDomain } from '../platform/knative/domain.js';
-import { isvcComponentLabels, knativeObjects } from '../platform/knative/derive.js';
+import { knativeDomainConfig } from '../platform/knative/domain.js';
+import { ingressVirtualServiceName, isvcComponentRoute, knativeObjects } from '../platform/knative/derive.js';
 
 function gatewaysOf(objects: Record<string, unknown>[], name: string): string[] | undefined {
   const vs = objects.find((o) => o['kind'] === 'VirtualService' && (o['metadata'] as { name: string }).name === name);
@@ -24,11 +24,12 @@ export default defineRule({
     const kn = knativeGatewayConfig(s);
     for (const isvc of s.list('InferenceService')) {
       const expected: { name: string; controller: string; gateways: string[] | undefined }[] = [];
-      if (ks.status === 'ok' && !ks.disableIstioVirtualHost) expected.push({ name: isvc.name, controller: 'KServe', gateways: gatewaysOf(kserveObjects(isvc, ks, s.clusterDomain), isvc.name) });
+      if (ks.status === 'ok' && !ks.disableIstioVirtualHost) expected.push({ name: isvc.name, controller: 'KServe', gateways: gatewaysOf(kserveObjects(isvc, ks, knativeDomainConfig(s), knativeDomainKeys(s), s.clusterDomain), isvc.name) });
       if (kn.status === 'ok') {
         for (const c of isvc.components) {
-          const ksvc = `${isvc.name}-${c}`;
-          expected.push({ name: `${ksvc}-ingress`, controller: 'net-istio', gateways: gatewaysOf(knativeObjects(ksvc, isvc.namespace, isvcComponentLabels(isvc, c), isvc.clusterLocal, kn, s.clusterDomain, knativeDomain(s)), `${ksvc}-ingress`) });
+          const objects = knativeObjects(isvcComponentRoute(isvc, c), kn, knativeDomainConfig(s), s.clusterDomain);
+          const name = ingressVirtualServiceName(`${isvc.name}-${c}`);
+          expected.push({ name, controller: 'net-istio', gateways: gatewaysOf(objects, name) });
         }
       }
       for (const e of expected) {

@@ -6,7 +6,6 @@ import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from '.
 import { Snapshot, type SnapshotOptions } from './snapshot.js';
 import { deriveKServe } from '../platform/kserve/derive.js';
 import { deriveKnative } from '../platform/knative/derive.js';
-import { knativeDomain } from '../platform/knative/domain.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
 
@@ -30,7 +29,7 @@ export function buildSnapshot(resources: readonly Resource[], options: SnapshotO
   }
   let current = effective ? new Snapshot(effective, options).withProblems(first.problems) : first;
   if (options.deriveControllers) {
-    const extra = [...deriveKServe(current), ...deriveKnative(current, knativeDomain(current))];
+    const extra = [...deriveKServe(current), ...deriveKnative(current)];
     // Input problems were found on the first pass; keep them, since later passes see the same inputs.
     if (extra.length > 0) current = new Snapshot([...current.resources, ...extra], options).withProblems(first.problems);
   }

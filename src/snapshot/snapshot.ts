@@ -18,7 +18,12 @@ export interface SnapshotOptions {
    * VirtualServices) when the input lacks them, as `kgd trace` needs. @default false
    */
   readonly deriveControllers?: boolean;
+  /** Versions of the controllers the input runs (net-istio, KServe, ...); absent ones are taken as the newest. */
+  readonly versions?: ComponentVersions;
 }
+
+/** Component → version, e.g. `{ kserve: '0.13.1' }` (src/platform/versions.ts decides what each changes). */
+export type ComponentVersions = Partial<Readonly<Record<'netIstio' | 'kserve' | 'serving' | 'operator' | 'istio', string>>>;
 
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
@@ -41,6 +46,7 @@ export class Snapshot {
   problems: readonly InputProblem[];
   readonly clusterDomain: string;
   readonly assumeDefaults: boolean;
+  readonly versions: ComponentVersions;
   private readonly views: { [K in ViewKind]: Views[K][] };
   private readonly byName = new Map<string, Map<string, unknown>>();
   private readonly memos = new Map<string, unknown>();
@@ -49,6 +55,7 @@ export class Snapshot {
     const defaultNs = options.defaultNamespace ?? 'default';
     this.clusterDomain = options.clusterDomain ?? 'cluster.local';
     this.assumeDefaults = options.assumeDefaults ?? false;
+    this.versions = options.versions ?? {};
     const problems: InputProblem[] = [];
     const views: { [K in ViewKind]: Views[K][] } = {
       Gateway: [], VirtualService: [], DestinationRule: [], AuthorizationPolicy: [], Service: [], Workload: [], Endpoints: [], NetworkPolicy: [],

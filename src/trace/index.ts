@@ -41,8 +41,9 @@ export function* traceAllRows(snapshot: Snapshot): Generator<TraceAllRow> {
     const path = `/v1/models/${i.name}:predict`;
     const internal = `http://${i.name}.${i.namespace}.svc.${snapshot.clusterDomain}${path}`;
     yield ({ isvc: `${i.namespace}/${i.name}`, kind: 'internal', url: internal, result: simulate(snapshot, { url: internal, from: { namespace: i.namespace, labels: {}, sidecar: false } }, { locations: false }) });
-    if (!i.clusterLocal && cfg.status === 'ok') {
-      const external = `http://${kserveExternalHost(i, cfg)}${path}`;
+    const host = cfg.status === 'ok' ? kserveExternalHost(i, snapshot) : undefined;
+    if (!i.clusterLocal && host !== undefined && host !== `${i.name}.${i.namespace}.svc.${snapshot.clusterDomain}`) {
+      const external = `http://${host}${path}`;
       yield ({ isvc: `${i.namespace}/${i.name}`, kind: 'external', url: external, result: simulate(snapshot, { url: external }, { locations: false }) });
     }
   }

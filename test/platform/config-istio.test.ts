@@ -9,7 +9,7 @@ const DEF_LOCAL = `${SYS}/knative-local-gateway=knative-local-gateway.istio-syst
 const DEF_EXT = `${SYS}/knative-ingress-gateway=istio-ingressgateway.istio-system.svc.cluster.local`;
 
 /** The cases of net-istio's TestGatewayConfiguration (pkg/reconciler/ingress/config/istio_test.go), by name and outcome. */
-const table: { name: string; data: Record<string, string>; err?: boolean; local?: string[]; external?: string[] }[] = [
+const table: { name: string; data: Record<string, string>; err?: boolean; local?: string[]; external?: string[]; netIstio?: string }[] = [
   { name: 'no data', data: {}, local: [DEF_LOCAL], external: [DEF_EXT] },
   { name: 'gateway with invalid service', data: { 'gateway.invalid': '_invalid' }, err: true },
   { name: 'gateway in the system namespace', data: { 'gateway.knative-ingress-freeway': 'istio-ingressfreeway.istio-system.svc.cluster.local' }, external: [`${SYS}/knative-ingress-freeway=istio-ingressfreeway.istio-system.svc.cluster.local`], local: [DEF_LOCAL] },
@@ -35,16 +35,41 @@ const table: { name: string; data: Record<string, string>; err?: boolean; local?
   { name: 'new format - label selector', data: { 'external-gateways': '- {name: e, namespace: ns, service: e.ns.svc.cluster.local}\n- {name: f, namespace: ns, service: f.ns.svc.cluster.local, labelSelector: {matchExpressions: [{key: a, operator: In, values: [b]}]}}' }, external: ['ns/e=e.ns.svc.cluster.local', 'ns/f=f.ns.svc.cluster.local'] },
   { name: 'local gateway with selector', data: { 'local-gateways': '- {name: l, namespace: ns, service: l.ns.svc.cluster.local}\n- {name: m, namespace: ns, service: m.ns.svc.cluster.local, labelSelector: {matchLabels: {a: b}}}' }, local: ['ns/l=l.ns.svc.cluster.local', 'ns/m=m.ns.svc.cluster.local'] },
   { name: 'new format - invalid label selector', data: { 'external-gateways': '- {name: e, namespace: ns, service: e.ns.svc.cluster.local}\n- {name: f, namespace: ns, service: f.ns.svc.cluster.local, labelSelector: {matchExpressions: [{key: a, operator: In}]}}' }, err: true },
-  { name: 'mesh only', data: { 'external-gateways': '[]', 'local-gateways': '[]' }, external: [], local: [] },
-  { name: 'only external empty', data: { 'external-gateways': '[]' }, external: [], local: [DEF_LOCAL] },
-  { name: 'only local empty', data: { 'local-gateways': '[]' }, external: [DEF_EXT], local: [] },
+  // Mesh-only "[]" lists arrived in net-istio 1.22 (#1524); these three rows are upstream HEAD's.
+  { name: 'mesh only', data: { 'external-gateways': '[]', 'local-gateways': '[]' }, external: [], local: [], netIstio: '1.22.0' },
+  { name: 'only external empty', data: { 'external-gateways': '[]' }, external: [], local: [DEF_LOCAL], netIstio: '1.22.0' },
+  { name: 'only local empty', data: { 'local-gateways': '[]' }, external: [DEF_EXT], local: [], netIstio: '1.22.0' },
+];
+
+/** The other side of versioned boundaries (versions.ts), each as the upstream oracle saw it at that version. */
+const versioned: { name: string; data: Record<string, string>; netIstio: string; err?: boolean; local?: string[]; external?: string[] }[] = [
+  { name: '1.21: "[]" gets the code default (defaultValues)', data: { 'local-gateways': '[]' }, netIstio: '1.21.1', local: [DEF_LOCAL] },
+  { name: '1.21: both "[]" is not mesh-only yet', data: { 'external-gateways': '[]', 'local-gateways': '[]' }, netIstio: '1.21.1', local: [DEF_LOCAL], external: [DEF_EXT] },
+  { name: '1.2: list keys are not read', data: { 'local-gateways': '- {name: l, namespace: ns, service: l.ns.svc.cluster.local}' }, netIstio: '1.2.0', local: [DEF_LOCAL] },
+  { name: '1.2: list and legacy keys may be mixed', data: { 'local-gateways': 'x', 'local-gateway.ns.l': 'l.ns.svc.cluster.local' }, netIstio: '1.2.0', local: ['ns/l=l.ns.svc.cluster.local'] },
+  { name: '1.2: a legacy gateway named mesh is dropped (before #915)', data: { 'local-gateway.mesh': 'mesh', 'local-gateway.ns.l': 'l.ns.svc.cluster.local' }, netIstio: '1.2.0', local: ['ns/l=l.ns.svc.cluster.local'] },
+  { name: '1.21: a legacy gateway named mesh is a gateway', data: { 'local-gateway.mesh': 'mesh', 'local-gateway.ns.l': 'l.ns.svc.cluster.local' }, netIstio: '1.21.1', local: [`${SYS}/mesh=mesh`, 'ns/l=l.ns.svc.cluster.local'] },
+  { name: '1.2: an empty legacy namespace is not checked', data: { 'local-gateway..x': 'x.ns.svc.cluster.local' }, netIstio: '1.2.0', local: ['/x=x.ns.svc.cluster.local'] },
+  { name: '1.21: an empty legacy namespace is refused', data: { 'local-gateway..x': 'x.ns.svc.cluster.local' }, netIstio: '1.21.1', err: true },
+  { name: '1.21: the bare prefix names no gateway', data: { 'local-gateway.': 'x.ns.svc.cluster.local' }, netIstio: '1.21.1', local: [DEF_LOCAL] },
+  { name: '1.21: YAML 1.1 scalars become strings (sigs.k8s.io/yaml)', data: { 'local-gateways': '- {name: 123, namespace: on, service: a.b.svc.cluster.local}' }, netIstio: '1.21.1', local: ['true/123=a.b.svc.cluster.local'] },
+  { name: '1.21: only the first YAML document is read', data: { 'local-gateways': '- {name: a, namespace: b, service: a.b.svc.cluster.local}\n---\n- {name: c}' }, netIstio: '1.21.1', local: ['b/a=a.b.svc.cluster.local'] },
+  { name: '1.21: an invalid label key is refused', data: { 'local-gateways': '- {name: a, namespace: b, service: a.b.svc.cluster.local}\n- {name: s, namespace: b, service: a.b.svc.cluster.local, labelSelector: {matchLabels: {"bad key!": x}}}' }, netIstio: '1.21.1', err: true },
 ];
 
 describe("config-istio parsing mirrors net-istio's test table", () => {
   it('covers the 28 upstream cases', () => assert.equal(table.length, 28));
   for (const c of table) {
     it(c.name, () => {
-      const p = parse(c.data);
+      const p = parseConfigIstio(c.data, SYS, 'cluster.local', c.netIstio);
+      assert.equal(p.issues.length > 0, c.err === true, JSON.stringify(p.issues));
+      if (c.local) assert.deepEqual(names(p.local), c.local);
+      if (c.external) assert.deepEqual(names(p.external), c.external);
+    });
+  }
+  for (const c of versioned) {
+    it(c.name, () => {
+      const p = parseConfigIstio(c.data, SYS, 'cluster.local', c.netIstio);
       assert.equal(p.issues.length > 0, c.err === true, JSON.stringify(p.issues));
       if (c.local) assert.deepEqual(names(p.local), c.local);
       if (c.external) assert.deepEqual(names(p.external), c.external);

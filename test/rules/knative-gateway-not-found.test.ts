@@ -10,9 +10,16 @@ new RuleTester().run(rule, {
       manifests: docs(defaultStack({ configIstio: configIstio({ 'local-gateways': '- {name: custom-gateway, namespace: istio-system, service: custom-gateway.istio-system.svc.cluster.local}\n' }) }), gateway('istio-system', 'custom-gateway', { app: 'custom-gateway' })),
     },
     { name: 'stale mesh key is left to its own rule', manifests: docs(defaultStack({ configIstio: configIstio({ 'local-gateway.mesh': 'mesh', 'local-gateway.knative-serving.knative-local-gateway': 'knative-local-gateway.istio-system.svc.cluster.local' }) })) },
-    { name: 'mesh-only mode names no gateway', manifests: docs(configIstio({ 'local-gateways': '[]', 'external-gateways': '[]' }), gateway('x', 'other', { a: 'b' })) },
+    // net-istio ≥ 1.22 (#1524): both lists "[]" is mesh-only. Before, "[]" gets the default gateways (see invalid).
+    { name: 'mesh-only mode names no gateway (net-istio 1.22)', options: { versions: { netIstio: '1.22.0' } }, manifests: docs(configIstio({ 'local-gateways': '[]', 'external-gateways': '[]' }), gateway('x', 'other', { a: 'b' })) },
   ],
   invalid: [
+    {
+      name: 'before net-istio 1.22, "[]" lists get the default gateways',
+      options: { versions: { netIstio: '1.21.1' } },
+      manifests: docs(configIstio({ 'local-gateways': '[]', 'external-gateways': '[]' }), gateway('x', 'other', { a: 'b' })),
+      errors: [{ id: 'KnativeGatewayNotFound' }, { id: 'KnativeGatewayNotFound' }],
+    },
     {
       name: 'custom local gateway that is not there',
       manifests: docs(defaultStack({ configIstio: configIstio({ 'local-gateways': '- {name: custom-gateway, namespace: istio-system, service: custom-gateway.istio-system.svc.cluster.local}\n' }) })),

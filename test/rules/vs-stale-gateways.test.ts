@@ -7,7 +7,9 @@ const KSERVE_NOW = ['knative-serving/knative-local-gateway', 'mesh', 'knative-se
 
 new RuleTester().run(rule, {
   valid: [
-    { name: 'KServe VirtualService on the current gateways', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', KSERVE_NOW)) },
+    { name: 'KServe VirtualService on the current gateways', manifests: docs(configDomain(), configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', KSERVE_NOW)) },
+    // KServe treats an InferenceService as internal when Knative's domain is svc.<cluster-domain> (no config-domain default).
+    { name: 'without config-domain KServe binds only the local gateway and mesh', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', ['knative-serving/knative-local-gateway', 'mesh'])) },
     { name: 'Knative VirtualService on the current gateways', manifests: docs(configDomain(), configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-ingress-gateway', 'knative-serving/knative-local-gateway'])) },
     { name: 'unrelated VirtualService', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('something-else', ['a/b'])) },
     { name: 'without config-domain routes are cluster-local: only the local gateway', manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris-predictor-ingress', ['knative-serving/knative-local-gateway'])) },
@@ -15,7 +17,7 @@ new RuleTester().run(rule, {
   invalid: [
     {
       name: 'KServe VirtualService still on the old cluster-local-gateway',
-      manifests: docs(configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', ['knative-serving/cluster-local-gateway', 'mesh', 'knative-serving/knative-ingress-gateway'])),
+      manifests: docs(configDomain(), configIstio(), kserveConfig(KSERVE_DEFAULT_INGRESS), isvc('models', 'iris'), vs('iris', ['knative-serving/cluster-local-gateway', 'mesh', 'knative-serving/knative-ingress-gateway'])),
       errors: [{ id: 'VirtualServiceStale', resource: 'VirtualService models/iris', data: { controller: 'KServe' } }],
     },
     {

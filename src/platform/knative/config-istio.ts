@@ -1,4 +1,6 @@
-import { parse as parseYaml } from 'yaml';
+import { decodeStruct, decodeYamlV2, type StructSchema } from '../../shared/go-decode.js';
+import { labelSelectorProblem } from '../../model/label-selector.js';
+import { behaves, NEWEST } from '../versions.js';
 import type { FieldPath } from '../../shared/path.js';
 
 /** One gateway entry of config-istio, as net-istio's `config.Gateway` holds it. */
@@ -9,6 +11,8 @@ export interface KnativeGatewayEntry {
   readonly service: string;
   /** True when the entry has a labelSelector: it is then not a default gateway. */
   readonly hasSelector: boolean;
+  /** The labelSelector as decoded (list format only). */
+  readonly selector: EntrySelector | undefined;
   /** Where the entry was written: the data key, and for the list format the index inside the value. */
   readonly key: string;
   readonly innerPath: FieldPath | undefined;
@@ -47,11 +51,11 @@ export const DEFAULT_LOCAL_GATEWAY = 'knative-local-gateway';
 export const DEFAULT_EXTERNAL_GATEWAY = 'knative-ingress-gateway';
 
 export function defaultLocalEntry(systemNamespace: string, clusterDomain: string): KnativeGatewayEntry {
-  return { namespace: systemNamespace, name: DEFAULT_LOCAL_GATEWAY, service: `knative-local-gateway.istio-system.svc.${clusterDomain}`, hasSelector: false, key: LOCAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
+  return { namespace: systemNamespace, name: DEFAULT_LOCAL_GATEWAY, service: `knative-local-gateway.istio-system.svc.${clusterDomain}`, hasSelector: false, selector: undefined, key: LOCAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
 }
 
 export function defaultExternalEntry(systemNamespace: string, clusterDomain: string): KnativeGatewayEntry {
-  return { namespace: systemNamespace, name: DEFAULT_EXTERNAL_GATEWAY, service: `istio-ingressgateway.istio-system.svc.${clusterDomain}`, hasSelector: false, key: EXTERNAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
+  return { namespace: systemNamespace, name: DEFAULT_EXTERNAL_GATEWAY, service: `istio-ingressgateway.istio-system.svc.${clusterDomain}`, hasSelector: false, selector: undefined, key: EXTERNAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
 }
 
 /** DNS-1123 subdomain, as k8s.io/apimachinery validates it. */
@@ -59,30 +63,23 @@ export function isDns1123Subdomain(s: string): boolean {
   return s.length > 0 && s.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s);
 }
 
-/** Finds a struct field the way Go's encoding/json does: exact key first, then case-insensitively. */
-function field(obj: Record<string, unknown>, name: string): unknown {
-  if (name in obj) return obj[name];
-  const k = Object.keys(obj).find((x) => x.toLowerCase() === name.toLowerCase());
-  return k === undefined ? undefined : obj[k];
-}
+/** net-istio's `config.Gateway` as sigs.k8s.io/yaml decodes it (Namespace and Name have no JSON tags). */
+const GATEWAY_SCHEMA: StructSchema = {
+  Namespace: 'string',
+  Name: 'string',
+  service: 'string',
+  labelSelector: {
+    struct: {
+      matchLabels: 'stringMap',
+      matchExpressions: { list: { struct: { key: 'string', operator: 'string', values: 'stringList' } } },
+    },
+  },
+};
 
-const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-
-/** Mirrors metav1.LabelSelectorAsSelector's checks; returns a reason, or undefined when valid. */
-function labelSelectorProblem(sel: unknown): string | undefined {
-  if (sel === null || typeof sel !== 'object' || Array.isArray(sel)) return 'labelSelector must be a mapping';
-  const exprs = field(sel as Record<string, unknown>, 'matchExpressions');
-  if (exprs === undefined || exprs === null) return undefined;
-  if (!Array.isArray(exprs)) return 'matchExpressions must be a list';
-  for (const e of exprs) {
-    const op = e && typeof e === 'object' ? field(e as Record<string, unknown>, 'operator') : undefined;
-    const values = e && typeof e === 'object' ? field(e as Record<string, unknown>, 'values') : undefined;
-    const n = Array.isArray(values) ? values.length : 0;
-    if (typeof op !== 'string' || !OPERATORS.has(op)) return `"${String(op)}" is not a valid label selector operator`;
-    if ((op === 'In' || op === 'NotIn') && n === 0) return `for 'in', 'notin' operators, values set can't be empty`;
-    if ((op === 'Exists' || op === 'DoesNotExist') && n > 0) return `values set must be empty for exists and does not exist`;
-  }
-  return undefined;
+/** The raw labelSelector of a list entry, as decoded (undefined: none, so the entry is a default). */
+export interface EntrySelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { readonly key?: string; readonly operator?: string; readonly values?: readonly string[] }[];
 }
 
 function validateEntry(e: KnativeGatewayEntry, role: 'local' | 'external', issues: ConfigIstioIssue[]): void {
@@ -95,114 +92,148 @@ function validateEntry(e: KnativeGatewayEntry, role: 'local' | 'external', issue
     const host = e.service.endsWith('.') ? e.service.slice(0, -1) : e.service;
     if (!isDns1123Subdomain(host)) issues.push({ id: 'ConfigIstioInvalidService', data: { gateway: which, service: e.service }, key: e.key, innerPath: at('service') });
   }
+  if (e.selector) {
+    const why = labelSelectorProblem(e.selector);
+    if (why) issues.push({ id: 'ConfigIstioInvalidSelector', data: { gateway: which, reason: why }, key: e.key, innerPath: at('labelSelector') });
+  }
 }
 
+/**
+ * One list key of the new format (net-istio parseNewFormatGateways): the first YAML document, decoded into
+ * `[]config.Gateway` by sigs.k8s.io/yaml. A value that decodes to no entries leaves the code default in place.
+ */
 function parseList(
   data: Readonly<Record<string, string>>,
   key: string,
   role: 'local' | 'external',
   fallback: KnativeGatewayEntry,
+  netIstio: string,
   issues: ConfigIstioIssue[],
 ): KnativeGatewayEntry[] {
   const raw = data[key];
-  // An empty value means "use the default"; "[]" means "no gateways of this kind".
-  if (raw === undefined || raw.trim() === '') return [fallback];
-  let value: unknown;
-  try {
-    value = parseYaml(raw, { prettyErrors: false });
-  } catch (e) {
-    issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: (e as Error).message.split('\n')[0]! }, key });
+  if (raw === undefined) return [fallback];
+  if (raw.trim() === '[]' && behaves('net-istio-empty-list-means-none', { netIstio })) return [];
+  const doc = decodeYamlV2(raw);
+  if (!doc.ok) {
+    issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: doc.error }, key });
     return [];
   }
-  if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) {
-    issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: `expected a list of gateways, got ${typeof value === 'object' ? 'a mapping' : 'a ' + typeof value}` }, key });
+  const decoded = decodeStruct({ entries: [['list', doc.value]] }, { list: { list: { struct: GATEWAY_SCHEMA } } }, 'config', { scalarsToStrings: true });
+  if (decoded.error) {
+    issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: decoded.error.replace('config.list', 'the list') }, key });
     return [];
   }
-  const entries: KnativeGatewayEntry[] = [];
-  value.forEach((item, i) => {
-    if (item !== null && (typeof item !== 'object' || Array.isArray(item))) {
-      issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: `item ${i} is not a mapping` }, key, innerPath: [i] });
-      return;
-    }
-    const obj = (item ?? {}) as Record<string, unknown>;
-    const str = (f: string): string | undefined => {
-      const v = field(obj, f);
-      if (v === undefined || v === null) return '';
-      if (typeof v !== 'string') {
-        issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: `item ${i}: ${f} must be a string, got ${JSON.stringify(v)}` }, key, innerPath: [i, f] });
-        return undefined;
-      }
-      return v;
+  const list = (decoded.fields['list'] ?? []) as Record<string, unknown>[];
+  const entries: KnativeGatewayEntry[] = list.map((g, i) => {
+    const sel = g['labelSelector'] as EntrySelector | undefined;
+    return {
+      namespace: (g['Namespace'] as string | undefined) ?? '',
+      name: (g['Name'] as string | undefined) ?? '',
+      service: (g['service'] as string | undefined) ?? '',
+      hasSelector: sel !== undefined,
+      selector: sel,
+      key,
+      innerPath: [i],
+      isDefault: false,
     };
-    const namespace = str('namespace');
-    const name = str('name');
-    const service = str('service');
-    if (namespace === undefined || name === undefined || service === undefined) return;
-    const selector = field(obj, 'labelSelector');
-    const hasSelector = selector !== undefined && selector !== null;
-    if (hasSelector) {
-      const why = labelSelectorProblem(selector);
-      if (why) issues.push({ id: 'ConfigIstioInvalidSelector', data: { gateway: `${role} gateway ${namespace}/${name}`, reason: why }, key, innerPath: [i, 'labelSelector'] });
-    }
-    entries.push({ namespace, name, service, hasSelector, key, innerPath: [i], isDefault: false });
   });
-  if (entries.length > 0) {
-    const defaults = entries.filter((e) => !e.hasSelector);
-    if (defaults.length !== 1) {
-      issues.push({
-        id: 'ConfigIstioDefaultCount',
-        data: { role, count: String(defaults.length), gateways: defaults.map((e) => `${e.namespace}/${e.name}`).join(', ') || 'none' },
-        key,
-      });
-    }
-  }
-  for (const e of entries) validateEntry(e, role, issues);
+  // defaultValues(): a list that decodes to no entries gets the code default.
+  if (entries.length === 0) return [fallback];
   return entries;
 }
 
-function parseLegacy(data: Readonly<Record<string, string>>, prefix: string, role: 'local' | 'external', systemNamespace: string, issues: ConfigIstioIssue[]): KnativeGatewayEntry[] {
-  const keys = Object.keys(data).filter((k) => k.startsWith(prefix)).sort();
-  const out: KnativeGatewayEntry[] = [];
-  for (const key of keys) {
+function checkDefaults(entries: readonly KnativeGatewayEntry[], role: 'local' | 'external', key: string, issues: ConfigIstioIssue[]): void {
+  const defaults = entries.filter((e) => !e.hasSelector);
+  if (defaults.length !== 1) {
+    issues.push({
+      id: 'ConfigIstioDefaultCount',
+      data: { role, count: String(defaults.length), gateways: defaults.map((e) => `${e.namespace}/${e.name}`).join(', ') || 'none' },
+      key,
+    });
+  }
+}
+
+function legacyKeys(data: Readonly<Record<string, string>>, prefix: string): string[] {
+  // The bare prefix counts as "the old format is used" but names no gateway (parseOldFormatGateways skips it).
+  return Object.keys(data).filter((k) => k.startsWith(prefix) && k !== prefix).sort();
+}
+
+function parseLegacy(data: Readonly<Record<string, string>>, prefix: string, systemNamespace: string): KnativeGatewayEntry[] {
+  return legacyKeys(data, prefix).map((key) => {
     const suffix = key.slice(prefix.length);
     const dot = suffix.indexOf('.');
     const [namespace, name] = dot < 0 ? [systemNamespace, suffix] : [suffix.slice(0, dot), suffix.slice(dot + 1)];
-    const e: KnativeGatewayEntry = { namespace, name, service: data[key] ?? '', hasSelector: false, key, innerPath: undefined, isDefault: false };
-    validateEntry(e, role, issues);
-    out.push(e);
-  }
-  return out;
+    return { namespace, name, service: data[key] ?? '', hasSelector: false, selector: undefined, key, innerPath: undefined, isDefault: false };
+  });
 }
 
 /**
- * Parses config-istio data exactly as net-istio does (pkg/reconciler/ingress/config/istio.go): the list
- * format (`local-gateways`, `external-gateways`) or the legacy `gateway.<ns>.<name>` /
- * `local-gateway.<ns>.<name>` keys, never both, with code defaults for whatever is left unset.
+ * Parses config-istio data as net-istio does (pkg/reconciler/ingress/config/istio.go, NewIstioFromConfigMap),
+ * at the given net-istio version (see src/platform/versions.ts):
+ * - ≥ 1.14: the list format (`local-gateways`, `external-gateways`) or the legacy `gateway.<ns>.<name>` /
+ *   `local-gateway.<ns>.<name>` keys, never both; code defaults for an unset or empty list; exactly one
+ *   selector-less entry per list; every entry validated (namespace, name, service, selector).
+ * - older: only the legacy keys (list keys are not read); each service must be a DNS-1123 subdomain; local
+ *   gateways named `mesh` are dropped before 1.5.
+ * Checked against net-istio's own parser at 1.21.1 and 1.2.0 by test/upstream.test.ts.
  */
-export function parseConfigIstio(data: Readonly<Record<string, string>>, systemNamespace: string, clusterDomain: string): ParsedConfigIstio {
+export function parseConfigIstio(data: Readonly<Record<string, string>>, systemNamespace: string, clusterDomain: string, netIstio: string = NEWEST.netIstio): ParsedConfigIstio {
   const issues: ConfigIstioIssue[] = [];
-  const keys = Object.keys(data);
-  const hasList = LOCAL_GATEWAYS_KEY in data || EXTERNAL_GATEWAYS_KEY in data;
-  const legacyKeys = keys.filter((k) => k.startsWith(LEGACY_EXTERNAL_PREFIX) || k.startsWith(LEGACY_LOCAL_PREFIX)).sort();
   const defLocal = defaultLocalEntry(systemNamespace, clusterDomain);
   const defExternal = defaultExternalEntry(systemNamespace, clusterDomain);
-  if (hasList && legacyKeys.length > 0) {
-    issues.push({ id: 'ConfigIstioMixedFormats', data: { legacyKeys: legacyKeys.join(', ') }, key: legacyKeys[0]! });
+  if (!behaves('net-istio-config-list-format', { netIstio })) return parseBeforeListFormat(data, systemNamespace, defLocal, defExternal, netIstio);
+  const keys = Object.keys(data);
+  const hasList = LOCAL_GATEWAYS_KEY in data || EXTERNAL_GATEWAYS_KEY in data;
+  const oldKeys = keys.filter((k) => k.startsWith(LEGACY_EXTERNAL_PREFIX) || k.startsWith(LEGACY_LOCAL_PREFIX)).sort();
+  if (hasList && oldKeys.length > 0) {
+    issues.push({ id: 'ConfigIstioMixedFormats', data: { legacyKeys: oldKeys.join(', ') }, key: oldKeys[0]! });
     return { format: 'list', local: [], external: [], issues };
   }
   if (hasList) {
-    const external = parseList(data, EXTERNAL_GATEWAYS_KEY, 'external', defExternal, issues);
-    const local = parseList(data, LOCAL_GATEWAYS_KEY, 'local', defLocal, issues);
+    const external = parseList(data, EXTERNAL_GATEWAYS_KEY, 'external', defExternal, netIstio, issues);
+    const local = parseList(data, LOCAL_GATEWAYS_KEY, 'local', defLocal, netIstio, issues);
+    if (issues.length > 0) return { format: 'list', local, external, issues };
+    if (external.length > 0) checkDefaults(external, 'external', EXTERNAL_GATEWAYS_KEY, issues);
+    if (local.length > 0) checkDefaults(local, 'local', LOCAL_GATEWAYS_KEY, issues);
+    for (const e of external) validateEntry(e, 'external', issues);
+    for (const e of local) validateEntry(e, 'local', issues);
     return { format: 'list', local, external, issues };
   }
-  if (legacyKeys.length > 0) {
-    const external = parseLegacy(data, LEGACY_EXTERNAL_PREFIX, 'external', systemNamespace, issues);
-    const local = parseLegacy(data, LEGACY_LOCAL_PREFIX, 'local', systemNamespace, issues);
-    return { format: 'legacy', local: local.length ? local : [defLocal], external: external.length ? external : [defExternal], issues };
+  if (oldKeys.length > 0) {
+    const external = parseLegacy(data, LEGACY_EXTERNAL_PREFIX, systemNamespace);
+    const local = parseLegacy(data, LEGACY_LOCAL_PREFIX, systemNamespace);
+    const ext = external.length ? external : [defExternal];
+    const loc = local.length ? local : [defLocal];
+    for (const e of ext) validateEntry(e, 'external', issues);
+    for (const e of loc) validateEntry(e, 'local', issues);
+    return { format: 'legacy', local: loc, external: ext, issues };
   }
   return { format: 'defaults', local: [defLocal], external: [defExternal], issues };
 }
+
+/** net-istio before the list format: legacy keys only, each service checked, `mesh` dropped (< 1.5). */
+function parseBeforeListFormat(data: Readonly<Record<string, string>>, systemNamespace: string, defLocal: KnativeGatewayEntry, defExternal: KnativeGatewayEntry, netIstio: string): ParsedConfigIstio {
+  const issues: ConfigIstioIssue[] = [];
+  const external = parseLegacy(data, LEGACY_EXTERNAL_PREFIX, systemNamespace);
+  const local = parseLegacy(data, LEGACY_LOCAL_PREFIX, systemNamespace);
+  for (const [role, list] of [['external', external], ['local', local]] as const) {
+    for (const e of list) {
+      const host = e.service.endsWith('.') ? e.service.slice(0, -1) : e.service;
+      if (!isDns1123Subdomain(host)) issues.push({ id: 'ConfigIstioInvalidService', data: { gateway: `${role} gateway ${e.namespace}/${e.name}`, service: e.service }, key: e.key });
+    }
+    if (issues.length > 0) break;
+  }
+  const vsStatus = data['enable-virtualservice-status'];
+  if (issues.length === 0 && vsStatus !== undefined && !GO_BOOLS.has(vsStatus)) {
+    issues.push({ id: 'ConfigIstioUnparsable', data: { key: 'enable-virtualservice-status', reason: `"${vsStatus}" is not a boolean` }, key: 'enable-virtualservice-status' });
+  }
+  let loc = local.length ? local : [defLocal];
+  if (!behaves('net-istio-mesh-gateway-kept', { netIstio })) loc = loc.filter((e) => e.name !== 'mesh');
+  return { format: local.length || external.length ? 'legacy' : 'defaults', local: loc, external: external.length ? external : [defExternal], issues };
+}
+
+/** strconv.ParseBool's accepted spellings. */
+const GO_BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /**
  * The default gateways (no labelSelector) in the order net-istio uses them; the first one's service

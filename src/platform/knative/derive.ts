@@ -1,15 +1,35 @@
 import { makeDerived } from '../../load/derived.js';
 import type { Resource } from '../../load/resource.js';
-import { matchesSelector } from '../../model/label-selector.js';
+import { matchesSelector, type LabelRequirement } from '../../model/label-selector.js';
 import type { InferenceService } from '../../model/kserve.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import { parse as parseYaml } from 'yaml';
 import { defaultEntries, type KnativeGatewayEntry } from './config-istio.js';
+import { domainNameFromTemplate, fqdnProblem, knativeDomainConfig, lookupDomainForLabels, VISIBILITY_LABEL, type DomainConfig } from './domain.js';
 import { knativeGatewayConfig, type KnativeGatewayConfig } from './effective.js';
+import { childName } from './names.js';
 
-/** The three cluster-local forms net-istio expands a `name.ns.svc.<domain>` host into. */
+/** net-istio's probe header (knative.dev/networking header.HashKey) and the value that selects the probe route. */
+export const PROBE_HASH_HEADER = 'K-Network-Hash';
+/** net-istio sets the SHA-256 of the KIngress (its spec, namespace and name); kgd does not compute it. */
+export const PROBE_HASH_VALUE = '(sha256 of the KIngress)';
+
+/** The three cluster-local forms of `name.ns.svc.<domain>` (knative.dev/networking ingress.ExpandedHosts). */
 export function expandedHosts(name: string, namespace: string, clusterDomain: string): string[] {
   return [`${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.${clusterDomain}`];
+}
+
+function expandHosts(hosts: readonly string[], clusterDomain: string): string[] {
+  const suffix = `.svc.${clusterDomain}`;
+  const out = new Set<string>();
+  for (const h of hosts) {
+    out.add(h);
+    if (h.endsWith(suffix)) {
+      const base = h.slice(0, -suffix.length);
+      out.add(base);
+      out.add(`${base}.svc`);
+    }
+  }
+  return [...out].sort();
 }
 
 /**
@@ -23,84 +43,129 @@ export function distinctHostPrefixes(hosts: readonly string[], clusterDomain: st
     const p = h.endsWith(suffix) ? h.slice(0, -suffix.length) : h;
     if (!out.some((e) => p.startsWith(e))) out.push(p);
   }
-  return out;
+  return out.sort();
 }
 
-/** The gateways a KIngress with these labels uses: entries whose selector matches, else the defaults. */
-export function gatewaysFor(entries: readonly KnativeGatewayEntry[], labels: Readonly<Record<string, string>>, data: Readonly<Record<string, string>>): string[] {
-  const withSelector = entries.filter((e) => e.hasSelector && selectorMatches(e, labels, data));
-  const chosen = withSelector.length > 0 ? withSelector : defaultEntries(entries);
-  return [...new Set(chosen.map((e) => `${e.namespace}/${e.name}`))].sort();
+function entryMatches(e: KnativeGatewayEntry, labels: Readonly<Record<string, string>>): boolean {
+  if (!e.selector) return false;
+  const exprs = (e.selector.matchExpressions ?? []).map((x) => ({ key: x.key ?? '', operator: (x.operator ?? 'In') as LabelRequirement['operator'], values: x.values ?? [] }));
+  // metav1.LabelSelectorAsSelector: an empty selector matches everything.
+  return matchesSelector({ matchLabels: e.selector.matchLabels ?? {}, matchExpressions: exprs }, labels);
 }
 
-function selectorMatches(e: KnativeGatewayEntry, labels: Readonly<Record<string, string>>, data: Readonly<Record<string, string>>): boolean {
-  if (!e.innerPath) return false;
-  try {
-    const list = parseYaml(data[e.key] ?? '') as Record<string, unknown>[];
-    const raw = list[e.innerPath[0] as number]?.['labelSelector'] as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[] } | undefined;
-    if (!raw) return false;
-    return matchesSelector({ matchLabels: raw.matchLabels ?? {}, matchExpressions: (raw.matchExpressions ?? []).map((x) => ({ key: x.key, operator: x.operator, values: x.values ?? [] })) }, labels);
-  } catch {
-    return false;
-  }
+/** The gateways a KIngress with these labels uses (GatewaysFromContext): entries whose selector matches, else the defaults. */
+export function gatewaysFor(entries: readonly KnativeGatewayEntry[], labels: Readonly<Record<string, string>>): KnativeGatewayEntry[] {
+  const withSelector = entries.filter((e) => e.hasSelector && entryMatches(e, labels));
+  return withSelector.length > 0 ? withSelector : defaultEntries(entries);
 }
 
-/** The name of the first Revision of a Knative Service, which is what a fresh install routes to. */
+const qualified = (es: readonly KnativeGatewayEntry[]) => [...new Set(es.map((e) => `${e.namespace}/${e.name}`))].sort();
+
+/** The name of the first Revision of a Knative Service (`<ksvc>-00001`, through kmeta.ChildName). */
 export function firstRevision(ksvc: string): string {
-  return `${ksvc}-00001`;
+  return childName(ksvc, '-00001');
+}
+
+/** The name net-istio gives a Route's `-ingress` VirtualService (KIngress named after the Route, both through kmeta.ChildName). */
+export function ingressVirtualServiceName(route: string): string {
+  return childName(childName(route, ''), '-ingress');
+}
+
+/** A Knative Route as kgd derives it: name, namespace and labels (the Knative Service's). */
+export interface RouteInput {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+interface Rule {
+  readonly visibility: 'ClusterLocal' | 'ExternalIP';
+  readonly hosts: readonly string[];
 }
 
 /**
- * What Knative Serving and net-istio create for one Knative Service (a KServe component): the Route's
- * ExternalName Service to config-istio's local `service`, the `<route>-ingress` VirtualService bound to
- * the local gateways (and external ones unless cluster-local) and the `<route>-mesh` VirtualService.
+ * The rules of the KIngress Knative Serving builds for a Route with all traffic on its first revision
+ * (pkg/reconciler/route/resources/ingress.go makeIngressSpec): a ClusterLocal rule with the expanded
+ * `<route>.<ns>.svc.<domain>` hosts, and an ExternalIP rule with the config-domain host unless the route is
+ * cluster-local (visibility label, or its domain is `svc.<cluster-domain>`).
  */
-export function knativeObjects(ksvc: string, namespace: string, labels: Readonly<Record<string, string>>, clusterLocal: boolean, cfg: KnativeGatewayConfig, clusterDomain: string, domain: string): Record<string, unknown>[] {
-  // With the cluster domain as the route domain (Knative >= 1.8 default without config-domain) a route is cluster-local.
-  const internalOnly = clusterLocal || domain === `svc.${clusterDomain}`;
-  const local = gatewaysFor(cfg.parsed.local, labels, cfg.data);
-  const external = internalOnly ? [] : gatewaysFor(cfg.parsed.external, labels, cfg.data);
-  const localHosts = expandedHosts(ksvc, namespace, clusterDomain);
-  const externalHosts = internalOnly ? [] : [`${ksvc}.${namespace}.${domain}`];
-  const revision = firstRevision(ksvc);
-  const destination = { destination: { host: `${revision}.${namespace}.svc.${clusterDomain}`, port: { number: 80 } }, weight: 100, headers: { request: { set: { 'Knative-Serving-Namespace': namespace, 'Knative-Serving-Revision': revision } } } };
-  const route = (hosts: string[], gateways: string[]) => ({
-    match: distinctHostPrefixes(hosts, clusterDomain).map((p) => ({ authority: { prefix: p }, gateways })),
-    route: [destination],
-    retries: {},
-  });
-  const http = [
-    ...(local.length ? [route(localHosts, local)] : []),
-    ...(externalHosts.length && external.length ? [route(externalHosts, external)] : []),
-  ];
-  const out: Record<string, unknown>[] = [];
-  const privateService = cfg.localDefault?.service;
-  if (privateService) out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: ksvc, namespace }, spec: { type: 'ExternalName', externalName: privateService, sessionAffinity: 'None' } });
-  if (http.length) {
-    out.push({
-      apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService',
-      metadata: { name: `${ksvc}-ingress`, namespace, labels: { 'networking.internal.knative.dev/ingress': ksvc } },
-      spec: { hosts: [...new Set([...(local.length ? localHosts : []), ...externalHosts])], gateways: [...new Set([...local, ...external])].sort(), http },
-    });
+export function kingressRules(route: RouteInput, domains: DomainConfig, clusterDomain: string): Rule[] | undefined {
+  const local = domainNameFromTemplate(domains, route.name, route.namespace, { ...route.labels, [VISIBILITY_LABEL]: 'cluster-local' }, route.annotations, clusterDomain);
+  if (local === undefined || fqdnProblem(local)) return undefined;
+  const rules: Rule[] = [{ visibility: 'ClusterLocal', hosts: expandHosts([local], clusterDomain) }];
+  const clusterLocal = lookupDomainForLabels(domains, route.labels, clusterDomain) === `svc.${clusterDomain}`;
+  if (!clusterLocal) {
+    const { [VISIBILITY_LABEL]: _dropped, ...rest } = route.labels;
+    const external = domainNameFromTemplate(domains, route.name, route.namespace, rest, route.annotations, clusterDomain);
+    if (external === undefined || fqdnProblem(external)) return undefined;
+    rules.push({ visibility: 'ExternalIP', hosts: [external] });
   }
-  out.push({
-    apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService',
-    metadata: { name: `${ksvc}-mesh`, namespace, labels: { 'networking.internal.knative.dev/ingress': ksvc } },
-    spec: { hosts: localHosts, gateways: ['mesh'], http: [{ match: distinctHostPrefixes(localHosts, clusterDomain).map((p) => ({ authority: { prefix: p }, gateways: ['mesh'] })), route: [destination], retries: {} }] },
-  });
+  return rules;
+}
+
+/**
+ * What Knative Serving and net-istio create for one Route (a KServe component's Knative Service): the Route's
+ * ExternalName Service to the private load balancer (config-istio's default local `service`), the
+ * `<kingress>-ingress` VirtualService on the gateways of each rule's visibility and the `<kingress>-mesh`
+ * VirtualService, each rule preceded by net-istio's probe route (pkg/reconciler/ingress/resources/virtual_service.go).
+ * Checked against Serving's MakeIngress and net-istio's MakeVirtualServices by test/upstream.test.ts.
+ */
+export function knativeObjects(route: RouteInput, cfg: KnativeGatewayConfig, domains: DomainConfig, clusterDomain: string): Record<string, unknown>[] {
+  const rules = kingressRules(route, domains, clusterDomain);
+  if (!rules) return [];
+  const ingLabels = { ...route.labels, 'serving.knative.dev/route': route.name, 'serving.knative.dev/routeNamespace': route.namespace };
+  const gateways = {
+    ClusterLocal: qualified(gatewaysFor(cfg.parsed.local, ingLabels)),
+    ExternalIP: qualified(gatewaysFor(cfg.parsed.external, ingLabels)),
+  };
+  const ingName = childName(route.name, '');
+  const revision = firstRevision(route.name);
+  const split = { destination: { host: `${revision}.${route.namespace}.svc.${clusterDomain}`, port: { number: 80 } }, weight: 100, headers: { request: { set: { 'Knative-Serving-Namespace': route.namespace, 'Knative-Serving-Revision': revision } } } };
+  const allHosts = rules.flatMap((r) => r.hosts);
+  const spec = (hosts: readonly string[], gatewaysOf: (v: Rule['visibility']) => readonly string[]) => {
+    const http: Record<string, unknown>[] = [];
+    const used = new Set<string>();
+    for (const rule of rules) {
+      const these = hosts.filter((h) => rule.hosts.includes(h));
+      if (these.length === 0) continue;
+      const gws = [...gatewaysOf(rule.visibility)];
+      gws.forEach((g) => used.add(g));
+      const matches = (probe: boolean) => distinctHostPrefixes(these, clusterDomain).map((p) => ({ gateways: gws, authority: { prefix: p }, ...(probe ? { headers: { [PROBE_HASH_HEADER]: { exact: 'override' } } } : {}) }));
+      http.push({ match: matches(true), route: [split], retries: {}, headers: { request: { set: { [PROBE_HASH_HEADER]: PROBE_HASH_VALUE } } } });
+      http.push({ match: matches(false), route: [split], retries: {} });
+    }
+    return { hosts: [...hosts], gateways: [...used].sort(), http };
+  };
+  const labels = { 'networking.internal.knative.dev/ingress': ingName };
+  const out: Record<string, unknown>[] = [];
+  // The private load balancer: the first local gateway this KIngress uses (ingress.go gatewayServiceURL).
+  const privateService = gatewaysFor(cfg.parsed.local, ingLabels)[0]?.service;
+  if (privateService) out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: route.name, namespace: route.namespace }, spec: { type: 'ExternalName', externalName: privateService, sessionAffinity: 'None' } });
+  const required = rules.reduce((n, r) => n + gateways[r.visibility].length, 0);
+  if (required > 0) {
+    out.push({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: childName(ingName, '-ingress'), namespace: route.namespace, labels }, spec: spec(expandHosts(allHosts, clusterDomain), (v) => gateways[v]) });
+  }
+  const localSuffix = `.svc.${clusterDomain}`;
+  let meshHosts = [...new Set(allHosts.filter((h) => h.endsWith(localSuffix)))].sort();
+  if (gateways.ClusterLocal.length > 0) meshHosts = expandHosts(meshHosts, clusterDomain);
+  if (meshHosts.length > 0) {
+    out.push({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: childName(ingName, '-mesh'), namespace: route.namespace, labels }, spec: spec(meshHosts, () => ['mesh']) });
+  }
   return out;
 }
 
 /** Knative resources for every component of every InferenceService, where the input lacks them. */
-export function deriveKnative(snapshot: Snapshot, domain = 'example.com'): Resource[] {
+export function deriveKnative(snapshot: Snapshot): Resource[] {
   const cfg = knativeGatewayConfig(snapshot);
   if (cfg.status !== 'ok') return [];
+  const domains = knativeDomainConfig(snapshot);
+  if (domains.error) return [];
   const out: Resource[] = [];
   for (const isvc of snapshot.list('InferenceService')) {
     if (isvc.deploymentMode && isvc.deploymentMode !== 'Serverless') continue;
     for (const c of isvc.components) {
-      const ksvc = `${isvc.name}-${c}`;
-      for (const o of knativeObjects(ksvc, isvc.namespace, isvcComponentLabels(isvc, c), isvc.clusterLocal, cfg, snapshot.clusterDomain, domain)) {
+      for (const o of knativeObjects(isvcComponentRoute(isvc, c), cfg, domains, snapshot.clusterDomain)) {
         if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what Knative creates for the ${c} of InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['spec', c] }));
       }
     }
@@ -111,4 +176,9 @@ export function deriveKnative(snapshot: Snapshot, domain = 'example.com'): Resou
 /** Labels Knative's KIngress would carry for a KServe component (used for config-istio labelSelectors). */
 export function isvcComponentLabels(isvc: InferenceService, component: string): Record<string, string> {
   return { ...isvc.labels, 'serving.kserve.io/inferenceservice': isvc.name, component, 'serving.knative.dev/service': `${isvc.name}-${component}` };
+}
+
+/** The Route of a KServe component's Knative Service (`<isvc>-<component>`), as kgd assumes KServe labels it. */
+export function isvcComponentRoute(isvc: InferenceService, component: string): RouteInput {
+  return { name: `${isvc.name}-${component}`, namespace: isvc.namespace, labels: isvcComponentLabels(isvc, component), annotations: {} };
 }

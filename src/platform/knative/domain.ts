@@ -1,11 +1,112 @@
 import type { Snapshot } from '../../snapshot/snapshot.js';
+import { decodeStruct, decodeYamlV2 } from '../../shared/go-decode.js';
+import { knativeServingOf } from './effective.js';
+import { isDns1123Subdomain } from './config-istio.js';
+
+export const VISIBILITY_LABEL = 'networking.knative.dev/visibility';
+export const DEFAULT_DOMAIN_TEMPLATE = '{{.Name}}.{{.Namespace}}.{{.Domain}}';
+
+/** One config-domain entry: routes whose labels match `selector` get `domain` (no selector: the default). */
+export interface DomainEntry {
+  readonly domain: string;
+  readonly selector: Readonly<Record<string, string>>;
+}
+
+export interface DomainConfig {
+  readonly entries: readonly DomainEntry[];
+  /** Serving refuses the ConfigMap (a value that does not decode). */
+  readonly error: string | undefined;
+  /** config-network's domain-template (Serving's default when unset). */
+  readonly template: string;
+}
 
 /**
- * The domain Knative gives external routes (config-domain): the key with an empty value (no selector).
- * Without one, Knative ≥ 1.8 uses `svc.<cluster-domain>`, which makes every route cluster-local.
+ * config-domain as Knative Serving reads it (pkg/reconciler/route/config/domain.go NewDomainFromConfigMap):
+ * every key but `_example` is a domain whose value is YAML `{selector: {...}, type: ...}`; an entry without a
+ * selector is a default; with no default at all, `svc.<cluster-domain>` is added (Knative ≥ 1.8), which makes
+ * every route cluster-local. Checked against Serving's own parser by test/upstream.test.ts.
  */
+export function parseConfigDomain(data: Readonly<Record<string, string>>, clusterDomain: string, template = DEFAULT_DOMAIN_TEMPLATE): DomainConfig {
+  const entries: DomainEntry[] = [];
+  let hasDefault = false;
+  for (const [k, v] of Object.entries(data)) {
+    if (k === '_example') continue;
+    const doc = decodeYamlV2(v);
+    if (!doc.ok) return { entries: [], error: `config-domain key "${k}": ${doc.error}`, template };
+    const d = decodeStruct(doc.value, { selector: 'stringMap', type: 'string' }, 'config.domainInternalConfig', { scalarsToStrings: true });
+    if (d.error) return { entries: [], error: `config-domain key "${k}": ${d.error}`, template };
+    const selector = (d.fields['selector'] ?? {}) as Record<string, string>;
+    if (Object.keys(selector).length === 0) hasDefault = true;
+    entries.push({ domain: k, selector });
+  }
+  if (!hasDefault) entries.push({ domain: `svc.${clusterDomain}`, selector: {} });
+  return { entries, error: undefined, template };
+}
+
+/** Serving's LookupDomainForLabels: cluster-local visibility wins; else the most specific matching selector, ties to the smaller key. */
+export function lookupDomainForLabels(cfg: DomainConfig, labels: Readonly<Record<string, string>>, clusterDomain: string): string {
+  if (labels[VISIBILITY_LABEL] === 'cluster-local') return `svc.${clusterDomain}`;
+  let domain = '';
+  let specificity = -1;
+  for (const e of cfg.entries) {
+    const n = Object.keys(e.selector).length;
+    if (!Object.entries(e.selector).every(([k, v]) => labels[k] === v) || n < specificity) continue;
+    if (n > specificity || e.domain < domain) {
+      domain = e.domain;
+      specificity = n;
+    }
+  }
+  return domain;
+}
+
+/**
+ * Serving's DomainNameFromTemplate for the templates kgd can evaluate: text with `{{.Name}}`,
+ * `{{.Namespace}}`, `{{.Domain}}` and `{{index .Labels "k"}}` / `{{index .Annotations "k"}}`. A cluster-local
+ * route always uses the default template. Undefined for any other template (kgd says what it assumed).
+ */
+export function domainNameFromTemplate(cfg: DomainConfig, name: string, namespace: string, labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, clusterDomain: string): string | undefined {
+  const domain = lookupDomainForLabels(cfg, labels, clusterDomain);
+  const template = labels[VISIBILITY_LABEL] === 'cluster-local' ? DEFAULT_DOMAIN_TEMPLATE : cfg.template;
+  let ok = true;
+  const out = template.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (_m, expr: string) => {
+    if (expr === '.Name') return name;
+    if (expr === '.Namespace') return namespace;
+    if (expr === '.Domain') return domain;
+    const idx = /^index \.(Labels|Annotations) "([^"\\]*)"$/.exec(expr);
+    if (idx) return (idx[1] === 'Labels' ? labels : annotations)[idx[2]!] ?? '';
+    ok = false;
+    return '';
+  });
+  return ok ? out : undefined;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** validation.IsFullyQualifiedDomainName, which Serving applies to every route domain; a reason, or undefined. */
+export function fqdnProblem(name: string): string | undefined {
+  if (name === '') return 'empty domain name';
+  const n = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (!isDns1123Subdomain(n)) return `"${name}" is not a lowercase RFC 1123 subdomain`;
+  const labels = n.split('.');
+  if (labels.length < 2) return `"${name}" should be a domain with at least two segments separated by dots`;
+  const bad = labels.find((l) => l.length > 63 || !DNS1123_LABEL.test(l));
+  return bad === undefined ? undefined : `"${bad}" in "${name}" is not a valid DNS label`;
+}
+
+/** config-domain and config-network of the input (the KnativeServing's spec.config overrides, merged as the operator does). */
+export function knativeDomainConfig(snapshot: Snapshot): DomainConfig {
+  return snapshot.memo('knative-domain-config', () => {
+    const pick = (name: string) => snapshot.list('ConfigMap').find((c) => c.name === name && c.namespace === 'knative-serving') ?? snapshot.list('ConfigMap').find((c) => c.name === name);
+    const ks = knativeServingOf(snapshot);
+    const fromCr = (short: string) => ks?.config[`config-${short}`] ?? ks?.config[short] ?? {};
+    const domainData = { ...(pick('config-domain')?.data ?? {}), ...fromCr('domain') };
+    const network = { ...(pick('config-network')?.data ?? {}), ...fromCr('network') };
+    const template = network['domain-template'] ?? network['domainTemplate'] ?? DEFAULT_DOMAIN_TEMPLATE;
+    return parseConfigDomain(domainData, snapshot.clusterDomain, template);
+  });
+}
+
+/** The domain a route with no labels gets (the default config-domain entry), e.g. for messages. */
 export function knativeDomain(snapshot: Snapshot): string {
-  const cm = snapshot.list('ConfigMap').find((c) => c.name === 'config-domain' && c.namespace === 'knative-serving') ?? snapshot.list('ConfigMap').find((c) => c.name === 'config-domain');
-  const keys = Object.entries(cm?.data ?? {}).filter(([k, v]) => !k.startsWith('_') && v.trim() === '').map(([k]) => k).sort();
-  return keys[0] ?? `svc.${snapshot.clusterDomain}`;
+  return lookupDomainForLabels(knativeDomainConfig(snapshot), {}, snapshot.clusterDomain);
 }

@@ -3,6 +3,7 @@ import type { ConfigMapInfo } from '../../model/core.js';
 import type { KnativeServing } from '../../model/knative.js';
 import type { FieldPath } from '../../shared/path.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
+import { versionOf } from '../versions.js';
 import { defaultEntries, parseConfigIstio, type KnativeGatewayEntry, type ParsedConfigIstio } from './config-istio.js';
 
 export const KNATIVE_SYSTEM_NAMESPACE = 'knative-serving';
@@ -68,7 +69,7 @@ export function knativeGatewayConfig(snapshot: Snapshot): KnativeGatewayConfig {
     };
     const anchor = ks && fromOperator ? { resource: ks.res, path: ['spec', 'config', fromOperator.key] } : cm ? { resource: cm.res, path: ['data'] } : ks ? { resource: ks.res, path: ['spec'] } : undefined;
     const present = cm !== undefined || ks !== undefined || snapshot.assumeDefaults;
-    const parsed = parseConfigIstio(data, systemNamespace, snapshot.clusterDomain);
+    const parsed = parseConfigIstio(data, systemNamespace, snapshot.clusterDomain, versionOf('netIstio', snapshot.versions));
     const status = !present ? 'missing' : parsed.issues.length > 0 ? 'invalid' : 'ok';
     return {
       status,

@@ -2,72 +2,203 @@ import { makeDerived } from '../../load/derived.js';
 import type { Resource } from '../../load/resource.js';
 import type { InferenceService } from '../../model/kserve.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
+import { isvcComponentRoute } from '../knative/derive.js';
+import { domainNameFromTemplate, knativeDomainConfig, VISIBILITY_LABEL, type DomainConfig } from '../knative/domain.js';
+import { isDns1123Subdomain } from '../knative/config-istio.js';
+import { behaves } from '../versions.js';
 import { kserveIngressConfig, type KServeIngressConfig } from './ingress-config.js';
 
+/** Go's regexp.QuoteMeta. */
 function quoteMeta(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 
 /**
- * KServe's authority regex (pkg/constants HostRegExp): a `.svc.<domain>` host also matches its short
- * forms; any host matches with or without a port.
+ * KServe's authority regex (pkg/constants HostRegExp): any host with an optional port; before KServe 0.14 a
+ * `.svc.<domain>` host also matched its short forms (`name.ns`, `name.ns.svc`). See versions.ts.
  */
-export function kserveHostRegExp(host: string, clusterDomain: string): string {
+export function kserveHostRegExp(host: string, clusterDomain: string, kserve: string): string {
   const port = '(?::\\d{1,5})?';
   const suffix = `.svc.${clusterDomain}`;
-  if (!host.endsWith(suffix)) return `^${quoteMeta(host)}${port}$`;
+  if (behaves('kserve-host-regexp-exact', { kserve }) || !host.endsWith(suffix)) return `^${quoteMeta(host)}${port}$`;
   const prefix = quoteMeta(host.slice(0, -suffix.length));
   return `^${prefix}(${quoteMeta('.svc')}(${quoteMeta('.' + clusterDomain)})?)?${port}$`;
 }
 
 /** The component KServe sends traffic to: the transformer when there is one, else the predictor. */
-export function kserveBackend(isvc: InferenceService): string {
-  return isvc.components.includes('transformer') ? `${isvc.name}-transformer` : `${isvc.name}-predictor`;
+export function kserveBackendComponent(isvc: InferenceService): 'transformer' | 'predictor' {
+  return isvc.components.includes('transformer') ? 'transformer' : 'predictor';
 }
 
-/** `{{ .Name }}-{{ .Namespace }}.{{ .IngressDomain }}`, KServe's default domainTemplate. */
-export function kserveExternalHost(isvc: InferenceService, cfg: KServeIngressConfig): string {
-  return `${isvc.name}-${isvc.namespace}.${cfg.ingressDomain}`;
+export function kserveBackend(isvc: InferenceService): string {
+  return `${isvc.name}-${kserveBackendComponent(isvc)}`;
+}
+
+/** The KServe stop annotation (serving.kserve.io/stop, compared case-insensitively to "true"; KServe ≥ 0.15). */
+export function isStopped(isvc: InferenceService, kserve: string): boolean {
+  return behaves('kserve-stop-annotation', { kserve }) && (isvc.annotations['serving.kserve.io/stop'] ?? '').toLowerCase() === 'true';
+}
+
+/** Whether KServe has what it needs to create the VirtualService: the components' Ready conditions are not False/Unknown. */
+export function componentsReady(isvc: InferenceService): { ready: boolean; waitingFor?: string } {
+  const needed = ['PredictorReady', ...(isvc.components.includes('transformer') ? ['TransformerReady'] : []), ...(isvc.components.includes('explainer') ? ['ExplainerReady'] : [])];
+  for (const type of needed) {
+    const c = isvc.conditions.find((x) => x.type === type);
+    if (c && c.status !== 'True') return { ready: false, waitingFor: type };
+  }
+  return { ready: true };
+}
+
+/**
+ * The host KServe derives from the backend component's Knative URL (getServiceHost): the Route's host with
+ * the first `-<component>` (or `-<component>-default`) taken out, e.g. `m-predictor.ns.example.com` →
+ * `m.ns.example.com`. Undefined when kgd cannot evaluate Knative's domain template.
+ */
+export function kserveServiceHost(isvc: InferenceService, domains: DomainConfig, clusterDomain: string): string | undefined {
+  const comp = kserveBackendComponent(isvc);
+  const route = isvcComponentRoute(isvc, comp);
+  const host = domainNameFromTemplate(domains, route.name, route.namespace, route.labels, route.annotations, clusterDomain);
+  if (host === undefined) return undefined;
+  return host.includes('-default') ? host.replace(`-${comp}-default`, '') : host.replace(`-${comp}`, '');
+}
+
+/** KServe's external host for messages and trace (the host-based URL). */
+export function kserveExternalHost(isvc: InferenceService, snapshot: Snapshot): string | undefined {
+  return kserveServiceHost(isvc, knativeDomainConfig(snapshot), snapshot.clusterDomain);
+}
+
+/** GetAdditionalHosts: the service host's subdomain under each additional ingress domain, DNS-valid ones only. */
+function additionalHosts(serviceHost: string, domainKeys: readonly string[], cfg: KServeIngressConfig): string[] {
+  let subdomain = '';
+  for (const d of domainKeys) {
+    if (serviceHost.endsWith(d)) {
+      subdomain = serviceHost.slice(0, serviceHost.length - d.length);
+      break;
+    }
+  }
+  if (subdomain === '' || cfg.additionalIngressDomains.length === 0) return [];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const d of cfg.additionalIngressDomains) {
+    if (seen.has(d)) continue;
+    const host = `${subdomain}${d}`;
+    if (!isDns1123Subdomain(host)) continue;
+    out.push(host);
+    seen.add(d);
+  }
+  return out;
+}
+
+/** KServe's pathTemplate for one InferenceService (`{{ .Name }}`/`{{ .Namespace }}`), as GenerateUrlPath checks it. */
+function urlPath(template: string, isvc: InferenceService): string | undefined | null {
+  let ok = true;
+  const out = template.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (_m, expr: string) => {
+    if (expr === '.Name') return isvc.name;
+    if (expr === '.Namespace') return isvc.namespace;
+    ok = false;
+    return '';
+  });
+  if (!ok) return undefined; // a template kgd cannot evaluate
+  if (!out.startsWith('/') || /[\s#]/.test(out)) return null; // url.ParseRequestURI would refuse it: no VirtualService
+  return out.split('?')[0]!;
+}
+
+export interface KServeDerivation {
+  readonly objects: Record<string, unknown>[];
+  /** Why KServe makes no VirtualService (or kgd cannot say what it makes), when that is so. */
+  readonly note?: string;
 }
 
 /**
  * What KServe's ingress reconciler creates for a Serverless InferenceService
- * (pkg/controller/v1beta1/inferenceservice/reconcilers/ingress): the `<isvc>` ExternalName Service to
- * localGatewayService, and the `<isvc>` VirtualService on [localGateway, mesh(, ingressGateway)] that
- * sets Host to the component's cluster-local name and routes to knativeLocalGatewayService:80.
+ * (pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go createIngress and
+ * reconcileExternalService): the `<isvc>` ExternalName Service to localGatewayService, and — once the
+ * components are Ready — the `<isvc>` VirtualService on [localGateway, mesh(, ingressGateway)] that sets Host
+ * to the backend component's cluster-local name and routes to knativeLocalGatewayService:80.
+ * Checked against KServe's own createIngress at 0.13.1 and 0.16.0 by test/upstream.test.ts.
  */
-export function kserveObjects(isvc: InferenceService, cfg: KServeIngressConfig, clusterDomain: string): Record<string, unknown>[] {
-  const internalHost = `${isvc.name}.${isvc.namespace}.svc.${clusterDomain}`;
-  const externalHost = kserveExternalHost(isvc, cfg);
-  const internal = isvc.clusterLocal;
-  const match: Record<string, unknown>[] = [{ authority: { regex: kserveHostRegExp(internalHost, clusterDomain) }, gateways: [cfg.localGateway, 'mesh'] }];
-  if (!internal) match.push({ authority: { regex: kserveHostRegExp(externalHost, clusterDomain) }, gateways: [cfg.ingressGateway] });
-  const route = (host: string, uriRegex?: string) => ({
-    match: match.map((m) => (uriRegex ? { ...m, uri: { regex: uriRegex } } : m)),
-    route: [{ destination: { host: cfg.knativeLocalGatewayService, port: { number: 80 } }, weight: 100 }],
-    headers: { request: { set: { Host: `${host}.${isvc.namespace}.svc.${clusterDomain}`, 'KServe-Isvc-Name': isvc.name, 'KServe-Isvc-Namespace': isvc.namespace } } },
-  });
-  const http = [
-    ...(isvc.components.includes('explainer') ? [route(`${isvc.name}-explainer`, '^/v1/models/[\\w-]+:explain$')] : []),
-    route(kserveBackend(isvc)),
-  ];
-  return [
+export function kserveDerivation(isvc: InferenceService, cfg: KServeIngressConfig, domains: DomainConfig, domainKeys: readonly string[], clusterDomain: string): KServeDerivation {
+  const kserve = cfg.kserveVersion;
+  if (isStopped(isvc, kserve)) return { objects: [], note: 'the InferenceService is stopped (serving.kserve.io/stop), so KServe removes its VirtualService and Service' };
+  const objects: Record<string, unknown>[] = [
     { apiVersion: 'v1', kind: 'Service', metadata: { name: isvc.name, namespace: isvc.namespace }, spec: { type: 'ExternalName', externalName: cfg.localGatewayService, sessionAffinity: 'None' } },
-    {
-      apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService',
-      metadata: { name: isvc.name, namespace: isvc.namespace, labels: { ...isvc.labels } },
-      spec: { hosts: internal ? [internalHost] : [internalHost, externalHost], gateways: internal ? [cfg.localGateway, 'mesh'] : [cfg.localGateway, 'mesh', cfg.ingressGateway], http },
-    },
   ];
+  const ready = componentsReady(isvc);
+  if (!ready.ready) return { objects, note: `KServe creates the VirtualService only when ${ready.waitingFor} is True` };
+  const serviceHost = kserveServiceHost(isvc, domains, clusterDomain);
+  if (serviceHost === undefined) return { objects, note: "kgd cannot evaluate Knative's domain-template, so it does not derive KServe's VirtualService" };
+  const internalHost = `${isvc.name}.${isvc.namespace}.svc.${clusterDomain}`;
+  const internal = isvc.labels[VISIBILITY_LABEL] === 'cluster-local' || serviceHost === internalHost;
+  const extra = internal ? [] : additionalHosts(serviceHost, domainKeys, cfg);
+  const re = (h: string) => kserveHostRegExp(h, clusterDomain, kserve);
+  const matches = (uri?: Record<string, string>) => {
+    const m: Record<string, unknown>[] = [{ ...(uri ? { uri } : {}), authority: { regex: re(internalHost) }, gateways: [cfg.localGateway, 'mesh'] }];
+    if (!internal) {
+      m.push({ ...(uri ? { uri } : {}), authority: { regex: re(serviceHost) }, gateways: [cfg.ingressGateway] });
+      const seen = new Set(m.map((x) => (x['authority'] as { regex: string }).regex + '|' + (x['gateways'] as string[]).join(',')));
+      for (const h of extra) {
+        const k = re(h) + '|' + cfg.ingressGateway;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        m.push({ ...(uri ? { uri } : {}), authority: { regex: re(h) }, gateways: [cfg.ingressGateway] });
+      }
+    }
+    return m;
+  };
+  const headers = (component: string) => ({ request: { set: { Host: `${isvc.name}-${component}.${isvc.namespace}.svc.${clusterDomain}`, 'KServe-Isvc-Name': isvc.name, 'KServe-Isvc-Namespace': isvc.namespace } } });
+  const destination = [{ destination: { host: cfg.knativeLocalGatewayService, port: { number: 80 } }, weight: 100 }];
+  const backend = kserveBackendComponent(isvc);
+  const http: Record<string, unknown>[] = [];
+  if (isvc.components.includes('explainer')) http.push({ match: matches({ regex: '^/v1/models/[\\w-]+:explain$' }), route: destination, headers: headers('explainer') });
+  http.push({ match: matches(), route: destination, headers: headers(backend) });
+  const hosts = [internalHost];
+  const gateways = [cfg.localGateway, 'mesh'];
+  if (!internal) {
+    hosts.push(serviceHost);
+    gateways.push(cfg.ingressGateway);
+  }
+  if (cfg.pathTemplate !== '') {
+    const path = urlPath(cfg.pathTemplate, isvc);
+    if (path === undefined) return { objects, note: "kgd cannot evaluate KServe's pathTemplate, so it does not derive KServe's VirtualService" };
+    if (path === null) return { objects, note: "KServe's pathTemplate does not render to a URL path for this InferenceService, so KServe creates no VirtualService" };
+    const p = path.replace(/\/$/, '');
+    const authority = { regex: re(cfg.ingressDomain) };
+    if (isvc.components.includes('explainer')) {
+      http.push({ match: [{ uri: { regex: `${p}(/v1/models/[\\w-]+:explain)$` }, authority, gateways: [cfg.ingressGateway] }], rewrite: { uriRegexRewrite: { match: `${p}(/v1/models/[\\w-]+:explain)$`, rewrite: '\\1' } }, route: destination, headers: headers('explainer') });
+    }
+    http.push({ match: [{ uri: { prefix: `${p}/` }, authority, gateways: [cfg.ingressGateway] }, { uri: { exact: p }, authority, gateways: [cfg.ingressGateway] }], rewrite: { uri: '/' }, route: destination, headers: headers(backend) });
+    hosts.push(cfg.ingressDomain);
+  }
+  for (const h of extra) if (!hosts.includes(h)) hosts.push(h);
+  objects.push({
+    apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService',
+    metadata: { name: isvc.name, namespace: isvc.namespace, labels: { ...isvc.labels } },
+    spec: { hosts, gateways, http },
+  });
+  return { objects };
+}
+
+/** The objects of kserveDerivation (kept for callers that need only them). */
+export function kserveObjects(isvc: InferenceService, cfg: KServeIngressConfig, domains: DomainConfig, domainKeys: readonly string[], clusterDomain: string): Record<string, unknown>[] {
+  return kserveDerivation(isvc, cfg, domains, domainKeys, clusterDomain).objects;
+}
+
+/** The keys of config-domain, which KServe lists as Knative's domains (getDomainList). */
+export function knativeDomainKeys(snapshot: Snapshot): string[] {
+  const cm = snapshot.list('ConfigMap').find((c) => c.name === 'config-domain' && c.namespace === 'knative-serving');
+  return Object.keys(cm?.data ?? {}).sort();
 }
 
 export function deriveKServe(snapshot: Snapshot): Resource[] {
   const cfg = kserveIngressConfig(snapshot);
   if (cfg.status !== 'ok' || cfg.disableIstioVirtualHost) return [];
+  const domains = knativeDomainConfig(snapshot);
+  if (domains.error) return [];
+  const keys = knativeDomainKeys(snapshot);
   const out: Resource[] = [];
   for (const isvc of snapshot.list('InferenceService')) {
     if (isvc.deploymentMode && isvc.deploymentMode !== 'Serverless') continue;
-    for (const o of kserveObjects(isvc, cfg, snapshot.clusterDomain)) {
+    for (const o of kserveObjects(isvc, cfg, domains, keys, snapshot.clusterDomain)) {
       if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what KServe creates for InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['metadata', 'name'] }));
     }
   }

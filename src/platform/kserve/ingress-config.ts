@@ -1,6 +1,9 @@
 import type { ConfigMapInfo } from '../../model/core.js';
 import type { FieldPath } from '../../shared/path.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
+import { decodeJson, decodeStruct, type StructSchema } from '../../shared/go-decode.js';
+import { goTemplateParseError } from '../../shared/go-template.js';
+import { behaves, NEWEST, versionOf } from '../versions.js';
 
 export const INFERENCESERVICE_CONFIG = 'inferenceservice-config';
 export const INGRESS_KEY = 'ingress';
@@ -16,11 +19,18 @@ export const KSERVE_DEFAULT_INGRESS: Readonly<Record<string, string | boolean>> 
   disableIstioVirtualHost: false,
 };
 
-const STRING_KEYS = [
-  'ingressGateway', 'kserveIngressGateway', 'localGateway', 'localGatewayService', 'knativeLocalGatewayService',
-  'ingressDomain', 'ingressClassName', 'domainTemplate', 'urlScheme', 'pathTemplate',
-] as const;
-const BOOL_KEYS = ['enableGatewayApi', 'disableIstioVirtualHost', 'disableIngressCreation', 'disableHTTPRouteTimeout'] as const;
+/** KServe's `IngressConfig` JSON fields and types (pkg/apis/serving/v1beta1/configmap.go), per version. */
+const INGRESS_SCHEMA_016: StructSchema = {
+  enableGatewayApi: 'bool', kserveIngressGateway: 'string', ingressGateway: 'string', knativeLocalGatewayService: 'string',
+  localGateway: 'string', localGatewayService: 'string', ingressDomain: 'string', ingressClassName: 'string',
+  additionalIngressDomains: 'stringList', domainTemplate: 'string', urlScheme: 'string', disableIstioVirtualHost: 'bool',
+  pathTemplate: 'string', disableIngressCreation: 'bool',
+};
+const INGRESS_SCHEMA_013: StructSchema = {
+  ingressGateway: 'string', ingressService: 'string', localGateway: 'string', localGatewayService: 'string',
+  ingressDomain: 'string', ingressClassName: 'string', additionalIngressDomains: 'stringList', domainTemplate: 'string',
+  urlScheme: 'string', disableIstioVirtualHost: 'bool', pathTemplate: 'string', disableIngressCreation: 'bool',
+};
 
 export interface KServeIngressIssue {
   readonly reason: string;
@@ -31,6 +41,8 @@ export interface KServeIngressIssue {
 export interface KServeIngressConfig {
   readonly status: 'ok' | 'invalid' | 'missing';
   readonly configMap: ConfigMapInfo | undefined;
+  /** False when the ConfigMap has no `ingress` key: KServe then runs with empty gateways (not an error upstream). */
+  readonly ingressKeyPresent: boolean;
   readonly ingressGateway: string;
   readonly localGateway: string;
   readonly localGatewayService: string;
@@ -39,10 +51,14 @@ export interface KServeIngressConfig {
   /** True when `knativeLocalGatewayService` was set explicitly. */
   readonly knativeLocalGatewayServiceSet: boolean;
   readonly ingressDomain: string;
+  readonly additionalIngressDomains: readonly string[];
+  readonly pathTemplate: string;
   readonly disableIstioVirtualHost: boolean;
   readonly issues: readonly KServeIngressIssue[];
   /** Data path of the `ingress` key, for locations. */
   readonly path: FieldPath;
+  /** The KServe version these values were read as. */
+  readonly kserveVersion: string;
 }
 
 function pick(snapshot: Snapshot): ConfigMapInfo | undefined {
@@ -58,28 +74,53 @@ function jsonErrorLine(text: string, message: string): number | undefined {
   return text.slice(0, Number(m[1])).split('\n').length;
 }
 
-export function parseKServeIngress(text: string | undefined): { values: Record<string, unknown>; issues: KServeIngressIssue[] } {
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Reads the `ingress` value as KServe's NewIngressConfig does at this version: encoding/json into
+ * IngressConfig (case-insensitive keys, later keys win, `null` leaves a field alone, wrong types are errors,
+ * a JSON `null` for the whole value makes the controller panic), then its checks.
+ * Checked against KServe's own function at 0.13.1 and 0.16.0 by test/upstream.test.ts.
+ */
+export function parseKServeIngress(text: string | undefined, kserve: string = NEWEST.kserve): { values: Record<string, unknown>; issues: KServeIngressIssue[] } {
   const issues: KServeIngressIssue[] = [];
-  if (text === undefined) return { values: {}, issues: [{ reason: 'the ConfigMap has no "ingress" key', innerPath: undefined }] };
-  let values: unknown;
-  try {
-    values = JSON.parse(text);
-  } catch (e) {
-    const line = jsonErrorLine(text, (e as Error).message);
-    return { values: {}, issues: [{ reason: `"ingress" is not valid JSON${line ? ` (line ${line} of the value)` : ''}: ${(e as Error).message}`, innerPath: undefined }] };
+  if (text === undefined) return { values: {}, issues };
+  const doc = decodeJson(text);
+  if (!doc.ok) {
+    const line = jsonErrorLine(text, doc.error);
+    return { values: {}, issues: [{ reason: `"ingress" is not valid JSON${line ? ` (line ${line} of the value)` : ''}: ${doc.error}`, innerPath: undefined }] };
   }
-  if (values === null || typeof values !== 'object' || Array.isArray(values)) {
-    return { values: {}, issues: [{ reason: '"ingress" must be a JSON object', innerPath: undefined }] };
+  if (doc.value === null) return { values: {}, issues: [{ reason: '"ingress" is null (the controller dereferences the config and panics)', innerPath: undefined }] };
+  const legacy = behaves('kserve-ingress-service-required', { kserve });
+  const decoded = decodeStruct(doc.value, legacy ? INGRESS_SCHEMA_013 : INGRESS_SCHEMA_016, 'v1beta1.IngressConfig', { scalarsToStrings: false });
+  if (decoded.errors.length > 0) {
+    for (const e of decoded.errors) issues.push({ reason: `"ingress" has a value of the wrong type: ${e.message}`, innerPath: e.key ? [e.key] : undefined });
+    return { values: decoded.fields, issues };
   }
-  const obj = values as Record<string, unknown>;
-  for (const k of STRING_KEYS) {
-    if (k in obj && typeof obj[k] !== 'string') issues.push({ reason: `"${k}" must be a string, got ${JSON.stringify(obj[k])}`, innerPath: [k] });
+  const obj = decoded.fields;
+  const str = (k: string) => (typeof obj[k] === 'string' ? (obj[k] as string) : '');
+  const at = (k: string): FieldPath => [decoded.keys[k] ?? k];
+  if (obj['enableGatewayApi'] === true && behaves('kserve-gateway-api-needs-kserve-gateway', { kserve })) {
+    const g = str('kserveIngressGateway');
+    const parts = g.split('/');
+    if (g === '') issues.push({ reason: '"kserveIngressGateway" is required when "enableGatewayApi" is true', innerPath: [] });
+    else if (parts.length !== 2) issues.push({ reason: '"kserveIngressGateway" must be written as <namespace>/<name>', innerPath: at('kserveIngressGateway') });
+    else if (!DNS1123_LABEL.test(parts[0]!) || parts[0]!.length > 63) issues.push({ reason: `the namespace of "kserveIngressGateway" ("${parts[0]}") is not a valid name`, innerPath: at('kserveIngressGateway') });
+    else if (!DNS1123_LABEL.test(parts[1]!) || parts[1]!.length > 63) issues.push({ reason: `the name of "kserveIngressGateway" ("${parts[1]}") is not a valid name`, innerPath: at('kserveIngressGateway') });
+    if (issues.length > 0) return { values: obj, issues };
   }
-  for (const k of BOOL_KEYS) {
-    if (k in obj && typeof obj[k] !== 'boolean') issues.push({ reason: `"${k}" must be true or false, got ${JSON.stringify(obj[k])}`, innerPath: [k] });
+  if (legacy && (str('ingressGateway') === '' || str('ingressService') === '')) {
+    issues.push({ reason: `"ingressGateway" and "ingressService" are required (KServe ${kserve})`, innerPath: [] });
+    return { values: obj, issues };
   }
-  if (!obj['enableGatewayApi'] && (typeof obj['ingressGateway'] !== 'string' || obj['ingressGateway'] === '')) {
+  if (!legacy && str('ingressGateway') === '') {
     issues.push({ reason: '"ingressGateway" is required', innerPath: [] });
+    return { values: obj, issues };
+  }
+  if (str('pathTemplate') !== '') {
+    const why = goTemplateParseError(str('pathTemplate'));
+    if (why) issues.push({ reason: `"pathTemplate" is not a valid Go template: ${why}`, innerPath: at('pathTemplate') });
+    else if (str('ingressDomain') === '') issues.push({ reason: '"ingressDomain" is required when "pathTemplate" is set', innerPath: [] });
   }
   return { values: obj, issues };
 }
@@ -88,25 +129,31 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
   return snapshot.memo('kserve-ingress-config', () => {
     const cm = pick(snapshot);
     const path: FieldPath = ['data', INGRESS_KEY];
+    const kserveVersion = versionOf('kserve', snapshot.versions);
     if (!cm && !snapshot.assumeDefaults) {
-      return { status: 'missing', configMap: undefined, ingressGateway: '', localGateway: '', localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', disableIstioVirtualHost: false, issues: [], path };
+      return { status: 'missing', configMap: undefined, ingressKeyPresent: false, ingressGateway: '', localGateway: '', localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', additionalIngressDomains: [], pathTemplate: '', disableIstioVirtualHost: false, issues: [], path, kserveVersion };
     }
-    const { values, issues } = cm ? parseKServeIngress(cm.data[INGRESS_KEY]) : { values: { ...KSERVE_DEFAULT_INGRESS }, issues: [] };
+    const { values, issues } = cm ? parseKServeIngress(cm.data[INGRESS_KEY], kserveVersion) : { values: { ...KSERVE_DEFAULT_INGRESS }, issues: [] };
+    const legacy = behaves('kserve-ingress-service-required', { kserve: kserveVersion });
     const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');
     const localGatewayService = str('localGatewayService');
-    const knative = str('knativeLocalGatewayService');
+    const knative = legacy ? '' : str('knativeLocalGatewayService');
     return {
       status: issues.length > 0 ? 'invalid' : 'ok',
       configMap: cm,
+      ingressKeyPresent: cm ? cm.data[INGRESS_KEY] !== undefined : true,
       ingressGateway: str('ingressGateway'),
       localGateway: str('localGateway'),
       localGatewayService,
       knativeLocalGatewayService: knative || localGatewayService,
       knativeLocalGatewayServiceSet: knative !== '',
       ingressDomain: str('ingressDomain') || 'example.com',
+      additionalIngressDomains: Array.isArray(values['additionalIngressDomains']) ? (values['additionalIngressDomains'] as string[]) : [],
+      pathTemplate: str('pathTemplate'),
       disableIstioVirtualHost: values['disableIstioVirtualHost'] === true,
       issues,
       path,
+      kserveVersion,
     };
   });
 }

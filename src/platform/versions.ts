@@ -1,0 +1,95 @@
+/**
+ * Controllers change behaviour between releases. Every behaviour kgd models by version is one row here,
+ * with the upstream change that introduced or removed it; `behaves(id, versions)` says whether it applies.
+ * Rows checked by running the upstream code on both sides of the boundary say so in `checkedBy`.
+ */
+import semver from 'semver';
+import type { ComponentVersions } from '../snapshot/snapshot.js';
+
+export type Component = 'netIstio' | 'kserve' | 'serving' | 'operator' | 'istio';
+
+/** The version of each component kgd assumes when the input does not say (the newest it models). */
+export const NEWEST: Readonly<Record<Component, string>> = {
+  netIstio: '1.21.1',
+  kserve: '0.16.0',
+  serving: '1.21.1',
+  operator: '1.21.0',
+  istio: '1.29.1',
+};
+
+export interface Behaviour {
+  readonly component: Component;
+  /** First version with the behaviour (inclusive); absent: since the beginning. */
+  readonly since?: string;
+  /** First version without it (exclusive); absent: still there. */
+  readonly until?: string;
+  readonly what: string;
+  /** The upstream change (PR, commit, file) that moved the boundary. */
+  readonly change: string;
+  /** The versions at which upstream code itself was run against kgd for this row (test/upstream.test.ts). */
+  readonly checkedBy?: readonly string[];
+}
+
+export const BEHAVIOURS = {
+  'net-istio-config-list-format': {
+    component: 'netIstio', since: '1.14.0',
+    what: 'config-istio `local-gateways`/`external-gateways` YAML lists (with labelSelector) besides the legacy `local-gateway.<ns>.<name>` keys, never both; every entry validated (namespace, name, service, selector); before, only the legacy keys are read and only their service is checked.',
+    change: 'knative-extensions/net-istio#1247 and #1250 (commits 708e6d3bc, 52c9a7abe), pkg/reconciler/ingress/config/istio.go',
+    checkedBy: ['net-istio 1.2.0', 'net-istio 1.21.1'],
+  },
+  'net-istio-mesh-gateway-kept': {
+    component: 'netIstio', since: '1.5.0',
+    what: 'a legacy local gateway named `mesh` is a gateway like any other; before, net-istio dropped it (the removed `local-gateway.mesh: "mesh"` option).',
+    change: 'knative-extensions/net-istio#915 (commit e70cb9dd4)',
+    checkedBy: ['net-istio 1.2.0', 'net-istio 1.21.1'],
+  },
+  'net-istio-empty-list-means-none': {
+    component: 'netIstio', since: '1.22.0',
+    what: '`local-gateways: "[]"` (and external) is an empty list — mesh-only when both are; before, an empty list gets the code default.',
+    change: 'knative-extensions/net-istio#1524 (commit 526538171)',
+    checkedBy: ['net-istio 1.21.1'],
+  },
+  'kserve-host-regexp-exact': {
+    component: 'kserve', since: '0.14.0',
+    what: "KServe's VirtualService matches the authority `<isvc>.<ns>.svc.<domain>` only (with an optional port): HostRegExp's suffix test gained `(?i)` and no longer matches, so the short forms `<isvc>.<ns>` and `<isvc>.<ns>.svc` fell out; before, they matched.",
+    change: 'kserve/kserve#3779 (fixes #3726), pkg/constants/constants.go HostRegExp',
+    checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
+  },
+  'kserve-ingress-service-required': {
+    component: 'kserve', until: '0.14.0',
+    what: 'the `ingress` JSON must set `ingressService` as well as `ingressGateway`; `knativeLocalGatewayService` does not exist yet (KServe routes to `localGatewayService`).',
+    change: 'kserve/kserve v0.14.0 pkg/apis/serving/v1beta1/configmap.go NewIngressConfig',
+    checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
+  },
+  'kserve-gateway-api-needs-kserve-gateway': {
+    component: 'kserve', since: '0.15.0',
+    what: '`enableGatewayApi: true` requires `kserveIngressGateway` as `<namespace>/<name>` (DNS-1123 labels); `ingressGateway` stays required.',
+    change: 'kserve/kserve v0.15.0 pkg/apis/serving/v1beta1/configmap.go validateIngressGateway',
+    checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
+  },
+  'kserve-stop-annotation': {
+    component: 'kserve', since: '0.15.0',
+    what: '`serving.kserve.io/stop: "true"` on an InferenceService makes KServe delete its VirtualService and ExternalName Service.',
+    change: 'kserve/kserve v0.15.0 pkg/utils/utils.go GetForceStopRuntime',
+    checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
+  },
+} as const satisfies Record<string, Behaviour>;
+
+export type BehaviourId = keyof typeof BEHAVIOURS;
+
+export type Versions = ComponentVersions;
+
+/** The version kgd uses for a component: the one given, else the newest it models. */
+export function versionOf(component: Component, versions: Versions): string {
+  return versions[component] ?? NEWEST[component];
+}
+
+/** Whether a behaviour applies at the given versions (unknown components: the newest). */
+export function behaves(id: BehaviourId, versions: Versions): boolean {
+  const b: Behaviour = BEHAVIOURS[id];
+  const v = semver.coerce(versionOf(b.component, versions));
+  if (!v) return behaves(id, {});
+  if (b.since && semver.lt(v, b.since)) return false;
+  if (b.until && semver.gte(v, b.until)) return false;
+  return true;
+}

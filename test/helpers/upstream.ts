@@ -1,0 +1,123 @@
+/**
+ * Upstream code as the oracle: builds (once, cached) small test-only programs that call net-istio's, KServe's
+ * and Knative Serving's own functions, and runs them on batches of JSON requests.
+ *
+ * - net-istio (refused by the Go module proxy): the source archives in ../shared/upstream-src (with vendor/) are
+ *   extracted into the cache, test/upstream/net-istio/<line>/main.go is added as cmd/kgd-oracle and
+ *   export_<line>.go.in into pkg/reconciler/ingress, then `go build -mod=vendor` (no network).
+ * - KServe (served by the proxy): test/upstream/kserve is a module requiring github.com/kserve/kserve at one
+ *   version (go.mod: v0.16.0; go.v013.mod: v0.13.1). Go refuses to overlay files in the module cache, so the
+ *   KServe module is copied out of it into the cache, overlay/export_ingress.go.in is added to its ingress
+ *   package (createIngress is unexported), and a generated modfile replaces the module with that copy.
+ *
+ * Binaries live in ~/.cache/kgd/upstream/, named by a hash of every input of the build.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { findGo } from './cluster.js';
+import { fromRoot, SHARED } from './paths.js';
+
+const CACHE = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kgd', 'upstream');
+
+export const NET_ISTIO_VERSIONS = {
+  '1.21.1': { archive: 'net-istio-knative-v1.21.1.tar.gz', line: 'v1.21' },
+  '1.2.0': { archive: 'net-istio-knative-v1.2.0.tar.gz', line: 'v1.2' },
+} as const;
+export type NetIstioVersion = keyof typeof NET_ISTIO_VERSIONS;
+
+export const KSERVE_VERSIONS = {
+  '0.16.0': { modfile: 'go.mod', tags: [] as string[] },
+  '0.13.1': { modfile: 'go.v013.mod', tags: ['kserve013'] },
+} as const;
+export type KServeVersion = keyof typeof KSERVE_VERSIONS;
+
+function hashFiles(files: readonly string[], extra = ''): string {
+  const h = createHash('sha256').update(extra);
+  for (const f of files) h.update(f).update(readFileSync(f));
+  return h.digest('hex').slice(0, 16);
+}
+
+function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): string {
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, ...opts.env }, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${opts.cwd}) failed:\n${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+function makeWritable(dir: string): void {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    const st = statSync(p);
+    chmodSync(p, st.isDirectory() ? 0o755 : 0o644);
+    if (st.isDirectory()) makeWritable(p);
+  }
+}
+
+/** Builds (or finds in the cache) net-istio's oracle at this version; returns the binary's path. */
+export function netIstioOracle(version: NetIstioVersion, go: string): string {
+  const v = NET_ISTIO_VERSIONS[version];
+  const archive = join(SHARED, 'upstream-src', v.archive);
+  const src = fromRoot('test', 'upstream', 'net-istio');
+  const main = join(src, v.line, 'main.go');
+  const exp = join(src, `export_${v.line}.go.in`);
+  const out = join(CACHE, `net-istio-${version}-${hashFiles([archive, main, exp])}`);
+  if (existsSync(out)) return out;
+  mkdirSync(CACHE, { recursive: true });
+  const work = mkdtempSync(join(CACHE, 'build-'));
+  try {
+    run('tar', ['xzf', archive, '-C', work], { cwd: work });
+    const tree = join(work, readdirSync(work)[0]!);
+    mkdirSync(join(tree, 'cmd', 'kgd-oracle'), { recursive: true });
+    copyFileSync(main, join(tree, 'cmd', 'kgd-oracle', 'main.go'));
+    copyFileSync(exp, join(tree, 'pkg', 'reconciler', 'ingress', 'zz_kgd_export.go'));
+    run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/kgd-oracle'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
+    renameSync(`${out}.tmp`, out);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Builds (or finds in the cache) KServe's oracle at this version; returns the binary's path. */
+export function kserveOracle(version: KServeVersion, go: string): string {
+  const v = KSERVE_VERSIONS[version];
+  const dir = fromRoot('test', 'upstream', 'kserve');
+  const sum = v.modfile.replace(/\.mod$/, '.sum');
+  const goFiles = readdirSync(dir).filter((f) => f.endsWith('.go')).sort().map((f) => join(dir, f));
+  const overlay = join(dir, 'overlay', 'export_ingress.go.in');
+  const out = join(CACHE, `kserve-${version}-${hashFiles([join(dir, v.modfile), join(dir, sum), overlay, ...goFiles], v.tags.join(','))}`);
+  if (existsSync(out)) return out;
+  mkdirSync(CACHE, { recursive: true });
+  const env = { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
+  run(go, ['mod', 'download', `-modfile=${v.modfile}`, `github.com/kserve/kserve@v${version}`], { cwd: dir, env });
+  const modcache = run(go, ['env', 'GOMODCACHE'], { cwd: dir, env }).trim();
+  const work = mkdtempSync(join(CACHE, 'build-'));
+  try {
+    const copy = join(work, 'kserve');
+    cpSync(join(modcache, 'github.com', 'kserve', `kserve@v${version}`), copy, { recursive: true });
+    makeWritable(copy);
+    copyFileSync(overlay, join(copy, 'pkg', 'controller', 'v1beta1', 'inferenceservice', 'reconcilers', 'ingress', 'zz_kgd_export.go'));
+    const modfile = join(work, 'build.mod');
+    copyFileSync(join(dir, v.modfile), modfile);
+    copyFileSync(join(dir, sum), join(work, 'build.sum'));
+    run(go, ['mod', 'edit', `-modfile=${modfile}`, `-replace=github.com/kserve/kserve=${copy}`], { cwd: dir, env });
+    run(go, ['build', `-modfile=${modfile}`, ...(v.tags.length ? ['-tags', v.tags.join(',')] : []), '-o', `${out}.tmp`, '.'], { cwd: dir, env });
+    renameSync(`${out}.tmp`, out);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Runs an oracle on a batch of requests; answers come back in the same order. */
+export function ask<T = Record<string, unknown>>(binary: string, requests: readonly unknown[]): T[] {
+  const r = spawnSync(binary, [], { input: JSON.stringify(requests), encoding: 'utf8', maxBuffer: 512 << 20, env: { ...process.env, SYSTEM_NAMESPACE: 'knative-serving', POD_NAMESPACE: 'kserve' } });
+  if (r.status !== 0) throw new Error(`${binary} exited ${r.status}: ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as T[];
+  if (out.length !== requests.length) throw new Error(`${binary} answered ${out.length} of ${requests.length} requests`);
+  return out;
+}
+
+export { findGo };

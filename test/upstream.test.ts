@@ -1,0 +1,257 @@
+/**
+ * Upstream code as the oracle for kgd's models of the controllers before Istio: net-istio's config-istio parser
+ * and VirtualService builder (1.2.0 and 1.21.1, from ../shared/upstream-src), KServe's ingress-config parser and
+ * createIngress (0.13.1 and 0.16.0, from the Go module proxy), Knative Serving's config-domain parser, domain
+ * template and KIngress builder (the Serving version each KServe release pins), and knative.dev/pkg's
+ * kmeta.ChildName. Every generated input is given to both; agreement must be 100%.
+ */
+import assert from 'node:assert/strict';
+import { describe, it, before } from 'node:test';
+import { stringify } from 'yaml';
+import { parseManifestText } from '../src/load/parse.js';
+import { buildSnapshot } from '../src/snapshot/build.js';
+import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
+import { childName } from '../src/platform/knative/names.js';
+import { parseKServeIngress, kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
+import { domainNameFromTemplate, fqdnProblem, parseConfigDomain, knativeDomainConfig } from '../src/platform/knative/domain.js';
+import { isvcComponentRoute, knativeObjects, PROBE_HASH_VALUE } from '../src/platform/knative/derive.js';
+import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
+import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
+import { ask, findGo, kserveOracle, netIstioOracle, type KServeVersion, type NetIstioVersion } from './helpers/upstream.js';
+import { childNameCases, configIstioCases, domainCases, kserveIngressCases, setupCases, type SetupCase } from './upstream/cases.js';
+
+const CONFIG_ISTIO_CASES = 400;
+const CHILD_NAME_CASES = 200;
+const KSERVE_INGRESS_CASES = 300;
+const DOMAIN_CASES = 150;
+const SETUP_CASES = 160;
+const CD = 'cluster.local';
+
+type Answer = Record<string, unknown> & { error?: string; panic?: string };
+
+/** JSON with sorted keys, without null/empty values (Go's omitempty), `retries: {}` kept (net-istio sets it on purpose). */
+export function canonical(v: unknown, key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => canonical(x));
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const c = canonical((v as Record<string, unknown>)[k], k);
+      if (c === null || c === undefined || c === '' || (Array.isArray(c) && c.length === 0) || (typeof c === 'object' && !Array.isArray(c) && Object.keys(c as object).length === 0 && k !== 'retries')) continue;
+      out[k] = c;
+    }
+    return out;
+  }
+  if (key === 'K-Network-Hash' && typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) return PROBE_HASH_VALUE;
+  return v;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+function skipReason(): string | false {
+  if (process.env['KGD_SKIP_ORACLE'] === '1') return 'KGD_SKIP_ORACLE=1';
+  return findGo() ? false : 'Go is not installed, so the upstream oracles cannot be built';
+}
+
+describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and KServe run on the same input', () => {
+  const skip = skipReason();
+  if (skip && process.env['CI'] === 'true' && process.env['KGD_SKIP_ORACLE'] !== '1') {
+    it('runs in CI', () => assert.fail(`the upstream oracle must run in CI: ${skip}`));
+    return;
+  }
+  const bins: { netIstio: Record<NetIstioVersion, string>; kserve: Record<KServeVersion, string> } = { netIstio: {} as Record<NetIstioVersion, string>, kserve: {} as Record<KServeVersion, string> };
+  before(() => {
+    if (skip) return;
+    const go = findGo()!;
+    for (const v of ['1.21.1', '1.2.0'] as const) bins.netIstio[v] = netIstioOracle(v, go);
+    for (const v of ['0.16.0', '0.13.1'] as const) bins.kserve[v] = kserveOracle(v, go);
+  }, { timeout: 60 * 60 * 1000 });
+
+  for (const version of ['1.21.1', '1.2.0'] as const) {
+    it(`config-istio: ${CONFIG_ISTIO_CASES} generated ConfigMaps parse as net-istio ${version} parses them`, { skip }, (t) => {
+      const cases = configIstioCases(CONFIG_ISTIO_CASES);
+      const theirs = ask<Answer>(bins.netIstio[version], cases.map((data) => ({ op: 'config', data })));
+      const diffs: string[] = [];
+      let refused = 0;
+      cases.forEach((data, i) => {
+        const ours = parseConfigIstio(data, 'knative-serving', CD, version);
+        const up = theirs[i]!;
+        if (up.panic) diffs.push(`${JSON.stringify(data)}: net-istio panicked: ${up.panic}`);
+        else if (up.error !== undefined) {
+          refused++;
+          if (ours.issues.length === 0) diffs.push(`${JSON.stringify(data)}: net-istio refuses it (${up.error}); kgd accepts it`);
+        } else if (ours.issues.length > 0) diffs.push(`${JSON.stringify(data)}: net-istio accepts it; kgd reports ${ours.issues.map((x) => `${x.id} ${JSON.stringify(x.data)}`).join('; ')}`);
+        else {
+          const mine = { local: ours.local.map((e) => ({ namespace: e.namespace, name: e.name, service: e.service, hasSelector: e.hasSelector })), external: ours.external.map((e) => ({ namespace: e.namespace, name: e.name, service: e.service, hasSelector: e.hasSelector })) };
+          if (JSON.stringify(mine) !== JSON.stringify({ local: up['local'], external: up['external'] })) diffs.push(`${JSON.stringify(data)}: net-istio ${JSON.stringify({ local: up['local'], external: up['external'] })}, kgd ${JSON.stringify(mine)}`);
+        }
+      });
+      t.diagnostic(`net-istio ${version}: ${cases.length} ConfigMaps, ${refused} refused, ${cases.length - diffs.length} agree`);
+      assert.ok(refused > cases.length / 10 && refused < cases.length * 0.9, `the generator should give both accepted and refused ConfigMaps (refused ${refused})`);
+      assert.deepEqual(diffs.slice(0, 15), []);
+    });
+
+    it(`kmeta.ChildName: ${CHILD_NAME_CASES} names near and past 63 characters, as vendored by net-istio ${version}`, { skip }, () => {
+      const cases = childNameCases(CHILD_NAME_CASES);
+      const theirs = ask<{ name: string }>(bins.netIstio[version], cases.map((c) => ({ op: 'childName', ...c })));
+      const diffs = cases.flatMap((c, i) => (childName(c.parent, c.suffix) === theirs[i]!.name ? [] : [`${c.parent} + ${c.suffix}: kmeta ${theirs[i]!.name}, kgd ${childName(c.parent, c.suffix)}`]));
+      assert.ok(cases.filter((c) => c.parent.length + c.suffix.length > 63).length > 30, 'the generator should cover hashed names');
+      assert.deepEqual(diffs, []);
+    });
+  }
+
+  for (const version of ['0.16.0', '0.13.1'] as const) {
+    it(`KServe ingress config: ${KSERVE_INGRESS_CASES} generated values read as KServe ${version}'s NewIngressConfig reads them`, { skip }, (t) => {
+      const cases = kserveIngressCases(KSERVE_INGRESS_CASES);
+      const theirs = ask<Answer>(bins.kserve[version], cases.map((text) => ({ op: 'ingressConfig', data: text === undefined ? {} : { ingress: text } })));
+      const diffs: string[] = [];
+      let refused = 0;
+      cases.forEach((text, i) => {
+        const ours = parseKServeIngress(text, version);
+        const up = theirs[i]!;
+        const upFails = up.error !== undefined || up.panic !== undefined;
+        if (upFails) refused++;
+        if (upFails !== ours.issues.length > 0) {
+          diffs.push(`${text}: KServe ${up.error ?? up.panic ?? 'accepts it'}; kgd ${ours.issues.map((x) => x.reason).join('; ') || 'accepts it'}`);
+          return;
+        }
+        if (upFails) return;
+        const cfg = up['config'] as Record<string, unknown>;
+        const v = ours.values;
+        const str = (k: string) => (typeof v[k] === 'string' ? v[k] : '');
+        const mine = {
+          ingressGateway: str('ingressGateway'), localGateway: str('localGateway'), localGatewayService: str('localGatewayService'),
+          knativeLocalGatewayService: version === '0.13.1' ? '' : str('knativeLocalGatewayService') || str('localGatewayService'),
+          ingressDomain: str('ingressDomain') || 'example.com', pathTemplate: str('pathTemplate'), disableIstioVirtualHost: v['disableIstioVirtualHost'] === true,
+          additionalIngressDomains: v['additionalIngressDomains'] ?? null,
+        };
+        const theirsCfg = {
+          ingressGateway: cfg['ingressGateway'] ?? '', localGateway: cfg['localGateway'] ?? '', localGatewayService: cfg['localGatewayService'] ?? '',
+          knativeLocalGatewayService: cfg['knativeLocalGatewayService'] ?? '', ingressDomain: cfg['ingressDomain'] ?? '', pathTemplate: cfg['pathTemplate'] ?? '',
+          disableIstioVirtualHost: cfg['disableIstioVirtualHost'] ?? false, additionalIngressDomains: cfg['additionalIngressDomains'] ?? null,
+        };
+        if (JSON.stringify(mine) !== JSON.stringify(theirsCfg)) diffs.push(`${text}: KServe ${JSON.stringify(theirsCfg)}, kgd ${JSON.stringify(mine)}`);
+      });
+      t.diagnostic(`KServe ${version}: ${cases.length} values, ${refused} refused, ${cases.length - diffs.length} agree`);
+      assert.deepEqual(diffs.slice(0, 15), []);
+    });
+  }
+
+  it(`config-domain: ${DOMAIN_CASES} generated ConfigMaps and Routes get the domain Knative Serving gives them`, { skip }, (t) => {
+    const cases = domainCases(DOMAIN_CASES);
+    const theirs = ask<Answer>(bins.kserve['0.16.0'], cases.map((c) => ({ op: 'domain', configDomain: c.configDomain, configNetwork: {}, meta: { name: c.name, namespace: c.namespace, labels: c.labels } })));
+    const diffs: string[] = [];
+    cases.forEach((c, i) => {
+      const cfg = parseConfigDomain(c.configDomain, CD);
+      const up = theirs[i]!;
+      const host = domainNameFromTemplate(cfg, c.name, c.namespace, c.labels, {}, CD) ?? '';
+      const problem = cfg.error ?? fqdnProblem(host);
+      const mine = problem ? { error: problem } : { domain: host };
+      if ((up.error !== undefined) !== ('error' in mine)) diffs.push(`${JSON.stringify(c)}: Serving ${up.error ?? up['domain']}, kgd ${JSON.stringify(mine)}`);
+      else if (up.error === undefined && up['domain'] !== (mine as { domain: string }).domain) diffs.push(`${JSON.stringify(c)}: Serving ${up['domain']}, kgd ${(mine as { domain: string }).domain}`);
+    });
+    t.diagnostic(`${cases.length} cases, ${theirs.filter((x) => x.error).length} refused`);
+    assert.deepEqual(diffs.slice(0, 15), []);
+  });
+
+  for (const [kserve, netIstio] of [['0.16.0', '1.21.1'], ['0.13.1', '1.21.1'], ['0.16.0', '1.2.0']] as const) {
+    it(`derivation: ${SETUP_CASES} InferenceService set-ups; Serving's KIngress through net-istio ${netIstio}, and KServe ${kserve}'s VirtualService, equal kgd's`, { skip, timeout: 10 * 60 * 1000 }, (t) => {
+      const cases = setupCases(SETUP_CASES);
+      const kserveBin = bins.kserve[kserve];
+      const stats = { knative: 0, kserve: 0, noKServeVs: 0 };
+      const diffs: string[] = [];
+      // Step 1: the names and domains Serving and kmeta give each component.
+      const perComponent = cases.flatMap((c) => c.isvc.components.map((comp) => ({ c, comp })));
+      const snaps = new Map<SetupCase, ReturnType<typeof snapshotOf>>();
+      for (const c of cases) snaps.set(c, snapshotOf(c, kserve, netIstio));
+      const revisions = ask<{ name: string }>(kserveBin, perComponent.map(({ c, comp }) => ({ op: 'childName', parent: `${c.isvc.name}-${comp}`, suffix: '-00001' })));
+      const routes = perComponent.map(({ c, comp }) => {
+        const isvc = snaps.get(c)!.snap.list('InferenceService')[0]!;
+        return isvcComponentRoute(isvc, comp);
+      });
+      const domains = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'domain', configDomain: perComponent[i]!.c.configDomain, configNetwork: {}, meta: { name: r.name, namespace: r.namespace, labels: r.labels } })));
+      const kingresses = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'kingress', configDomain: perComponent[i]!.c.configDomain, configNetwork: {}, revision: revisions[i]!.name, route: { metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, spec: { traffic: [{ latestRevision: true, percent: 100 }] } } })));
+      // Step 2: net-istio on each KIngress; kgd's Knative derivation on the same input.
+      const withIngress = perComponent.map((p, i) => ({ ...p, i })).filter(({ i }) => kingresses[i]!['ingress']);
+      const vsAnswers = ask<Answer>(bins.netIstio[netIstio], withIngress.map(({ c, i }) => ({ op: 'ingress', data: c.configIstio, ingress: kingresses[i]!['ingress'] })));
+      withIngress.forEach(({ c, comp, i }, j) => {
+        const up = vsAnswers[j]!;
+        const { snap } = snaps.get(c)!;
+        const kn = knativeGatewayConfig(snap);
+        if (up.error !== undefined || up.panic !== undefined) {
+          if (kn.status === 'ok') diffs.push(`${c.name} ${comp}: net-istio fails (${up.error ?? up.panic}); kgd derives`);
+          return;
+        }
+        if (kn.status !== 'ok') {
+          diffs.push(`${c.name} ${comp}: net-istio derives; kgd's config-istio is ${kn.status}`);
+          return;
+        }
+        stats.knative++;
+        const ours = knativeObjects(routes[i]!, kn, knativeDomainConfig(snap), CD);
+        const theirVs = (up['virtualServices'] as { metadata: { name: string }; spec: unknown }[]).map((v) => ({ name: v.metadata.name, spec: v.spec }));
+        const ourVs = ours.filter((o) => o['kind'] === 'VirtualService').map((o) => ({ name: (o['metadata'] as { name: string }).name, spec: o['spec'] }));
+        const sortByName = (xs: { name: string }[]) => [...xs].sort((a, b) => a.name.localeCompare(b.name));
+        if (!same(sortByName(theirVs), sortByName(ourVs))) diffs.push(`${c.name} ${comp}: net-istio ${JSON.stringify(canonical(sortByName(theirVs)))}\n    kgd ${JSON.stringify(canonical(sortByName(ourVs)))}`);
+        const lb = (up['privateLB'] as { domainInternal?: string }[])[0]?.domainInternal ?? '';
+        const ext = ours.find((o) => o['kind'] === 'Service') as { spec: { externalName: string } } | undefined;
+        if ((ext?.spec.externalName ?? '') !== lb) diffs.push(`${c.name} ${comp}: private load balancer net-istio "${lb}", kgd "${ext?.spec.externalName ?? ''}"`);
+      });
+      // Step 3: KServe's VirtualService, given the component URLs Serving gives.
+      const kserveReqs = cases.map((c) => {
+        const components: Record<string, unknown> = {};
+        const conditions: { type: string; status: string }[] = [];
+        for (const comp of c.isvc.components) {
+          const k = perComponent.findIndex((p) => p.c === c && p.comp === comp);
+          const d = domains[k]!;
+          if (d['domain']) components[comp] = { url: `http://${d['domain'] as string}` };
+          const type = `${comp[0]!.toUpperCase()}${comp.slice(1)}Ready`;
+          conditions.push({ type, status: c.isvc.notReady === type ? 'False' : 'True' });
+        }
+        return {
+          op: 'virtualService', data: { ingress: c.ingress }, domainList: Object.keys(c.configDomain).sort(),
+          isvc: { metadata: { name: c.isvc.name, namespace: c.isvc.namespace, labels: c.isvc.labels, annotations: c.isvc.annotations }, spec: Object.fromEntries(c.isvc.components.map((x) => [x, {}])), status: { components, conditions } },
+        };
+      });
+      const kserveAnswers = ask<Answer>(kserveBin, kserveReqs);
+      cases.forEach((c, i) => {
+        const up = kserveAnswers[i]!;
+        const { snap } = snaps.get(c)!;
+        const cfg = kserveIngressConfig(snap);
+        const domainsCfg = knativeDomainConfig(snap);
+        if (up.error !== undefined || up.panic !== undefined) {
+          if (cfg.status === 'ok') diffs.push(`${c.name}: KServe fails (${up.error ?? up.panic}); kgd's ingress config is ok`);
+          return;
+        }
+        if (cfg.status !== 'ok' || domainsCfg.error) {
+          diffs.push(`${c.name}: KServe derives; kgd's config is ${cfg.status} ${domainsCfg.error ?? ''}`);
+          return;
+        }
+        stats.kserve++;
+        const isvc = snap.list('InferenceService')[0]!;
+        const d = kserveDerivation(isvc, cfg, domainsCfg, knativeDomainKeys(snap), CD);
+        const ourVs = d.objects.find((o) => o['kind'] === 'VirtualService') as { spec: unknown } | undefined;
+        const theirVs = up['virtualService'] as { spec: unknown } | null;
+        if (!theirVs) stats.noKServeVs++;
+        if (!theirVs !== !ourVs) diffs.push(`${c.name}: KServe ${theirVs ? 'creates' : 'creates no'} VirtualService; kgd ${ourVs ? 'derives one' : `derives none (${d.note})`}`);
+        else if (theirVs && ourVs && !same(theirVs.spec, ourVs.spec)) diffs.push(`${c.name}: KServe ${JSON.stringify(canonical(theirVs.spec))}\n    kgd ${JSON.stringify(canonical(ourVs.spec))}`);
+      });
+      t.diagnostic(`Knative VirtualServices compared for ${stats.knative} components; KServe VirtualServices for ${stats.kserve} InferenceServices (${stats.noKServeVs} where KServe makes none)`);
+      assert.ok(stats.knative > SETUP_CASES / 2 && stats.kserve > SETUP_CASES / 2, 'most set-ups should be valid');
+      assert.deepEqual(diffs.slice(0, 10), []);
+    });
+  }
+});
+
+function snapshotOf(c: SetupCase, kserve: string, netIstio: string) {
+  const docs = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: c.configIstio },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: c.configDomain },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inferenceservice-config', namespace: 'kserve' }, data: { ingress: c.ingress } },
+    {
+      apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: c.isvc.name, namespace: c.isvc.namespace, labels: c.isvc.labels, annotations: c.isvc.annotations },
+      spec: Object.fromEntries(c.isvc.components.map((x) => [x, { model: { modelFormat: { name: 'sklearn' } } }])),
+      status: { conditions: c.isvc.components.map((comp) => { const type = `${comp[0]!.toUpperCase()}${comp.slice(1)}Ready`; return { type, status: c.isvc.notReady === type ? 'False' : 'True' }; }) },
+    },
+  ];
+  const parsed = parseManifestText(`${c.name}.yaml`, docs.map((d) => stringify(d)).join('---\n'));
+  return { snap: buildSnapshot(parsed.resources, { versions: { kserve, netIstio } }) };
+}

@@ -1,0 +1,19 @@
+//go:build !kserve013
+
+package main
+
+import (
+	istioclientv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kserve/kserve/pkg/apis/serving/v1beta1"
+	"github.com/kserve/kserve/pkg/controller/v1beta1/inferenceservice/reconcilers/ingress"
+)
+
+func ingressConfig(data map[string]string) (*v1beta1.IngressConfig, error) {
+	return v1beta1.NewIngressConfig(&corev1.ConfigMap{Data: data})
+}
+
+func createIngress(isvc *v1beta1.InferenceService, cfg *v1beta1.IngressConfig, domainList []string) *istioclientv1beta1.VirtualService {
+	return ingress.KgdCreateIngress(isvc, cfg, &domainList, &v1beta1.InferenceServicesConfig{})
+}

@@ -1,0 +1,97 @@
+// Test-only oracle: calls KServe's own ingress-config parser and VirtualService builder, and Knative
+// Serving's config-domain parser and domain template (the versions KServe's go.mod pins), on JSON requests.
+// createIngress is unexported; overlay/export_ingress.go.in is added to KServe's package at build time
+// (go build -overlay), nothing is copied. See test/helpers/upstream.ts.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"knative.dev/pkg/kmeta"
+	servingv1 "knative.dev/serving/pkg/apis/serving/v1"
+
+	"github.com/kserve/kserve/pkg/apis/serving/v1beta1"
+	"github.com/kserve/kserve/pkg/constants"
+)
+
+type request struct {
+	Op            string                    `json:"op"`
+	Data          map[string]string         `json:"data"`
+	Isvc          *v1beta1.InferenceService `json:"isvc"`
+	DomainList    []string                  `json:"domainList"`
+	Host          string                    `json:"host"`
+	Parent        string                    `json:"parent"`
+	Suffix        string                    `json:"suffix"`
+	ConfigDomain  map[string]string         `json:"configDomain"`
+	ConfigNetwork map[string]string         `json:"configNetwork"`
+	Meta          metav1.ObjectMeta         `json:"meta"`
+	Route         *servingv1.Route          `json:"route"`
+	Revision      string                    `json:"revision"`
+}
+
+func answer(r request) (res any) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = map[string]any{"panic": fmt.Sprint(p)}
+		}
+	}()
+	switch r.Op {
+	case "childName":
+		return map[string]any{"name": kmeta.ChildName(r.Parent, r.Suffix)}
+	case "hostRegExp":
+		return map[string]any{"regex": constants.HostRegExp(r.Host)}
+	case "ingressConfig":
+		cfg, err := ingressConfig(r.Data)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		return map[string]any{"config": cfg}
+	case "virtualService":
+		cfg, err := ingressConfig(r.Data)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		vs := createIngress(r.Isvc.DeepCopy(), cfg, r.DomainList)
+		if vs == nil {
+			return map[string]any{"virtualService": nil}
+		}
+		return map[string]any{"virtualService": vs, "externalName": cfg.LocalGatewayServiceName}
+	case "domain":
+		d, err := domainName(context.Background(), r.ConfigDomain, r.ConfigNetwork, r.Meta)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		return map[string]any{"domain": d}
+	case "kingress":
+		ing, vis, err := kingress(context.Background(), r.ConfigDomain, r.ConfigNetwork, r.Route, r.Revision)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		return map[string]any{"ingress": ing, "visibility": vis}
+	}
+	return map[string]any{"error": "unknown op " + r.Op}
+}
+
+func main() {
+	in, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		panic(err)
+	}
+	var reqs []request
+	if err := json.Unmarshal(in, &reqs); err != nil {
+		fmt.Fprintln(os.Stderr, "bad request:", err)
+		os.Exit(2)
+	}
+	out := make([]any, len(reqs))
+	for i, r := range reqs {
+		out[i] = answer(r)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+		panic(err)
+	}
+}

@@ -1,0 +1,94 @@
+// Test-only oracle for net-istio knative-v1.2.0 (legacy config-istio keys only; see ../README.md).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	corev1 "k8s.io/api/core/v1"
+	"knative.dev/net-istio/pkg/reconciler/ingress"
+	"knative.dev/net-istio/pkg/reconciler/ingress/config"
+	"knative.dev/net-istio/pkg/reconciler/ingress/resources"
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	network "knative.dev/networking/pkg"
+	"knative.dev/pkg/kmeta"
+)
+
+type request struct {
+	Op      string            `json:"op"`
+	Data    map[string]string `json:"data"`
+	Ingress *v1alpha1.Ingress `json:"ingress"`
+	Parent  string            `json:"parent"`
+	Suffix  string            `json:"suffix"`
+}
+
+type gateway struct {
+	Namespace   string `json:"namespace"`
+	Name        string `json:"name"`
+	Service     string `json:"service"`
+	HasSelector bool   `json:"hasSelector"`
+}
+
+func gateways(in []config.Gateway) []gateway {
+	out := []gateway{}
+	for _, g := range in {
+		out = append(out, gateway{g.Namespace, g.Name, g.ServiceURL, false})
+	}
+	return out
+}
+
+func answer(r request) (res interface{}) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = map[string]interface{}{"panic": fmt.Sprint(p)}
+		}
+	}()
+	switch r.Op {
+	case "childName":
+		return map[string]interface{}{"name": kmeta.ChildName(r.Parent, r.Suffix)}
+	case "config", "ingress":
+		istio, err := config.NewIstioFromConfigMap(&corev1.ConfigMap{Data: r.Data})
+		if err != nil {
+			return map[string]interface{}{"error": err.Error()}
+		}
+		if r.Op == "config" {
+			return map[string]interface{}{"local": gateways(istio.LocalGateways), "external": gateways(istio.IngressGateways)}
+		}
+		netConfig, err := network.NewConfigFromMap(nil)
+		if err != nil {
+			return map[string]interface{}{"error": err.Error()}
+		}
+		ctx := config.ToContext(context.Background(), &config.Config{Istio: istio, Network: netConfig})
+		ing := r.Ingress.DeepCopy()
+		ing.SetDefaults(ctx)
+		vss, err := resources.MakeVirtualServices(ctx, ing, ingress.KgdGatewayNames(ctx))
+		if err != nil {
+			return map[string]interface{}{"error": err.Error()}
+		}
+		lb := ingress.KgdPrivateLB(ctx)
+		return map[string]interface{}{"virtualServices": vss, "privateLB": []map[string]interface{}{{"domainInternal": lb}}}
+	}
+	return map[string]interface{}{"error": "unknown op " + r.Op}
+}
+
+func main() {
+	in, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		panic(err)
+	}
+	var reqs []request
+	if err := json.Unmarshal(in, &reqs); err != nil {
+		fmt.Fprintln(os.Stderr, "bad request:", err)
+		os.Exit(2)
+	}
+	out := make([]interface{}, len(reqs))
+	for i, r := range reqs {
+		out[i] = answer(r)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+		panic(err)
+	}
+}

@@ -1,11 +1,13 @@
 /**
- * Writes docs/rules/<CODE>.md for every catalog entry and docs/rules/README.md (the index).
+ * Writes docs/rules/<CODE>.md for every catalog entry and docs/rules/README.md (the index), and the table of
+ * versioned behaviours in README.md (from src/platform/versions.ts).
  * Run with `npm run docs`; test/meta.test.ts fails when the files differ from what this writes.
  */
-import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderDocs } from '../src/report/rule-doc.js';
+import { withVersionsTable } from '../src/report/versions-doc.js';
 
 const dir = fileURLToPath(new URL('../../docs/rules/', import.meta.url));
 mkdirSync(dir, { recursive: true });
@@ -13,3 +15,6 @@ const files = renderDocs();
 for (const f of readdirSync(dir)) if (f.endsWith('.md') && !(f in files)) unlinkSync(join(dir, f));
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 console.log(`wrote ${Object.keys(files).length} files to docs/rules/`);
+const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
+writeFileSync(readme, withVersionsTable(readFileSync(readme, 'utf8')));
+console.log('wrote the versions table in README.md');

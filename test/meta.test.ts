@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { withVersionsTable } from '../src/report/versions-doc.js';
 import { describe, it } from 'node:test';
 import { catalog, placeholders, type CatalogKey } from '../src/diagnostics/catalog.js';
 import { rules } from '../src/rules/index.js';
@@ -56,6 +57,10 @@ describe('meta: rules, catalog, docs and tests stay in step', () => {
     const present = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
     assert.deepEqual(present, Object.keys(expected).sort());
     for (const [name, text] of Object.entries(expected)) assert.equal(readFileSync(fromRoot('docs', 'rules', name), 'utf8'), text, `docs/rules/${name} is out of date`);
+  });
+  it('the README\'s versions table is the one src/platform/versions.ts gives (run `npm run docs`)', () => {
+    const readme = readFileSync(fromRoot('README.md'), 'utf8');
+    assert.equal(readme, withVersionsTable(readme));
   });
   it('every loader code has a test in test/load.test.ts (or, for the cluster source, test/cluster.test.ts)', () => {
     const loadTests = readFileSync(fromRoot('test', 'load.test.ts'), 'utf8') + readFileSync(fromRoot('test', 'cluster.test.ts'), 'utf8');

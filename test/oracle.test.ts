@@ -17,7 +17,6 @@ import type { Workload } from '../src/model/core.js';
 import { fromRoot } from './helpers/paths.js';
 
 const SCENARIOS = 320;
-const REQUIRED_AGREEMENT = 0.99;
 
 function findGo(): string | undefined {
   const candidates = [...(process.env['PATH'] ?? '').split(':').map((d) => join(d, 'go')), '/usr/local/go/bin/go'];
@@ -86,7 +85,7 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     it('runs in CI', () => assert.fail(`the oracle must run in CI: ${skip}`));
     return;
   }
-  it(`${SCENARIOS} generated scenarios and the examples: agreement ≥ ${REQUIRED_AGREEMENT * 100}%`, { skip, timeout: 30 * 60 * 1000 }, async (t) => {
+  it(`${SCENARIOS} generated scenarios and the examples: every request agrees`, { skip, timeout: 30 * 60 * 1000 }, async (t) => {
     const generated: OracleCase[] = generateScenarios(SCENARIOS).map((s) => ({ name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls, kgd: () => kgdResults(s) }));
     const examples: OracleCase[] = [];
     for (const ex of ['custom-gateway-broken', 'custom-gateway-fixed', 'kubeflow']) {
@@ -136,10 +135,12 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     t.diagnostic(`examples: ${examples.map((e) => `${e.name} (${e.calls.length} calls)`).join(', ')}`);
     t.diagnostic(`oracle: ${scenarios.length} scenarios (${rejected.length} rejected by Istio's validation), ${calls} requests, ${agree} agree = ${(ratio * 100).toFixed(2)}%; report ${join(dir, 'report.json')}`);
     for (const d of disagreements.slice(0, 30)) t.diagnostic(`disagreement: ${d}`);
+    // A scenario Istio's validation rejects is not compared: it is named here, with Istio's reason, and counted.
+    for (const x of istio.filter((y) => y.failure)) t.diagnostic(`rejected by Istio: ${x.name}: ${x.failure}`);
     assert.ok(rejected.length < scenarios.length / 10, `Istio rejected ${rejected.length} scenarios: the generator writes invalid config`);
     assert.deepEqual(rejected.filter((n) => examples.some((e) => e.name === n)), [], 'Istio rejected the configuration kgd derived for an example');
     // The scenarios must exercise every outcome, or agreement would prove little.
     for (const k of ['routed', 'no route matched', 'no listener matched']) assert.ok((outcomes[k] ?? 0) >= calls / 20, `too few "${k}" outcomes: ${JSON.stringify(outcomes)}`);
-    assert.ok(ratio >= REQUIRED_AGREEMENT, `agreement ${(ratio * 100).toFixed(2)}% < ${REQUIRED_AGREEMENT * 100}%:\n${disagreements.slice(0, 40).join('\n')}`);
+    assert.deepEqual(disagreements.slice(0, 40), [], `agreement ${(ratio * 100).toFixed(2)}%: every request must agree`);
   });
 });

@@ -67,6 +67,12 @@ export const BEHAVIOURS = {
     change: 'kserve/kserve v0.15.0 pkg/apis/serving/v1beta1/configmap.go validateIngressGateway',
     checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
   },
+  'kserve-virtualservice-mesh-and-headers': {
+    component: 'kserve', since: '0.14.0',
+    what: "KServe's VirtualService is bound to `mesh` as well as `localGateway` (sidecars route by it), sets `KServe-Isvc-Name`/`KServe-Isvc-Namespace` headers, drops duplicate additional domains, and has a path-based explainer route; before, it is bound to `localGateway` only.",
+    change: 'kserve/kserve v0.14.0 pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go createIngress',
+    checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
+  },
   'kserve-stop-annotation': {
     component: 'kserve', since: '0.15.0',
     what: '`serving.kserve.io/stop: "true"` on an InferenceService makes KServe delete its VirtualService and ExternalName Service.',

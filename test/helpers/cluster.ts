@@ -17,22 +17,28 @@ export function findGo(): string | undefined {
   return candidates.find((p) => p && existsSync(p));
 }
 
-const TARGETS = {
-  apiserver: { module: 'apiserver', pkg: '.' },
+/**
+ * Knative's controllers check the server version at start and exit on the unset default
+ * (`v0.0.0-master+$Format:%H$`), so kube-apiserver is built with its release's version (../shared/upstream-src/README.md).
+ */
+const VERSION_LDFLAGS = '-X k8s.io/component-base/version.gitVersion=v1.37.2 -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37';
+
+const TARGETS: Record<string, { module: string; pkg: string; ldflags?: string }> = {
+  apiserver: { module: 'apiserver', pkg: '.', ldflags: VERSION_LDFLAGS },
   kubectl: { module: 'apiserver', pkg: './kubectl' },
   etcd: { module: 'etcd', pkg: '.' },
-} as const;
+};
 
 /** Builds (once per go.mod/go.sum/main.go content) and returns the path of one of test/cluster's binaries. */
-export function binary(name: keyof typeof TARGETS, go: string): string {
-  const t = TARGETS[name];
+export function binary(name: 'apiserver' | 'kubectl' | 'etcd', go: string): string {
+  const t = TARGETS[name]!;
   const dir = fromRoot('test', 'cluster', t.module);
-  const hash = createHash('sha256').update(readFileSync(join(dir, 'go.mod'))).update(readFileSync(join(dir, 'go.sum'))).update(readFileSync(join(dir, t.pkg, 'main.go'))).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(readFileSync(join(dir, 'go.mod'))).update(readFileSync(join(dir, 'go.sum'))).update(readFileSync(join(dir, t.pkg, 'main.go'))).update(t.ldflags ?? '').digest('hex').slice(0, 16);
   const cache = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kgd', 'test-cluster');
   const out = join(cache, `${name}-${hash}`);
   if (existsSync(out)) return out;
   mkdirSync(cache, { recursive: true });
-  const r = spawnSync(go, ['build', '-o', `${out}.tmp`, t.pkg], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  const r = spawnSync(go, ['build', ...(t.ldflags ? ['-ldflags', t.ldflags] : []), '-o', `${out}.tmp`, t.pkg], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
   if (r.status !== 0) throw new Error(`building test/cluster/${t.module} ${t.pkg} failed:\n${r.stderr}`);
   renameSync(`${out}.tmp`, out);
   return out;

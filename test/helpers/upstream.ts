@@ -121,3 +121,22 @@ export function ask<T = Record<string, unknown>>(binary: string, requests: reado
 }
 
 export { findGo };
+
+/** Builds (or finds in the cache) net-istio's real controller (cmd/controller) at this version. */
+export function netIstioController(version: NetIstioVersion, go: string): string {
+  const v = NET_ISTIO_VERSIONS[version];
+  const archive = join(SHARED, 'upstream-src', v.archive);
+  const out = join(CACHE, `net-istio-controller-${version}-${hashFiles([archive])}`);
+  if (existsSync(out)) return out;
+  mkdirSync(CACHE, { recursive: true });
+  const work = mkdtempSync(join(CACHE, 'build-'));
+  try {
+    run('tar', ['xzf', archive, '-C', work], { cwd: work });
+    const tree = join(work, readdirSync(work)[0]!);
+    run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/controller'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
+    renameSync(`${out}.tmp`, out);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}

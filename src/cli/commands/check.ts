@@ -3,6 +3,7 @@ import { checkCluster, checkPaths } from '../../check.js';
 import { exitCodeFor, parseFailOn, parseFormat, render, useColor } from '../output.js';
 import { rules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
+import { collectList, parseVersions } from '../versions.js';
 import type { Severity } from '../../diagnostics/catalog.js';
 
 interface CheckFlags {
@@ -19,6 +20,7 @@ interface CheckFlags {
   kubeconfig?: string;
   context?: string;
   namespaces?: string[];
+  versions?: string[];
 }
 
 export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
@@ -33,6 +35,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--rule <id...>', 'run only these rules (see `kgd rules`)')
     .option('--severity <code=level...>', 'override a severity, e.g. KGD1304=error or KGD1111=off')
+    .option('--versions <component=version,...>', 'the versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models, see the README)', collectList, [])
     .option('-q, --quiet', 'leave out info findings')
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
@@ -52,7 +55,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       }
       const showProgress = io.stderr.isTTY && format === 'text';
       let count = 0;
-      const options = { assumeDefaults: flags.assumeDefaults ?? false, clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, only: flags.rule, severity };
+      const options = { assumeDefaults: flags.assumeDefaults ?? false, clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, only: flags.rule, severity, versions: parseVersions(flags.versions) };
       if (!flags.cluster && (flags.kubeconfig || flags.context || flags.namespaces)) throw new UsageError('--kubeconfig, --context and --namespaces go with --cluster');
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
       const result = flags.cluster

@@ -7,6 +7,7 @@ import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow
 import { TraceInputError } from '../../trace/simulate.js';
 import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';
 import { UsageError } from '../errors.js';
+import { collectList, parseVersions } from '../versions.js';
 import { useColor } from '../output.js';
 
 interface TraceFlags {
@@ -22,6 +23,7 @@ interface TraceFlags {
   cluster?: boolean;
   kubeconfig?: string;
   context?: string;
+  versions?: string[];
 }
 
 /** `--from ns`, `--from ns/app=x,tier=y`. */
@@ -53,6 +55,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
+    .option('--versions <component=version,...>', 'the versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList, [])
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
@@ -68,7 +71,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       if (!flags.cluster && (flags.kubeconfig || flags.context)) throw new UsageError('--kubeconfig and --context go with --cluster');
       if (inputs.length === 0) inputs.push('.');
       const loaded = flags.cluster ? await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context }) : await loadSources(inputs, { onResource: prepareView });
-      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false }).compact();
+      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, versions: parseVersions(flags.versions) }).compact();
       const color = useColor(io.stdout);
       if (flags.all) {
         let allOk = true;

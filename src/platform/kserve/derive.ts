@@ -3,7 +3,7 @@ import type { Resource } from '../../load/resource.js';
 import type { InferenceService } from '../../model/kserve.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { isvcComponentRoute } from '../knative/derive.js';
-import { domainNameFromTemplate, knativeDomainConfig, VISIBILITY_LABEL, type DomainConfig } from '../knative/domain.js';
+import { domainNameFromTemplate, fqdnProblem, knativeDomainConfig, VISIBILITY_LABEL, type DomainConfig } from '../knative/domain.js';
 import { isDns1123Subdomain } from '../knative/config-istio.js';
 import { behaves } from '../versions.js';
 import { kserveIngressConfig, type KServeIngressConfig } from './ingress-config.js';
@@ -56,10 +56,24 @@ export function componentsReady(isvc: InferenceService): { ready: boolean; waiti
  */
 export function kserveServiceHost(isvc: InferenceService, domains: DomainConfig, clusterDomain: string): string | undefined {
   const comp = kserveBackendComponent(isvc);
-  const route = isvcComponentRoute(isvc, comp);
+  const host = componentHost(isvc, comp, domains, clusterDomain);
+  if (host === undefined || typeof host !== 'string') return undefined;
+  return host.includes('-default') ? host.replace(`-${comp}-default`, '') : host.replace(`-${comp}`, '');
+}
+
+/**
+ * The host of a component's Knative Route (its URL, which KServe reads from the component's status): a string,
+ * `undefined` when kgd cannot evaluate the domain template, or a problem when Knative cannot give the Route a
+ * valid domain (config-domain refused, or a name too long for a DNS label): the component then never
+ * becomes Ready.
+ */
+export function componentHost(isvc: InferenceService, component: string, domains: DomainConfig, clusterDomain: string): string | undefined | { problem: string } {
+  if (domains.error) return { problem: `Knative Serving refuses config-domain (${domains.error})` };
+  const route = isvcComponentRoute(isvc, component);
   const host = domainNameFromTemplate(domains, route.name, route.namespace, route.labels, route.annotations, clusterDomain);
   if (host === undefined) return undefined;
-  return host.includes('-default') ? host.replace(`-${comp}-default`, '') : host.replace(`-${comp}`, '');
+  const problem = fqdnProblem(host);
+  return problem ? { problem: `Knative cannot give Route ${route.namespace}/${route.name} a valid domain: ${problem}` } : host;
 }
 
 /** KServe's external host for messages and trace (the host-based URL). */
@@ -69,6 +83,7 @@ export function kserveExternalHost(isvc: InferenceService, snapshot: Snapshot): 
 
 /** GetAdditionalHosts: the service host's subdomain under each additional ingress domain, DNS-valid ones only. */
 function additionalHosts(serviceHost: string, domainKeys: readonly string[], cfg: KServeIngressConfig): string[] {
+  const dedupe = behaves('kserve-virtualservice-mesh-and-headers', { kserve: cfg.kserveVersion });
   let subdomain = '';
   for (const d of domainKeys) {
     if (serviceHost.endsWith(d)) {
@@ -80,7 +95,7 @@ function additionalHosts(serviceHost: string, domainKeys: readonly string[], cfg
   const out: string[] = [];
   const seen = new Set<string>();
   for (const d of cfg.additionalIngressDomains) {
-    if (seen.has(d)) continue;
+    if (dedupe && seen.has(d)) continue;
     const host = `${subdomain}${d}`;
     if (!isDns1123Subdomain(host)) continue;
     out.push(host);
@@ -125,34 +140,40 @@ export function kserveDerivation(isvc: InferenceService, cfg: KServeIngressConfi
   ];
   const ready = componentsReady(isvc);
   if (!ready.ready) return { objects, note: `KServe creates the VirtualService only when ${ready.waitingFor} is True` };
+  for (const c of isvc.components) {
+    const h = componentHost(isvc, c, domains, clusterDomain);
+    if (h && typeof h === 'object') return { objects, note: `${h.problem}, so the ${c} never becomes Ready and KServe creates no VirtualService` };
+  }
   const serviceHost = kserveServiceHost(isvc, domains, clusterDomain);
   if (serviceHost === undefined) return { objects, note: "kgd cannot evaluate Knative's domain-template, so it does not derive KServe's VirtualService" };
   const internalHost = `${isvc.name}.${isvc.namespace}.svc.${clusterDomain}`;
   const internal = isvc.labels[VISIBILITY_LABEL] === 'cluster-local' || serviceHost === internalHost;
   const extra = internal ? [] : additionalHosts(serviceHost, domainKeys, cfg);
   const re = (h: string) => kserveHostRegExp(h, clusterDomain, kserve);
+  const v014 = behaves('kserve-virtualservice-mesh-and-headers', { kserve });
+  const localGateways = v014 ? [cfg.localGateway, 'mesh'] : [cfg.localGateway];
   const matches = (uri?: Record<string, string>) => {
-    const m: Record<string, unknown>[] = [{ ...(uri ? { uri } : {}), authority: { regex: re(internalHost) }, gateways: [cfg.localGateway, 'mesh'] }];
+    const m: Record<string, unknown>[] = [{ ...(uri ? { uri } : {}), authority: { regex: re(internalHost) }, gateways: localGateways }];
     if (!internal) {
       m.push({ ...(uri ? { uri } : {}), authority: { regex: re(serviceHost) }, gateways: [cfg.ingressGateway] });
       const seen = new Set(m.map((x) => (x['authority'] as { regex: string }).regex + '|' + (x['gateways'] as string[]).join(',')));
       for (const h of extra) {
         const k = re(h) + '|' + cfg.ingressGateway;
-        if (seen.has(k)) continue;
+        if (v014 && seen.has(k)) continue;
         seen.add(k);
         m.push({ ...(uri ? { uri } : {}), authority: { regex: re(h) }, gateways: [cfg.ingressGateway] });
       }
     }
     return m;
   };
-  const headers = (component: string) => ({ request: { set: { Host: `${isvc.name}-${component}.${isvc.namespace}.svc.${clusterDomain}`, 'KServe-Isvc-Name': isvc.name, 'KServe-Isvc-Namespace': isvc.namespace } } });
+  const headers = (component: string) => ({ request: { set: { Host: `${isvc.name}-${component}.${isvc.namespace}.svc.${clusterDomain}`, ...(v014 ? { 'KServe-Isvc-Name': isvc.name, 'KServe-Isvc-Namespace': isvc.namespace } : {}) } } });
   const destination = [{ destination: { host: cfg.knativeLocalGatewayService, port: { number: 80 } }, weight: 100 }];
   const backend = kserveBackendComponent(isvc);
   const http: Record<string, unknown>[] = [];
   if (isvc.components.includes('explainer')) http.push({ match: matches({ regex: '^/v1/models/[\\w-]+:explain$' }), route: destination, headers: headers('explainer') });
   http.push({ match: matches(), route: destination, headers: headers(backend) });
   const hosts = [internalHost];
-  const gateways = [cfg.localGateway, 'mesh'];
+  const gateways = [...localGateways];
   if (!internal) {
     hosts.push(serviceHost);
     gateways.push(cfg.ingressGateway);
@@ -163,13 +184,13 @@ export function kserveDerivation(isvc: InferenceService, cfg: KServeIngressConfi
     if (path === null) return { objects, note: "KServe's pathTemplate does not render to a URL path for this InferenceService, so KServe creates no VirtualService" };
     const p = path.replace(/\/$/, '');
     const authority = { regex: re(cfg.ingressDomain) };
-    if (isvc.components.includes('explainer')) {
+    if (v014 && isvc.components.includes('explainer')) {
       http.push({ match: [{ uri: { regex: `${p}(/v1/models/[\\w-]+:explain)$` }, authority, gateways: [cfg.ingressGateway] }], rewrite: { uriRegexRewrite: { match: `${p}(/v1/models/[\\w-]+:explain)$`, rewrite: '\\1' } }, route: destination, headers: headers('explainer') });
     }
     http.push({ match: [{ uri: { prefix: `${p}/` }, authority, gateways: [cfg.ingressGateway] }, { uri: { exact: p }, authority, gateways: [cfg.ingressGateway] }], rewrite: { uri: '/' }, route: destination, headers: headers(backend) });
     hosts.push(cfg.ingressDomain);
   }
-  for (const h of extra) if (!hosts.includes(h)) hosts.push(h);
+  for (const h of extra) if (!v014 || !hosts.includes(h)) hosts.push(h);
   objects.push({
     apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService',
     metadata: { name: isvc.name, namespace: isvc.namespace, labels: { ...isvc.labels } },
@@ -193,7 +214,6 @@ export function deriveKServe(snapshot: Snapshot): Resource[] {
   const cfg = kserveIngressConfig(snapshot);
   if (cfg.status !== 'ok' || cfg.disableIstioVirtualHost) return [];
   const domains = knativeDomainConfig(snapshot);
-  if (domains.error) return [];
   const keys = knativeDomainKeys(snapshot);
   const out: Resource[] = [];
   for (const isvc of snapshot.list('InferenceService')) {

@@ -26,3 +26,8 @@ func ingressConfig(data map[string]string) (*v1beta1.IngressConfig, error) {
 func createIngress(isvc *v1beta1.InferenceService, cfg *v1beta1.IngressConfig, domainList []string) *istioclientv1beta1.VirtualService {
 	return ingress.KgdCreateIngress(isvc, false, cfg, &domainList)
 }
+
+// KServe 0.13 has no stop annotation.
+func stopped(_ *v1beta1.InferenceService) bool {
+	return false
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kserve/kserve/pkg/apis/serving/v1beta1"
 	"github.com/kserve/kserve/pkg/controller/v1beta1/inferenceservice/reconcilers/ingress"
+	"github.com/kserve/kserve/pkg/utils"
 )
 
 func ingressConfig(data map[string]string) (*v1beta1.IngressConfig, error) {
@@ -16,4 +17,9 @@ func ingressConfig(data map[string]string) (*v1beta1.IngressConfig, error) {
 
 func createIngress(isvc *v1beta1.InferenceService, cfg *v1beta1.IngressConfig, domainList []string) *istioclientv1beta1.VirtualService {
 	return ingress.KgdCreateIngress(isvc, cfg, &domainList, &v1beta1.InferenceServicesConfig{})
+}
+
+// stopped is KServe's own test for the stop annotation; reconcileVirtualService deletes the VirtualService then.
+func stopped(isvc *v1beta1.InferenceService) bool {
+	return utils.GetForceStopRuntime(isvc)
 }

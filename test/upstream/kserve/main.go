@@ -58,9 +58,9 @@ func answer(r request) (res any) {
 		}
 		vs := createIngress(r.Isvc.DeepCopy(), cfg, r.DomainList)
 		if vs == nil {
-			return map[string]any{"virtualService": nil}
+			return map[string]any{"virtualService": nil, "stopped": stopped(r.Isvc)}
 		}
-		return map[string]any{"virtualService": vs, "externalName": cfg.LocalGatewayServiceName}
+		return map[string]any{"virtualService": vs, "externalName": cfg.LocalGatewayServiceName, "stopped": stopped(r.Isvc)}
 	case "domain":
 		d, err := domainName(context.Background(), r.ConfigDomain, r.ConfigNetwork, r.Meta)
 		if err != nil {

@@ -2,7 +2,8 @@
  * A deterministic generator of large, realistic KServe-on-Knative clusters for the benchmark:
  * `npm run gen:cluster -- --isvcs N --namespaces M [--broken K] [--out FILE]`.
  * Every InferenceService comes with what KServe, Knative Serving and net-istio create for it (the
- * VirtualServices are made by kgd's own models of those controllers), on a Kubeflow-style local gateway.
+ * VirtualServices are made by kgd's models of those controllers, which test/upstream.test.ts checks against
+ * KServe's and net-istio's own code on a sample of this output), on a Kubeflow-style local gateway.
  * K mistakes of known kinds are injected; the list of what should be found goes to FILE.expected.json.
  */
 import { NEWEST } from '../src/platform/versions.js';

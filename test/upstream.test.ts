@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
+import { generateCluster } from '../scripts/gen-cluster.js';
 import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/snapshot/build.js';
 import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
@@ -136,6 +137,39 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
     assert.deepEqual(diffs.slice(0, 15), []);
   });
 
+  it('npm run gen:cluster: the VirtualServices it writes for a sample of InferenceServices are the ones KServe 0.16 and net-istio 1.21 make', { skip }, () => {
+    const docs = docsOfGeneratedCluster(24);
+    const cm = (name: string) => (docs.find((d) => d['kind'] === 'ConfigMap' && (d['metadata'] as { name: string }).name === name)!['data'] as Record<string, string>);
+    const configIstio = cm('config-istio');
+    const configDomain = cm('config-domain');
+    const ingress = cm('inferenceservice-config')['ingress']!;
+    const vss = docs.filter((d) => d['kind'] === 'VirtualService') as { metadata: { name: string; namespace: string }; spec: unknown }[];
+    const snap = buildSnapshot(parseManifestText('gen.yaml', docs.filter((d) => d['kind'] === 'InferenceService').map((d) => stringify(d)).join('---\n')).resources);
+    const isvcs = snap.list('InferenceService');
+    assert.equal(isvcs.length, 24);
+    const routes = isvcs.map((i) => isvcComponentRoute(i, 'predictor'));
+    const bin = bins.kserve['0.16.0'];
+    const revisions = ask<{ name: string }>(bin, routes.map((r) => ({ op: 'childName', parent: r.name, suffix: '-00001' })));
+    const domains = ask<Answer>(bin, routes.map((r) => ({ op: 'domain', configDomain, configNetwork: {}, meta: { name: r.name, namespace: r.namespace, labels: r.labels } })));
+    const kingresses = ask<Answer>(bin, routes.map((r, i) => ({ op: 'kingress', configDomain, configNetwork: {}, revision: revisions[i]!.name, route: { metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, spec: { traffic: [{ latestRevision: true, percent: 100 }] } } })));
+    const knative = ask<Answer>(bins.netIstio['1.21.1'], kingresses.map((k) => ({ op: 'ingress', data: configIstio, ingress: k['ingress'] })));
+    const kserveVs = ask<Answer>(bin, isvcs.map((i, k) => ({ op: 'virtualService', data: { ingress }, domainList: Object.keys(configDomain), isvc: { metadata: { name: i.name, namespace: i.namespace, labels: i.labels }, spec: { predictor: {} }, status: { components: { predictor: { url: `http://${domains[k]!['domain'] as string}` } }, conditions: [{ type: 'PredictorReady', status: 'True' }] } } })));
+    const diffs: string[] = [];
+    let compared = 0;
+    isvcs.forEach((i, k) => {
+      const find = (name: string) => vss.find((v) => v.metadata.namespace === i.namespace && v.metadata.name === name);
+      const expected = [{ name: i.name, spec: (kserveVs[k]!['virtualService'] as { spec: unknown }).spec }, ...(knative[k]!['virtualServices'] as { metadata: { name: string }; spec: unknown }[]).map((v) => ({ name: v.metadata.name, spec: v.spec }))];
+      for (const e of expected) {
+        const got = find(e.name);
+        compared++;
+        if (!got) diffs.push(`${i.namespace}/${e.name}: upstream makes it, gen:cluster does not write it`);
+        else if (!same(got.spec, e.spec)) diffs.push(`${i.namespace}/${e.name}: upstream ${JSON.stringify(canonical(e.spec))}\n    gen:cluster ${JSON.stringify(canonical(got.spec))}`);
+      }
+    });
+    assert.equal(compared, 24 * 3);
+    assert.deepEqual(diffs.slice(0, 5), []);
+  });
+
   for (const [kserve, netIstio] of [['0.16.0', '1.21.1'], ['0.13.1', '1.21.1'], ['0.16.0', '1.2.0']] as const) {
     it(`derivation: ${SETUP_CASES} InferenceService set-ups; Serving's KIngress through net-istio ${netIstio}, and KServe ${kserve}'s VirtualService, equal kgd's`, { skip, timeout: 10 * 60 * 1000 }, (t) => {
       const cases = setupCases(SETUP_CASES);
@@ -225,6 +259,12 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
     });
   }
 });
+
+function docsOfGeneratedCluster(isvcs: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  generateCluster({ isvcs, namespaces: 3, broken: 0 }, (doc) => out.push(parseYaml(doc) as Record<string, unknown>));
+  return out;
+}
 
 function snapshotOf(c: SetupCase, kserve: string, netIstio: string) {
   const docs = [

@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findGo } from './cluster.js';
@@ -55,6 +55,22 @@ function makeWritable(dir: string): void {
   }
 }
 
+/**
+ * net-istio's source tree at this version, extracted once into the cache (a stable path, so that Go's build
+ * cache serves every later build of the oracle and the controller).
+ */
+function netIstioTree(version: NetIstioVersion): string {
+  const v = NET_ISTIO_VERSIONS[version];
+  const archive = join(SHARED, 'upstream-src', v.archive);
+  const dir = join(CACHE, 'src', `net-istio-${version}-${hashFiles([archive])}`);
+  if (existsSync(join(dir, '.complete'))) return join(dir, readdirSync(dir).find((e) => e !== '.complete')!);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  run('tar', ['xzf', archive, '-C', dir], { cwd: dir });
+  writeFileSync(join(dir, '.complete'), '');
+  return join(dir, readdirSync(dir).find((e) => e !== '.complete')!);
+}
+
 /** Builds (or finds in the cache) net-istio's oracle at this version; returns the binary's path. */
 export function netIstioOracle(version: NetIstioVersion, go: string): string {
   const v = NET_ISTIO_VERSIONS[version];
@@ -64,19 +80,12 @@ export function netIstioOracle(version: NetIstioVersion, go: string): string {
   const exp = join(src, `export_${v.line}.go.in`);
   const out = join(CACHE, `net-istio-${version}-${hashFiles([archive, main, exp])}`);
   if (existsSync(out)) return out;
-  mkdirSync(CACHE, { recursive: true });
-  const work = mkdtempSync(join(CACHE, 'build-'));
-  try {
-    run('tar', ['xzf', archive, '-C', work], { cwd: work });
-    const tree = join(work, readdirSync(work)[0]!);
-    mkdirSync(join(tree, 'cmd', 'kgd-oracle'), { recursive: true });
-    copyFileSync(main, join(tree, 'cmd', 'kgd-oracle', 'main.go'));
-    copyFileSync(exp, join(tree, 'pkg', 'reconciler', 'ingress', 'zz_kgd_export.go'));
-    run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/kgd-oracle'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
-    renameSync(`${out}.tmp`, out);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const tree = netIstioTree(version);
+  mkdirSync(join(tree, 'cmd', 'kgd-oracle'), { recursive: true });
+  copyFileSync(main, join(tree, 'cmd', 'kgd-oracle', 'main.go'));
+  copyFileSync(exp, join(tree, 'pkg', 'reconciler', 'ingress', 'zz_kgd_export.go'));
+  run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/kgd-oracle'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
+  renameSync(`${out}.tmp`, out);
   return out;
 }
 
@@ -93,21 +102,20 @@ export function kserveOracle(version: KServeVersion, go: string): string {
   const env = { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
   run(go, ['mod', 'download', `-modfile=${v.modfile}`, `github.com/kserve/kserve@v${version}`], { cwd: dir, env });
   const modcache = run(go, ['env', 'GOMODCACHE'], { cwd: dir, env }).trim();
-  const work = mkdtempSync(join(CACHE, 'build-'));
-  try {
-    const copy = join(work, 'kserve');
-    cpSync(join(modcache, 'github.com', 'kserve', `kserve@v${version}`), copy, { recursive: true });
-    makeWritable(copy);
-    copyFileSync(overlay, join(copy, 'pkg', 'controller', 'v1beta1', 'inferenceservice', 'reconcilers', 'ingress', 'zz_kgd_export.go'));
-    const modfile = join(work, 'build.mod');
-    copyFileSync(join(dir, v.modfile), modfile);
-    copyFileSync(join(dir, sum), join(work, 'build.sum'));
-    run(go, ['mod', 'edit', `-modfile=${modfile}`, `-replace=github.com/kserve/kserve=${copy}`], { cwd: dir, env });
-    run(go, ['build', `-modfile=${modfile}`, ...(v.tags.length ? ['-tags', v.tags.join(',')] : []), '-o', `${out}.tmp`, '.'], { cwd: dir, env });
-    renameSync(`${out}.tmp`, out);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  // A stable copy (so Go's build cache serves later builds), refreshed from the module cache each build.
+  const work = join(CACHE, 'src', `kserve-${version}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const copy = join(work, 'kserve');
+  cpSync(join(modcache, 'github.com', 'kserve', `kserve@v${version}`), copy, { recursive: true });
+  makeWritable(copy);
+  copyFileSync(overlay, join(copy, 'pkg', 'controller', 'v1beta1', 'inferenceservice', 'reconcilers', 'ingress', 'zz_kgd_export.go'));
+  const modfile = join(work, 'build.mod');
+  copyFileSync(join(dir, v.modfile), modfile);
+  copyFileSync(join(dir, sum), join(work, 'build.sum'));
+  run(go, ['mod', 'edit', `-modfile=${modfile}`, `-replace=github.com/kserve/kserve=${copy}`], { cwd: dir, env });
+  run(go, ['build', `-modfile=${modfile}`, ...(v.tags.length ? ['-tags', v.tags.join(',')] : []), '-o', `${out}.tmp`, '.'], { cwd: dir, env });
+  renameSync(`${out}.tmp`, out);
   return out;
 }
 
@@ -128,15 +136,9 @@ export function netIstioController(version: NetIstioVersion, go: string): string
   const archive = join(SHARED, 'upstream-src', v.archive);
   const out = join(CACHE, `net-istio-controller-${version}-${hashFiles([archive])}`);
   if (existsSync(out)) return out;
-  mkdirSync(CACHE, { recursive: true });
-  const work = mkdtempSync(join(CACHE, 'build-'));
-  try {
-    run('tar', ['xzf', archive, '-C', work], { cwd: work });
-    const tree = join(work, readdirSync(work)[0]!);
-    run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/controller'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
-    renameSync(`${out}.tmp`, out);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  // The oracle's export file in pkg/reconciler/ingress (if built first) only adds a function: the controller is net-istio's own.
+  const tree = netIstioTree(version);
+  run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/controller'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
+  renameSync(`${out}.tmp`, out);
   return out;
 }

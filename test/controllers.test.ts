@@ -141,7 +141,7 @@ describe('the real net-istio controller against the test API server', () => {
         // Created as kubectl create would (no last-applied annotation to be copied onto the VirtualServices).
         const { status: _s, ...ing } = m.ingress as KubernetesObject & { status?: unknown };
         const meta = { ...ing.metadata, ownerReferences: undefined, creationTimestamp: undefined };
-        await create(kc, { ...ing, metadata: meta } as KubernetesObject);
+        await create(kc, { ...ing, apiVersion: 'networking.internal.knative.dev/v1alpha1', kind: 'Ingress', metadata: meta } as KubernetesObject);
       }
       for (const [i, r] of rs.entries()) {
         const ours = knativeObjects(r, kn, knativeDomainConfig(snap), CD).filter((o) => o['kind'] === 'VirtualService');

@@ -6,7 +6,9 @@
  * KIngress on a config change), many KIngresses per variant.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
@@ -17,10 +19,12 @@ import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/snapshot/build.js';
 import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { knativeDomainConfig } from '../src/platform/knative/domain.js';
-import { knativeObjects, type RouteInput } from '../src/platform/knative/derive.js';
-import { findGo, startCluster, type TestCluster } from './helpers/cluster.js';
+import { isvcComponentRoute, knativeObjects, type RouteInput } from '../src/platform/knative/derive.js';
+import { kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
+import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
+import { findGo, freePort, startCluster, type TestCluster } from './helpers/cluster.js';
 import { SHARED } from './helpers/paths.js';
-import { ask, kserveOracle, netIstioController } from './helpers/upstream.js';
+import { ask, kserveManager, kserveOracle, netIstioController } from './helpers/upstream.js';
 import { canonical, same } from './upstream/compare.js';
 import { join } from 'node:path';
 
@@ -172,5 +176,122 @@ describe('the real net-istio controller against the test API server', () => {
     t.diagnostic(`${compared} VirtualServices written by net-istio 1.21.1 compared with kgd's`);
     assert.deepEqual(diffs.slice(0, 10), []);
     assert.ok(compared >= VARIANTS.length * routes(0).length, `compared only ${compared}`);
+  });
+});
+
+/**
+ * The real KServe manager (cmd/manager of github.com/kserve/kserve v0.16.0, Kubeflow's pin) against the test
+ * API server. There is no Knative controller: when KServe has created an InferenceService's predictor Knative
+ * Service, the test writes that Service's status as Knative Serving would (its URL from Serving's own domain
+ * code), and KServe then creates its VirtualService and ExternalName Service, which are compared with kgd's.
+ */
+describe('the real KServe manager against the test API server', () => {
+  const go = findGo();
+  const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so KServe and the API server cannot be built';
+  if (skip && process.env['CI'] === 'true' && process.env['KGD_SKIP_ORACLE'] !== '1') {
+    it('runs in CI', () => assert.fail(`the controller oracle must run in CI: ${skip}`));
+    return;
+  }
+  const KSERVE = join(SHARED, 'corpus', 'kubeflow', 'applications_kserve_kserve.yaml');
+  let cluster: TestCluster | undefined;
+  let manager: ChildProcess | undefined;
+  let managerLog = '';
+  let kc: KubeConfig;
+  let serving: string;
+  let tmp: string;
+
+  const ISVCS: { name: string; labels: Record<string, string>; annotations: Record<string, string> }[] = [
+    { name: 'sklearn-iris', labels: {}, annotations: {} },
+    { name: 'internal-model', labels: { 'networking.knative.dev/visibility': 'cluster-local' }, annotations: {} },
+    { name: 'kserve-label-only', labels: { 'networking.kserve.io/visibility': 'cluster-local' }, annotations: {} },
+    { name: 'a-rather-long-inference-service-name-of-forty-six', labels: { app: 'ml' }, annotations: {} },
+  ];
+
+  before(async () => {
+    if (skip) return;
+    const bin = kserveManager('0.16.0', go!);
+    serving = kserveOracle('0.16.0', go!);
+    cluster = await startCluster();
+    kc = new KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    kc.setCurrentContext('admin');
+    const objects = [...(await loadSources([ISTIO_CRDS, KNATIVE, KSERVE])).resources];
+    const crds = objects.filter((r) => r.kind === 'CustomResourceDefinition');
+    for (const r of crds) await create(kc, r.object as KubernetesObject);
+    for (const r of crds) {
+      await waitFor(`CRD ${r.name}`, 60, async () => {
+        const got = (await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${r.name}`)) as { status?: { conditions?: { type: string; status: string }[] } };
+        return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+      });
+    }
+    for (const ns of ['kubeflow', 'knative-serving', 'models']) await create(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await create(kc, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: CONFIG_DOMAIN } as KubernetesObject);
+    for (const r of objects.filter((x) => x.kind === 'ClusterServingRuntime' || (x.kind === 'ConfigMap' && x.name === 'inferenceservice-config'))) {
+      const { status: _s, ...o } = r.object as Record<string, unknown>;
+      await create(kc, o as KubernetesObject);
+    }
+    // KServe's webhook server always starts and reads its certificate from $TMPDIR/k8s-webhook-server/serving-certs.
+    tmp = mkdtempSync(join(tmpdir(), 'kgd-kserve-'));
+    const certs = join(tmp, 'k8s-webhook-server', 'serving-certs');
+    mkdirSync(certs, { recursive: true });
+    const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certs, 'tls.key'), '-out', join(certs, 'tls.crt'), '-days', '1', '-subj', '/CN=localhost'], { encoding: 'utf8' });
+    assert.equal(ssl.status, 0, ssl.stderr);
+    const [metrics, health, webhook] = [await freePort(), await freePort(), await freePort()];
+    manager = spawn(bin, ['--kubeconfig', cluster.kubeconfig, `--metrics-addr=127.0.0.1:${metrics}`, `--health-probe-addr=127.0.0.1:${health}`, `--webhook-port=${webhook}`], { env: { ...process.env, POD_NAMESPACE: 'kubeflow', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (c: Buffer) => { managerLog = (managerLog + c.toString('utf8')).slice(-20000); };
+    manager.stdout!.on('data', keep);
+    manager.stderr!.on('data', keep);
+  }, { timeout: 60 * 60 * 1000 });
+
+  after(async () => {
+    manager?.kill('SIGTERM');
+    if (manager && manager.exitCode === null) await new Promise((r) => manager!.once('exit', r));
+    await cluster?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it(`${ISVCS.length} InferenceServices: the VirtualService and Service KServe creates are the ones kgd derives`, { skip, timeout: 10 * 60 * 1000 }, async (t) => {
+    const names = resourceNames(kc);
+    for (const i of ISVCS) {
+      await create(kc, { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: i.name, namespace: 'models', labels: i.labels, annotations: i.annotations }, spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model' } } } } as KubernetesObject);
+    }
+    const corpus = (await loadSources([KSERVE])).resources.find((r) => r.kind === 'ConfigMap' && r.name === 'inferenceservice-config')!;
+    const docs = [
+      { ...(corpus.object as Record<string, unknown>), metadata: { name: 'inferenceservice-config', namespace: 'kubeflow' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: CONFIG_DOMAIN },
+      ...ISVCS.map((i) => ({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: i.name, namespace: 'models', labels: i.labels, annotations: i.annotations }, spec: { predictor: { model: { modelFormat: { name: 'sklearn' } } } } })),
+    ];
+    const snap = buildSnapshot(parseManifestText('kserve.yaml', docs.map((d) => stringify(d)).join('---\n')).resources);
+    const cfg = kserveIngressConfig(snap);
+    assert.equal(cfg.status, 'ok', JSON.stringify(cfg.issues));
+    const diffs: string[] = [];
+    let compared = 0;
+    for (const i of snap.list('InferenceService')) {
+      const ksvcName = `${i.name}-predictor`;
+      const ksvcPath = await objectPath(names, 'serving.knative.dev/v1', 'Service', 'models', ksvcName);
+      const ksvc = await waitFor(`Knative Service models/${ksvcName} from KServe\n${managerLog.slice(-3000)}`, 120, async () => (await kubeRequest(kc, 'GET', ksvcPath)) as { metadata: { generation: number; labels?: Record<string, string> } });
+      const route = isvcComponentRoute(i, 'predictor');
+      const [domain] = ask<{ domain?: string; error?: string }>(serving, [{ op: 'domain', configDomain: CONFIG_DOMAIN, configNetwork: {}, meta: { name: ksvcName, namespace: 'models', labels: ksvc.metadata.labels ?? {} } }]);
+      assert.ok(domain!.domain, domain!.error);
+      // kgd's belief about the labels of KServe's Knative Service is part of what is checked.
+      const labelDomain = ask<{ domain?: string }>(serving, [{ op: 'domain', configDomain: CONFIG_DOMAIN, configNetwork: {}, meta: { name: route.name, namespace: route.namespace, labels: route.labels } }])[0]!.domain;
+      if (labelDomain !== domain!.domain) diffs.push(`${i.name}: KServe's Knative Service labels ${JSON.stringify(ksvc.metadata.labels)} give ${domain!.domain}; kgd's assumed labels give ${labelDomain}`);
+      const rev = `${ksvcName}-00001`;
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
+      await kubeRequest(kc, 'PATCH', `${ksvcPath}/status`, { status: { observedGeneration: ksvc.metadata.generation, url: `http://${domain!.domain}`, address: { url: `http://${ksvcName}.models.svc.cluster.local` }, latestCreatedRevisionName: rev, latestReadyRevisionName: rev, traffic: [{ revisionName: rev, latestRevision: true, percent: 100 }], conditions: [cond('ConfigurationsReady'), cond('Ready'), cond('RoutesReady')] } }, 'application/merge-patch+json');
+      const ours = kserveDerivation(i, cfg, knativeDomainConfig(snap), knativeDomainKeys(snap), CD);
+      const ourVs = ours.objects.find((o) => o['kind'] === 'VirtualService') as { spec: unknown } | undefined;
+      const ourSvc = ours.objects.find((o) => o['kind'] === 'Service') as { spec: { externalName: string } } | undefined;
+      const vsPath = await objectPath(names, 'networking.istio.io/v1', 'VirtualService', 'models', i.name);
+      const theirVs = await waitFor(`VirtualService models/${i.name} from KServe\n${managerLog.slice(-3000)}`, 90, async () => (await kubeRequest(kc, 'GET', vsPath)) as { spec: unknown }).catch(() => undefined);
+      if (!theirVs !== !ourVs) diffs.push(`${i.name}: KServe ${theirVs ? 'created' : 'did not create'} a VirtualService; kgd ${ourVs ? 'derives one' : `derives none (${ours.note})`}`);
+      else if (theirVs && ourVs && !same(theirVs.spec, ourVs.spec)) diffs.push(`${i.name}: KServe ${JSON.stringify(canonical(theirVs.spec))}\n    kgd ${JSON.stringify(canonical(ourVs.spec))}`);
+      const theirSvc = (await kubeRequest(kc, 'GET', await objectPath(names, 'v1', 'Service', 'models', i.name)).catch(() => undefined)) as { spec: { externalName?: string } } | undefined;
+      if ((theirSvc?.spec.externalName ?? '') !== (ourSvc?.spec.externalName ?? '')) diffs.push(`${i.name}: KServe's Service points at "${theirSvc?.spec.externalName ?? '(none)'}", kgd's at "${ourSvc?.spec.externalName ?? '(none)'}"`);
+      compared++;
+    }
+    t.diagnostic(`${compared} InferenceServices reconciled by KServe 0.16.0 compared with kgd`);
+    assert.deepEqual(diffs, []);
   });
 });

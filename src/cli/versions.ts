@@ -20,6 +20,6 @@ export function parseVersions(values: readonly string[] | undefined): ComponentV
 }
 
 /** Commander option parser for a repeatable single-value option (it never swallows the paths after it). */
-export function collectList(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collectList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

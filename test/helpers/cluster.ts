@@ -44,7 +44,7 @@ export function binary(name: 'apiserver' | 'kubectl' | 'etcd', go: string): stri
   return out;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {

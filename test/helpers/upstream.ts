@@ -89,20 +89,18 @@ export function netIstioOracle(version: NetIstioVersion, go: string): string {
   return out;
 }
 
-/** Builds (or finds in the cache) KServe's oracle at this version; returns the binary's path. */
-export function kserveOracle(version: KServeVersion, go: string): string {
+/**
+ * A writable copy of KServe's module at this version (a stable path, so Go's build cache serves later builds)
+ * with the one-line export file added, and a modfile that replaces the module with it.
+ */
+function prepareKServe(version: KServeVersion, go: string): { modfile: string; env: NodeJS.ProcessEnv; dir: string } {
   const v = KSERVE_VERSIONS[version];
   const dir = fromRoot('test', 'upstream', 'kserve');
   const sum = v.modfile.replace(/\.mod$/, '.sum');
-  const goFiles = readdirSync(dir).filter((f) => f.endsWith('.go')).sort().map((f) => join(dir, f));
   const overlay = join(dir, 'overlay', 'export_ingress.go.in');
-  const out = join(CACHE, `kserve-${version}-${hashFiles([join(dir, v.modfile), join(dir, sum), overlay, ...goFiles], v.tags.join(','))}`);
-  if (existsSync(out)) return out;
-  mkdirSync(CACHE, { recursive: true });
   const env = { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
   run(go, ['mod', 'download', `-modfile=${v.modfile}`, `github.com/kserve/kserve@v${version}`], { cwd: dir, env });
   const modcache = run(go, ['env', 'GOMODCACHE'], { cwd: dir, env }).trim();
-  // A stable copy (so Go's build cache serves later builds), refreshed from the module cache each build.
   const work = join(CACHE, 'src', `kserve-${version}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -114,7 +112,34 @@ export function kserveOracle(version: KServeVersion, go: string): string {
   copyFileSync(join(dir, v.modfile), modfile);
   copyFileSync(join(dir, sum), join(work, 'build.sum'));
   run(go, ['mod', 'edit', `-modfile=${modfile}`, `-replace=github.com/kserve/kserve=${copy}`], { cwd: dir, env });
-  run(go, ['build', `-modfile=${modfile}`, ...(v.tags.length ? ['-tags', v.tags.join(',')] : []), '-o', `${out}.tmp`, '.'], { cwd: dir, env });
+  return { modfile, env, dir };
+}
+
+/** Builds (or finds in the cache) KServe's oracle at this version; returns the binary's path. */
+export function kserveOracle(version: KServeVersion, go: string): string {
+  const v = KSERVE_VERSIONS[version];
+  const dir = fromRoot('test', 'upstream', 'kserve');
+  const sum = v.modfile.replace(/\.mod$/, '.sum');
+  const goFiles = readdirSync(dir).filter((f) => f.endsWith('.go')).sort().map((f) => join(dir, f));
+  const overlay = join(dir, 'overlay', 'export_ingress.go.in');
+  const out = join(CACHE, `kserve-${version}-${hashFiles([join(dir, v.modfile), join(dir, sum), overlay, ...goFiles], v.tags.join(','))}`);
+  if (existsSync(out)) return out;
+  mkdirSync(CACHE, { recursive: true });
+  const p = prepareKServe(version, go);
+  run(go, ['build', `-modfile=${p.modfile}`, ...(v.tags.length ? ['-tags', v.tags.join(',')] : []), '-o', `${out}.tmp`, '.'], { cwd: p.dir, env: p.env });
+  renameSync(`${out}.tmp`, out);
+  return out;
+}
+
+/** Builds (or finds in the cache) KServe's real manager (cmd/manager) at this version. */
+export function kserveManager(version: KServeVersion, go: string): string {
+  const v = KSERVE_VERSIONS[version];
+  const dir = fromRoot('test', 'upstream', 'kserve');
+  const out = join(CACHE, `kserve-manager-${version}-${hashFiles([join(dir, v.modfile), join(dir, v.modfile.replace(/\.mod$/, '.sum'))])}`);
+  if (existsSync(out)) return out;
+  mkdirSync(CACHE, { recursive: true });
+  const p = prepareKServe(version, go);
+  run(go, ['build', `-modfile=${p.modfile}`, '-o', `${out}.tmp`, 'github.com/kserve/kserve/cmd/manager'], { cwd: p.dir, env: p.env });
   renameSync(`${out}.tmp`, out);
   return out;
 }

@@ -35,7 +35,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--rule <id...>', 'run only these rules (see `kgd rules`)')
     .option('--severity <code=level...>', 'override a severity, e.g. KGD1304=error or KGD1111=off')
-    .option('--versions <component=version,...>', 'the versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models, see the README)', collectList, [])
+    .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models, see the README)', collectList)
     .option('-q, --quiet', 'leave out info findings')
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')

@@ -55,7 +55,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
-    .option('--versions <component=version,...>', 'the versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList, [])
+    .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList)
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')

@@ -1,0 +1,90 @@
+/**
+ * Versioned behaviour (src/platform/versions.ts): every row on both sides of its boundary, and the effect on
+ * what kgd derives and traces. The rows checked by running upstream code at both sides are also in
+ * test/upstream.test.ts (net-istio 1.2.0/1.21.1, KServe 0.13.1/0.16.0).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { BEHAVIOURS, behaves, NEWEST, type BehaviourId } from '../src/platform/versions.js';
+import { parseVersions } from '../src/cli/versions.js';
+import { kserveHostRegExp } from '../src/platform/kserve/derive.js';
+import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
+import { parseKServeIngress } from '../src/platform/kserve/ingress-config.js';
+import { loadSources } from '../src/load/sources.js';
+import { parseManifestText } from '../src/load/parse.js';
+import { traceSnapshot } from '../src/trace/index.js';
+import { simulate } from '../src/trace/simulate.js';
+import { fromRoot } from './helpers/paths.js';
+
+/** One version just before and one at each boundary (since/until), by the row's component. */
+const sides: Record<BehaviourId, { before: string; after: string; source: string }> = {
+  'net-istio-config-list-format': { before: '1.13.0', after: '1.14.0', source: 'knative-extensions/net-istio#1247' },
+  'net-istio-mesh-gateway-kept': { before: '1.4.0', after: '1.5.0', source: 'knative-extensions/net-istio#915' },
+  'net-istio-empty-list-means-none': { before: '1.21.1', after: '1.22.0', source: 'knative-extensions/net-istio#1524' },
+  'kserve-host-regexp-exact': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve#3779' },
+  'kserve-ingress-service-required': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve v0.14.0 configmap.go' },
+  'kserve-gateway-api-needs-kserve-gateway': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 configmap.go' },
+  'kserve-virtualservice-mesh-and-headers': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve v0.14.0 ingress_reconciler.go' },
+  'kserve-stop-annotation': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 utils.go' },
+};
+
+describe('versions: every behaviour on both sides of its boundary', () => {
+  it('every row of versions.ts has its two sides here', () => assert.deepEqual(Object.keys(sides).sort(), Object.keys(BEHAVIOURS).sort()));
+  for (const [id, s] of Object.entries(sides) as [BehaviourId, (typeof sides)[BehaviourId]][]) {
+    const b = BEHAVIOURS[id];
+    it(`${id} (${s.source}): ${b.component} ${s.before} vs ${s.after}`, () => {
+      const present = (v: string) => behaves(id, { [b.component]: v });
+      const since = 'since' in b;
+      assert.equal(present(s.before), !since, `at ${s.before}`);
+      assert.equal(present(s.after), since, `at ${s.after}`);
+    });
+  }
+  it('without a version, the newest', () => {
+    assert.equal(behaves('kserve-host-regexp-exact', {}), behaves('kserve-host-regexp-exact', { kserve: NEWEST.kserve }));
+    assert.equal(behaves('net-istio-empty-list-means-none', {}), false, 'kgd models net-istio 1.21.1 (Kubeflow) as the newest');
+  });
+});
+
+describe('versions: their effect', () => {
+  it('KServe 0.13 matches the short forms of the internal host, 0.14+ only the whole name', () => {
+    const re13 = new RegExp(kserveHostRegExp('m.ns.svc.cluster.local', 'cluster.local', '0.13.1'));
+    const re16 = new RegExp(kserveHostRegExp('m.ns.svc.cluster.local', 'cluster.local', '0.16.0'));
+    for (const h of ['m.ns', 'm.ns.svc', 'm.ns.svc.cluster.local:80']) assert.ok(re13.test(h), h);
+    assert.ok(re16.test('m.ns.svc.cluster.local:80'));
+    for (const h of ['m.ns', 'm.ns.svc']) assert.ok(!re16.test(h), h);
+  });
+  it('net-istio before the list format reads only the legacy keys', () => {
+    const data = { 'local-gateways': '- {name: a, namespace: b, service: a.b.svc.cluster.local}' };
+    assert.equal(parseConfigIstio(data, 'knative-serving', 'cluster.local', '1.13.0').local[0]!.name, 'knative-local-gateway');
+    assert.equal(parseConfigIstio(data, 'knative-serving', 'cluster.local', '1.14.0').local[0]!.name, 'a');
+  });
+  it('KServe before 0.14 needs ingressService', () => {
+    const text = JSON.stringify({ ingressGateway: 'a/b', localGateway: 'a/c', localGatewayService: 'c.a.svc.cluster.local' });
+    assert.equal(parseKServeIngress(text, '0.13.1').issues.length, 1);
+    assert.equal(parseKServeIngress(text, '0.14.0').issues.length, 0);
+  });
+  it('the example: KServe 0.13 binds its VirtualService to the local gateway only, 0.14+ to mesh too, with the isvc headers', async () => {
+    const loaded = await loadSources([fromRoot('examples', 'custom-gateway-fixed')]);
+    // KServe 0.13 also requires ingressService.
+    const extra = parseManifestText('kserve-013.yaml', stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inferenceservice-config', namespace: 'kserve' }, data: { ingress: JSON.stringify({ ingressGateway: 'knative-serving/knative-ingress-gateway', ingressService: 'istio-ingressgateway.istio-system.svc.cluster.local', localGateway: 'istio-system/custom-gateway', localGatewayService: 'custom-gateway.istio-system.svc.cluster.local' }) } }));
+    const resources = [...loaded.resources.filter((r) => !(r.kind === 'ConfigMap' && r.name === 'inferenceservice-config')), ...extra.resources];
+    const vs = (kserve: string) => traceSnapshot(resources, { versions: { kserve } }).get('VirtualService', 'online-serving', 'sklearn-iris')!;
+    assert.deepEqual([...vs('0.13.1').gateways], ['istio-system/custom-gateway', 'knative-serving/knative-ingress-gateway']);
+    assert.deepEqual([...vs('0.16.0').gateways], ['istio-system/custom-gateway', 'mesh', 'knative-serving/knative-ingress-gateway']);
+    const request = { url: 'http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict', from: { namespace: 'online-serving', labels: {}, sidecar: false } };
+    for (const kserve of ['0.13.1', '0.16.0']) assert.equal(simulate(traceSnapshot(resources, { versions: { kserve } }), request).outcome, '200', kserve);
+  });
+});
+
+describe('--versions', () => {
+  it('reads component=version pairs, repeated or comma-separated', () => {
+    assert.deepEqual(parseVersions(['net-istio=1.21,kserve=0.13', 'knative=1.15']), { netIstio: '1.21.0', kserve: '0.13.0', serving: '1.15.0' });
+    assert.deepEqual(parseVersions(['kserve=v0.14.1']), { kserve: '0.14.1' });
+  });
+  it('refuses what it does not know, naming the item', () => {
+    assert.throws(() => parseVersions(['foo=1']), /not "foo=1"/);
+    assert.throws(() => parseVersions(['kserve=latest']), /"latest" is not a version/);
+    assert.throws(() => parseVersions(['kserve']), /COMPONENT=VERSION/);
+  });
+});

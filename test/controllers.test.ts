@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -226,7 +226,9 @@ describe('the real KServe manager against the test API server', () => {
     }
     for (const ns of ['kubeflow', 'knative-serving', 'models']) await create(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await create(kc, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: CONFIG_DOMAIN } as KubernetesObject);
-    for (const r of objects.filter((x) => x.kind === 'ClusterServingRuntime' || (x.kind === 'ConfigMap' && x.name === 'inferenceservice-config'))) {
+    // Knative's ConfigMaps as Kubeflow ships them (KServe reads config-autoscaler, config-defaults, ...), and KServe's own.
+    const knativeConfig = (x: (typeof objects)[number]) => x.kind === 'ConfigMap' && x.namespace === 'knative-serving' && x.name !== 'config-domain';
+    for (const r of objects.filter((x) => knativeConfig(x) || x.kind === 'ClusterServingRuntime' || (x.kind === 'ConfigMap' && x.name === 'inferenceservice-config'))) {
       const { status: _s, ...o } = r.object as Record<string, unknown>;
       await create(kc, o as KubernetesObject);
     }
@@ -238,12 +240,13 @@ describe('the real KServe manager against the test API server', () => {
     assert.equal(ssl.status, 0, ssl.stderr);
     const [metrics, health, webhook] = [await freePort(), await freePort(), await freePort()];
     manager = spawn(bin, ['--kubeconfig', cluster.kubeconfig, `--metrics-addr=127.0.0.1:${metrics}`, `--health-probe-addr=127.0.0.1:${health}`, `--webhook-port=${webhook}`], { env: { ...process.env, POD_NAMESPACE: 'kubeflow', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (c: Buffer) => { managerLog = (managerLog + c.toString('utf8')).slice(-20000); };
+    const keep = (c: Buffer) => { managerLog = (managerLog + c.toString('utf8')).slice(-400000); };
     manager.stdout!.on('data', keep);
     manager.stderr!.on('data', keep);
   }, { timeout: 60 * 60 * 1000 });
 
   after(async () => {
+    if (managerLog) writeFileSync(join(tmpdir(), 'kgd-kserve-manager.log'), managerLog);
     manager?.kill('SIGTERM');
     if (manager && manager.exitCode === null) await new Promise((r) => manager!.once('exit', r));
     await cluster?.stop();
@@ -269,7 +272,7 @@ describe('the real KServe manager against the test API server', () => {
     for (const i of snap.list('InferenceService')) {
       const ksvcName = `${i.name}-predictor`;
       const ksvcPath = await objectPath(names, 'serving.knative.dev/v1', 'Service', 'models', ksvcName);
-      const ksvc = await waitFor(`Knative Service models/${ksvcName} from KServe\n${managerLog.slice(-3000)}`, 120, async () => (await kubeRequest(kc, 'GET', ksvcPath)) as { metadata: { generation: number; labels?: Record<string, string> } });
+      const ksvc = await waitFor(`Knative Service models/${ksvcName} from KServe (its log: ${join(tmpdir(), 'kgd-kserve-manager.log')})`, 60, async () => (await kubeRequest(kc, 'GET', ksvcPath)) as { metadata: { generation: number; labels?: Record<string, string> } });
       const route = isvcComponentRoute(i, 'predictor');
       const [domain] = ask<{ domain?: string; error?: string }>(serving, [{ op: 'domain', configDomain: CONFIG_DOMAIN, configNetwork: {}, meta: { name: ksvcName, namespace: 'models', labels: ksvc.metadata.labels ?? {} } }]);
       assert.ok(domain!.domain, domain!.error);

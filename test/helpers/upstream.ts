@@ -112,6 +112,15 @@ function prepareKServe(version: KServeVersion, go: string): { modfile: string; e
   copyFileSync(join(dir, v.modfile), modfile);
   copyFileSync(join(dir, sum), join(work, 'build.sum'));
   run(go, ['mod', 'edit', `-modfile=${modfile}`, `-replace=github.com/kserve/kserve=${copy}`], { cwd: dir, env });
+  // KServe's own replace directives (e.g. controller-runtime pinned back) do not apply to a module that requires
+  // it: carry them over, so both programs are built with the dependencies KServe is built with.
+  const own = JSON.parse(run(go, ['mod', 'edit', '-json', join(copy, 'go.mod')], { cwd: dir, env })) as { Replace?: { Old: { Path: string; Version?: string }; New: { Path: string; Version?: string } }[] };
+  for (const r of own.Replace ?? []) {
+    if (r.New.Path.startsWith('.') || r.New.Path.startsWith('/')) continue;
+    const old = r.Old.Version ? `${r.Old.Path}@${r.Old.Version}` : r.Old.Path;
+    const neu = r.New.Version ? `${r.New.Path}@${r.New.Version}` : r.New.Path;
+    run(go, ['mod', 'edit', `-modfile=${modfile}`, `-replace=${old}=${neu}`], { cwd: dir, env });
+  }
   return { modfile, env, dir };
 }
 
@@ -122,7 +131,7 @@ export function kserveOracle(version: KServeVersion, go: string): string {
   const sum = v.modfile.replace(/\.mod$/, '.sum');
   const goFiles = readdirSync(dir).filter((f) => f.endsWith('.go')).sort().map((f) => join(dir, f));
   const overlay = join(dir, 'overlay', 'export_ingress.go.in');
-  const out = join(CACHE, `kserve-${version}-${hashFiles([join(dir, v.modfile), join(dir, sum), overlay, ...goFiles], v.tags.join(','))}`);
+  const out = join(CACHE, `kserve-${version}-${hashFiles([join(dir, v.modfile), join(dir, sum), overlay, ...goFiles], `${v.tags.join(',')};kserve-replaces`)}`);
   if (existsSync(out)) return out;
   mkdirSync(CACHE, { recursive: true });
   const p = prepareKServe(version, go);

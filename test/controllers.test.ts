@@ -76,6 +76,20 @@ async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T 
   }
 }
 
+/** Creates the CRDs of these files and waits until each is Established; returns every object the files hold. */
+async function installCrds(kc: KubeConfig, files: string[]) {
+  const objects = [...(await loadSources(files)).resources];
+  const crds = objects.filter((r) => r.kind === 'CustomResourceDefinition');
+  for (const r of crds) await create(kc, r.object as KubernetesObject);
+  for (const r of crds) {
+    await waitFor(`CRD ${r.name}`, 60, async () => {
+      const got = (await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${r.name}`)) as { status?: { conditions?: { type: string; status: string }[] } };
+      return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+    });
+  }
+  return objects;
+}
+
 describe('the real net-istio controller against the test API server', () => {
   const go = findGo();
   const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so net-istio and the API server cannot be built';
@@ -97,15 +111,7 @@ describe('the real net-istio controller against the test API server', () => {
     kc = new KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
     kc.setCurrentContext('admin');
-    const objects = [...(await loadSources([ISTIO_CRDS, KNATIVE])).resources];
-    const crds = objects.filter((r) => r.kind === 'CustomResourceDefinition');
-    for (const r of crds) await create(kc, r.object as KubernetesObject);
-    for (const r of crds) {
-      await waitFor(`CRD ${r.name}`, 30, async () => {
-        const got = (await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${r.name}`)) as { status?: { conditions?: { type: string; status: string }[] } };
-        return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
-      });
-    }
+    const objects = await installCrds(kc, [ISTIO_CRDS, KNATIVE]);
     for (const ns of ['knative-serving', 'models', 'team-a']) await create(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     // Knative's own ConfigMaps as Kubeflow ships them (config-network, config-logging, ...); config-istio is set per variant.
     for (const r of objects.filter((x) => x.kind === 'ConfigMap' && x.namespace === 'knative-serving' && x.name !== 'config-istio')) {
@@ -215,15 +221,7 @@ describe('the real KServe manager against the test API server', () => {
     kc = new KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
     kc.setCurrentContext('admin');
-    const objects = [...(await loadSources([ISTIO_CRDS, KNATIVE, KSERVE])).resources];
-    const crds = objects.filter((r) => r.kind === 'CustomResourceDefinition');
-    for (const r of crds) await create(kc, r.object as KubernetesObject);
-    for (const r of crds) {
-      await waitFor(`CRD ${r.name}`, 60, async () => {
-        const got = (await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${r.name}`)) as { status?: { conditions?: { type: string; status: string }[] } };
-        return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
-      });
-    }
+    const objects = await installCrds(kc, [ISTIO_CRDS, KNATIVE, KSERVE]);
     for (const ns of ['kubeflow', 'knative-serving', 'models']) await create(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await create(kc, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: CONFIG_DOMAIN } as KubernetesObject);
     // Knative's ConfigMaps as Kubeflow ships them (KServe reads config-autoscaler, config-defaults, ...), and KServe's own.

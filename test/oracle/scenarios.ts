@@ -4,6 +4,7 @@
  * (ServiceEntries stand for the Services, as Istio's own gateway tests do) and for kgd (Services + a Pod).
  */
 import { stringify } from 'yaml';
+import { prng } from '../helpers/prng.js';
 
 export interface GenServer { port: number; hosts: string[]; protocol: string }
 export interface GenGateway { ns: string; name: string; selected: boolean; servers: GenServer[] }
@@ -24,17 +25,6 @@ export interface Scenario {
 export const PROXY_LABELS = { istio: 'ingressgateway' };
 export const PROXY_NAMESPACE = 'istio-system';
 
-/** mulberry32: a small seeded PRNG so the scenarios are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMESPACES = ['istio-system', 'default', 'ns-a', 'knative-serving'];
 const SERVER_HOSTS = ['*', '*.example.com', 'a.example.com', 'ns-a/*', './*', '*.svc.cluster.local', 'b.ns-a.svc.cluster.local', '*.ns-a', 'default/*.example.com', '*.a.example.com'];

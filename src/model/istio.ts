@@ -22,6 +22,8 @@ export interface Gateway {
   /** undefined when the Gateway has no selector: Istio then selects no workload by label. */
   readonly selector: Readonly<Record<string, string>> | undefined;
   readonly servers: readonly GatewayServer[];
+  /** metadata.creationTimestamp (RFC 3339, UTC), when the input has it: Istio orders configs by it first. */
+  readonly created: string | undefined;
 }
 
 export function readGateway(r: FieldReader, namespace: string): Gateway {
@@ -36,7 +38,7 @@ export function readGateway(r: FieldReader, namespace: string): Gateway {
       tlsMode: r.str([...p, 'tls', 'mode'])?.toUpperCase(),
       httpsRedirect: r.bool([...p, 'tls', 'httpsRedirect']) ?? false,
     })) ?? [];
-  return { res: r.resource, namespace, name: r.resource.name, selector: r.strMap(['spec', 'selector']), servers };
+  return { res: r.resource, namespace, name: r.resource.name, selector: r.strMap(['spec', 'selector']), servers, created: r.timestamp(['metadata', 'creationTimestamp']) };
 }
 
 /** Istio StringMatch: exactly one of exact, prefix, regex. */
@@ -90,6 +92,8 @@ export interface VirtualService {
   readonly gateways: readonly string[];
   readonly gatewaysWritten: boolean;
   readonly http: readonly HttpRoute[];
+  /** metadata.creationTimestamp, when the input has it. */
+  readonly created: string | undefined;
 }
 
 export function readVirtualService(r: FieldReader, namespace: string): VirtualService {
@@ -141,6 +145,7 @@ export function readVirtualService(r: FieldReader, namespace: string): VirtualSe
     gateways: gateways ?? ['mesh'],
     gatewaysWritten: gateways !== undefined,
     http,
+    created: r.timestamp(['metadata', 'creationTimestamp']),
   };
 }
 
@@ -191,4 +196,19 @@ export interface DestinationRule {
 
 export function readDestinationRule(r: FieldReader, namespace: string): DestinationRule {
   return { res: r.resource, namespace, name: r.resource.name, host: r.str(['spec', 'host']), tlsMode: r.str(['spec', 'trafficPolicy', 'tls', 'mode'])?.toUpperCase() };
+}
+
+/** Go's byte-wise string order (cmp.Compare), not the locale's. */
+export function goCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Istio's config order (pilot/pkg/model sortConfigByCreationTime): creation time first (an object without one
+ * is the oldest), then name, then namespace.
+ */
+export function istioConfigOrder(a: { readonly created: string | undefined; readonly name: string; readonly namespace: string }, b: { readonly created: string | undefined; readonly name: string; readonly namespace: string }): number {
+  const ta = a.created ? Date.parse(a.created) : 0;
+  const tb = b.created ? Date.parse(b.created) : 0;
+  return (Number.isNaN(ta) ? 0 : ta) - (Number.isNaN(tb) ? 0 : tb) || goCompare(a.name, b.name) || goCompare(a.namespace, b.namespace);
 }

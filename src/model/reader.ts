@@ -61,6 +61,14 @@ export class FieldReader {
     return typeof v === 'string' ? intern(v) : this.bad(path, 'a string', v);
   }
 
+  /** A timestamp (metadata.creationTimestamp): YAML 1.1 reads an unquoted one as a date, JSON as a string. */
+  timestamp(path: FieldPath): string | undefined {
+    const v = this.raw(path);
+    if (v === undefined || v === null) return undefined;
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? this.bad(path, 'a timestamp', v) : v.toISOString();
+    return typeof v === 'string' ? intern(v) : this.bad(path, 'a timestamp', v);
+  }
+
   bool(path: FieldPath): boolean | undefined {
     const v = this.raw(path);
     if (v === undefined || v === null) return undefined;

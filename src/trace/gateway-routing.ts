@@ -1,4 +1,5 @@
 import type { Gateway, GatewayServer, HttpMatch, HttpRoute, StringMatch, VirtualService } from '../model/istio.js';
+import { istioConfigOrder } from '../model/istio.js';
 import type { Workload } from '../model/core.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isPlainHttpServer, listenersFor, type BoundServer } from '../platform/istio/listeners.js';
@@ -65,10 +66,8 @@ function bindsTo(vs: VirtualService, g: Gateway): boolean {
   return vs.gateways.some((ref) => refersTo(ref, vs.namespace, g));
 }
 
-/** Istio orders VirtualServices by creation time, then name, then namespace; manifests have no times, so name. */
-function vsOrder(a: VirtualService, b: VirtualService): number {
-  return a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace);
-}
+/** Istio orders VirtualServices by creation time, then name, then namespace (manifests usually have no times). */
+const vsOrder = istioConfigOrder;
 
 /** A match Envoy treats as catch-all: path `/` (or none) and no header matcher (an authority match is one). */
 function isCatchAll(m: HttpMatch | undefined): boolean {

@@ -2,7 +2,7 @@ import { locate } from '../load/locate.js';
 import { displayName, type Resource } from '../load/resource.js';
 import type { Service } from '../model/core.js';
 import { formatLabels } from '../model/label-selector.js';
-import type { HttpRoute, VirtualService } from '../model/istio.js';
+import { istioConfigOrder, type HttpRoute, type VirtualService } from '../model/istio.js';
 import { formatPath, type FieldPath } from '../shared/path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { plainCallVerdict } from '../platform/istio/authz.js';
@@ -295,7 +295,7 @@ function virtualServicesFor(s: Snapshot, authority: string, callerNs: string): V
   const found = new Set<VirtualService>();
   for (const f of forms) for (const vs of index.exact.get(f) ?? []) found.add(vs);
   for (const vs of index.wildcard) if (vs.hosts.some((h) => forms.some((f) => hostMatches(h, f)))) found.add(vs);
-  return [...found].sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
+  return [...found].sort(istioConfigOrder);
 }
 
 /** Applies a route's authority rewrite (rewrite.authority, or a Host in headers.request.set) and header sets. */

@@ -7,11 +7,11 @@ import { stringify } from 'yaml';
 import { prng } from '../helpers/prng.js';
 
 export interface GenServer { port: number; hosts: string[]; protocol: string }
-export interface GenGateway { ns: string; name: string; selected: boolean; servers: GenServer[] }
+export interface GenGateway { ns: string; name: string; selected: boolean; servers: GenServer[]; created?: string }
 export interface GenService { name: string; port: number; targetPort: number; noTranslate: boolean }
 export interface GenMatch { authority?: Record<string, string>; uri?: Record<string, string>; headers?: Record<string, Record<string, string>>; gateways?: string[] }
 export interface GenRoute { name: string; match: GenMatch[]; dest: { host: string; port: number } }
-export interface GenVirtualService { ns: string; name: string; hosts: string[]; gateways: string[]; http: GenRoute[] }
+export interface GenVirtualService { ns: string; name: string; hosts: string[]; gateways: string[]; http: GenRoute[]; created?: string }
 export interface GenCall { port: number; host: string; path: string; headers: Record<string, string> }
 
 export interface Scenario {
@@ -29,7 +29,7 @@ export const PROXY_NAMESPACE = 'istio-system';
 const NAMESPACES = ['istio-system', 'default', 'ns-a', 'knative-serving'];
 const SERVER_HOSTS = ['*', '*.example.com', 'a.example.com', 'ns-a/*', './*', '*.svc.cluster.local', 'b.ns-a.svc.cluster.local', '*.ns-a', 'default/*.example.com', '*.a.example.com'];
 const VS_HOSTS = ['a.example.com', '*.example.com', 'b.ns-a.svc.cluster.local', 'c.default.svc.cluster.local', 'x.a.example.com', 'svc-k.knative-serving.svc.cluster.local'];
-const CALL_HOSTS = ['a.example.com', 'z.example.com', 'x.a.example.com', 'b.ns-a.svc.cluster.local', 'c.default.svc.cluster.local', 'other.org', 'svc-k.knative-serving.svc.cluster.local', 'b.ns-a'];
+const CALL_HOSTS = ['a.example.com', 'z.example.com', 'x.a.example.com', 'b.ns-a.svc.cluster.local', 'c.default.svc.cluster.local', 'other.org', 'svc-k.knative-serving.svc.cluster.local', 'b.ns-a', 'A.Example.com', 'a.example.com:80', 'b.ns-a.svc.cluster.local:8081', 'B.NS-A.svc.cluster.local', 'a.example.com:1234'];
 const PATHS = ['/', '/v1/models/iris:predict', '/api/v2', '/v1/models/iris:explain'];
 const PORTS = [80, 8080, 8081];
 
@@ -113,14 +113,14 @@ function overlaps(a: string, b: string): boolean {
 
 function gatewayObject(g: GenGateway, apiVersion: string): Record<string, unknown> {
   return {
-    apiVersion, kind: 'Gateway', metadata: { name: g.name, namespace: g.ns },
+    apiVersion, kind: 'Gateway', metadata: { name: g.name, namespace: g.ns, ...(g.created ? { creationTimestamp: g.created } : {}) },
     spec: { selector: g.selected ? PROXY_LABELS : { istio: 'other' }, servers: g.servers.map((s, i) => ({ port: { number: s.port, name: `http-${i}`, protocol: s.protocol }, hosts: s.hosts })) },
   };
 }
 
 function vsObject(v: GenVirtualService, apiVersion: string): Record<string, unknown> {
   return {
-    apiVersion, kind: 'VirtualService', metadata: { name: v.name, namespace: v.ns },
+    apiVersion, kind: 'VirtualService', metadata: { name: v.name, namespace: v.ns, ...(v.created ? { creationTimestamp: v.created } : {}) },
     spec: {
       hosts: v.hosts, gateways: v.gateways,
       http: v.http.map((r) => ({ name: r.name, ...(r.match.length ? { match: r.match } : {}), route: [{ destination: { host: r.dest.host, port: { number: r.dest.port } } }] })),

@@ -1,4 +1,5 @@
 import type { Gateway, GatewayServer } from '../../model/istio.js';
+import { istioConfigOrder } from '../../model/istio.js';
 import type { Service, ServicePort, Workload } from '../../model/core.js';
 import { matchesMap } from '../../model/label-selector.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
@@ -77,7 +78,7 @@ export function listenersFor(snapshot: Snapshot, w: Workload): WorkloadListeners
     const ambiguities: TranslationAmbiguity[] = [];
     const conflicts: ProtocolConflict[] = [];
     // Istio merges a proxy's Gateways in config order: creation time, then name, then namespace.
-    const sorted = [...gateways].sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
+    const sorted = [...gateways].sort(istioConfigOrder);
     for (const gateway of sorted) {
       for (const server of gateway.servers) {
         if (server.portNumber === undefined) continue;

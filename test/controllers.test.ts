@@ -90,6 +90,15 @@ async function installCrds(kc: KubeConfig, files: string[]) {
   return objects;
 }
 
+/** A test API server (admin context) with the CRDs of these files installed; returns every object the files hold. */
+async function clusterWithCrds(files: string[]) {
+  const cluster = await startCluster();
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfig);
+  kc.setCurrentContext('admin');
+  return { cluster, kc, objects: await installCrds(kc, files) };
+}
+
 describe('the real net-istio controller against the test API server', () => {
   const go = findGo();
   const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so net-istio and the API server cannot be built';
@@ -107,11 +116,8 @@ describe('the real net-istio controller against the test API server', () => {
     if (skip) return;
     const bin = netIstioController('1.21.1', go!);
     serving = kserveOracle('0.16.0', go!);
-    cluster = await startCluster();
-    kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfig);
-    kc.setCurrentContext('admin');
-    const objects = await installCrds(kc, [ISTIO_CRDS, KNATIVE]);
+    let objects;
+    ({ cluster, kc, objects } = await clusterWithCrds([ISTIO_CRDS, KNATIVE]));
     for (const ns of ['knative-serving', 'models', 'team-a']) await create(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     // Knative's own ConfigMaps as Kubeflow ships them (config-network, config-logging, ...); config-istio is set per variant.
     for (const r of objects.filter((x) => x.kind === 'ConfigMap' && x.namespace === 'knative-serving' && x.name !== 'config-istio')) {
@@ -217,11 +223,8 @@ describe('the real KServe manager against the test API server', () => {
     if (skip) return;
     const bin = kserveManager('0.16.0', go!);
     serving = kserveOracle('0.16.0', go!);
-    cluster = await startCluster();
-    kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfig);
-    kc.setCurrentContext('admin');
-    const objects = await installCrds(kc, [ISTIO_CRDS, KNATIVE, KSERVE]);
+    let objects;
+    ({ cluster, kc, objects } = await clusterWithCrds([ISTIO_CRDS, KNATIVE, KSERVE]));
     for (const ns of ['kubeflow', 'knative-serving', 'models']) await create(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await create(kc, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: CONFIG_DOMAIN } as KubernetesObject);
     // Knative's ConfigMaps as Kubeflow ships them (KServe reads config-autoscaler, config-defaults, ...), and KServe's own.

@@ -2,10 +2,11 @@ import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { DISABLE_PORT_TRANSLATION_LABEL } from '../platform/istio/listeners.js';
 import {
-  DEFAULT_LOCAL_GATEWAY, defaultEntries, EXTERNAL_GATEWAYS_KEY, LEGACY_EXTERNAL_PREFIX, LEGACY_LOCAL_PREFIX, LOCAL_GATEWAYS_KEY, isDns1123Subdomain, parseConfigIstio,
+  DEFAULT_LOCAL_GATEWAY, defaultEntries, EXTERNAL_GATEWAYS_KEY, LEGACY_EXTERNAL_PREFIX, LEGACY_LOCAL_PREFIX, LOCAL_GATEWAYS_KEY, parseConfigIstio,
 } from '../platform/knative/config-istio.js';
 import { CONFIG_ISTIO, KNATIVE_SYSTEM_NAMESPACE, knativeGatewayConfig, knativeServingOf, operatorIstioConfig } from '../platform/knative/effective.js';
 import { LOCAL_GATEWAY_PORT } from '../platform/knative/shipped.js';
+import { isDns1123Subdomain } from '../shared/k8s-names.js';
 import { INFERENCESERVICE_CONFIG, INGRESS_KEY, KSERVE_DEFAULT_INGRESS, kserveIngressConfig, parseKServeIngress } from '../platform/kserve/ingress-config.js';
 import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
 import { plainCallVerdict } from '../platform/istio/authz.js';

@@ -1,5 +1,6 @@
 import type { FieldReader } from './reader.js';
 import type { FieldPath } from '../shared/path.js';
+import { isDns1123Subdomain } from '../shared/k8s-names.js';
 
 export interface LabelRequirement {
   readonly key: string;
@@ -81,7 +82,6 @@ export function readLabelSelector(r: FieldReader, path: FieldPath): LabelSelecto
 
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** k8s.io/apimachinery validation.IsQualifiedName: `[prefix/]name`; a reason, or undefined when valid. */
 export function qualifiedNameProblem(key: string): string | undefined {
@@ -90,7 +90,7 @@ export function qualifiedNameProblem(key: string): string | undefined {
   if (parts.length === 2) {
     const [prefix, n] = parts as [string, string];
     if (prefix.length === 0) return `prefix part of "${key}" must be non-empty`;
-    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return `prefix part of "${key}" must be a DNS-1123 subdomain`;
+    if (!isDns1123Subdomain(prefix)) return `prefix part of "${key}" must be a DNS-1123 subdomain`;
     name = n;
   } else if (parts.length > 2) {
     return `"${key}" must have at most one "/"`;

@@ -329,3 +329,17 @@ function findClose(text: string, start: number): number {
   }
   return -1;
 }
+
+/**
+ * Evaluates a template made only of text and actions that `field` can answer (e.g. `{{ .Name }}`); undefined
+ * when any action is something else, which kgd then does not guess at.
+ */
+export function evaluateSimpleTemplate(template: string, field: (action: string) => string | undefined): string | undefined {
+  let ok = true;
+  const out = template.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (_m, action: string) => {
+    const v = field(action);
+    if (v === undefined) ok = false;
+    return v ?? '';
+  });
+  return ok ? out : undefined;
+}

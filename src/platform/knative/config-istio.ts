@@ -1,5 +1,6 @@
 import { decodeStruct, decodeYamlV2, type StructSchema } from '../../shared/go-decode.js';
 import { labelSelectorProblem } from '../../model/label-selector.js';
+import { isDns1123Subdomain } from '../../shared/k8s-names.js';
 import { behaves, NEWEST } from '../versions.js';
 import type { FieldPath } from '../../shared/path.js';
 
@@ -56,11 +57,6 @@ export function defaultLocalEntry(systemNamespace: string, clusterDomain: string
 
 export function defaultExternalEntry(systemNamespace: string, clusterDomain: string): KnativeGatewayEntry {
   return { namespace: systemNamespace, name: DEFAULT_EXTERNAL_GATEWAY, service: `istio-ingressgateway.istio-system.svc.${clusterDomain}`, hasSelector: false, selector: undefined, key: EXTERNAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
-}
-
-/** DNS-1123 subdomain, as k8s.io/apimachinery validates it. */
-export function isDns1123Subdomain(s: string): boolean {
-  return s.length > 0 && s.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s);
 }
 
 /** net-istio's `config.Gateway` as sigs.k8s.io/yaml decodes it (Namespace and Name have no JSON tags). */

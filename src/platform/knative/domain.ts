@@ -1,7 +1,8 @@
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { decodeStruct, decodeYamlV2 } from '../../shared/go-decode.js';
+import { evaluateSimpleTemplate } from '../../shared/go-template.js';
 import { knativeServingOf } from './effective.js';
-import { isDns1123Subdomain } from './config-istio.js';
+import { isDns1123Label, isDns1123Subdomain } from '../../shared/k8s-names.js';
 
 export const VISIBILITY_LABEL = 'networking.knative.dev/visibility';
 export const DEFAULT_DOMAIN_TEMPLATE = '{{.Name}}.{{.Namespace}}.{{.Domain}}';
@@ -67,20 +68,14 @@ export function lookupDomainForLabels(cfg: DomainConfig, labels: Readonly<Record
 export function domainNameFromTemplate(cfg: DomainConfig, name: string, namespace: string, labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, clusterDomain: string): string | undefined {
   const domain = lookupDomainForLabels(cfg, labels, clusterDomain);
   const template = labels[VISIBILITY_LABEL] === 'cluster-local' ? DEFAULT_DOMAIN_TEMPLATE : cfg.template;
-  let ok = true;
-  const out = template.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (_m, expr: string) => {
-    if (expr === '.Name') return name;
-    if (expr === '.Namespace') return namespace;
-    if (expr === '.Domain') return domain;
-    const idx = /^index \.(Labels|Annotations) "([^"\\]*)"$/.exec(expr);
-    if (idx) return (idx[1] === 'Labels' ? labels : annotations)[idx[2]!] ?? '';
-    ok = false;
-    return '';
+  return evaluateSimpleTemplate(template, (action) => {
+    if (action === '.Name') return name;
+    if (action === '.Namespace') return namespace;
+    if (action === '.Domain') return domain;
+    const idx = /^index \.(Labels|Annotations) "([^"\\]*)"$/.exec(action);
+    return idx ? ((idx[1] === 'Labels' ? labels : annotations)[idx[2]!] ?? '') : undefined;
   });
-  return ok ? out : undefined;
 }
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** validation.IsFullyQualifiedDomainName, which Serving applies to every route domain; a reason, or undefined. */
 export function fqdnProblem(name: string): string | undefined {
@@ -89,7 +84,7 @@ export function fqdnProblem(name: string): string | undefined {
   if (!isDns1123Subdomain(n)) return `"${name}" is not a lowercase RFC 1123 subdomain`;
   const labels = n.split('.');
   if (labels.length < 2) return `"${name}" should be a domain with at least two segments separated by dots`;
-  const bad = labels.find((l) => l.length > 63 || !DNS1123_LABEL.test(l));
+  const bad = labels.find((l) => !isDns1123Label(l));
   return bad === undefined ? undefined : `"${bad}" in "${name}" is not a valid DNS label`;
 }
 

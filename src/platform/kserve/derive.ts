@@ -4,7 +4,8 @@ import type { InferenceService } from '../../model/kserve.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { isvcComponentRoute } from '../knative/derive.js';
 import { domainNameFromTemplate, fqdnProblem, knativeDomainConfig, VISIBILITY_LABEL, type DomainConfig } from '../knative/domain.js';
-import { isDns1123Subdomain } from '../knative/config-istio.js';
+import { isDns1123Subdomain } from '../../shared/k8s-names.js';
+import { evaluateSimpleTemplate } from '../../shared/go-template.js';
 import { behaves } from '../versions.js';
 import { kserveIngressConfig, type KServeIngressConfig } from './ingress-config.js';
 
@@ -106,14 +107,8 @@ function additionalHosts(serviceHost: string, domainKeys: readonly string[], cfg
 
 /** KServe's pathTemplate for one InferenceService (`{{ .Name }}`/`{{ .Namespace }}`), as GenerateUrlPath checks it. */
 function urlPath(template: string, isvc: InferenceService): string | undefined | null {
-  let ok = true;
-  const out = template.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (_m, expr: string) => {
-    if (expr === '.Name') return isvc.name;
-    if (expr === '.Namespace') return isvc.namespace;
-    ok = false;
-    return '';
-  });
-  if (!ok) return undefined; // a template kgd cannot evaluate
+  const out = evaluateSimpleTemplate(template, (action) => (action === '.Name' ? isvc.name : action === '.Namespace' ? isvc.namespace : undefined));
+  if (out === undefined) return undefined; // a template kgd cannot evaluate
   if (!out.startsWith('/') || /[\s#]/.test(out)) return null; // url.ParseRequestURI would refuse it: no VirtualService
   return out.split('?')[0]!;
 }

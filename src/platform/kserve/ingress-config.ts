@@ -3,6 +3,7 @@ import type { FieldPath } from '../../shared/path.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { decodeJson, decodeStruct, type StructSchema } from '../../shared/go-decode.js';
 import { goTemplateParseError } from '../../shared/go-template.js';
+import { isDns1123Label } from '../../shared/k8s-names.js';
 import { behaves, NEWEST, versionOf } from '../versions.js';
 
 export const INFERENCESERVICE_CONFIG = 'inferenceservice-config';
@@ -74,8 +75,6 @@ function jsonErrorLine(text: string, message: string): number | undefined {
   return text.slice(0, Number(m[1])).split('\n').length;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /**
  * Reads the `ingress` value as KServe's NewIngressConfig does at this version: encoding/json into
  * IngressConfig (case-insensitive keys, later keys win, `null` leaves a field alone, wrong types are errors,
@@ -105,8 +104,8 @@ export function parseKServeIngress(text: string | undefined, kserve: string = NE
     const parts = g.split('/');
     if (g === '') issues.push({ reason: '"kserveIngressGateway" is required when "enableGatewayApi" is true', innerPath: [] });
     else if (parts.length !== 2) issues.push({ reason: '"kserveIngressGateway" must be written as <namespace>/<name>', innerPath: at('kserveIngressGateway') });
-    else if (!DNS1123_LABEL.test(parts[0]!) || parts[0]!.length > 63) issues.push({ reason: `the namespace of "kserveIngressGateway" ("${parts[0]}") is not a valid name`, innerPath: at('kserveIngressGateway') });
-    else if (!DNS1123_LABEL.test(parts[1]!) || parts[1]!.length > 63) issues.push({ reason: `the name of "kserveIngressGateway" ("${parts[1]}") is not a valid name`, innerPath: at('kserveIngressGateway') });
+    else if (!isDns1123Label(parts[0]!)) issues.push({ reason: `the namespace of "kserveIngressGateway" ("${parts[0]}") is not a valid name`, innerPath: at('kserveIngressGateway') });
+    else if (!isDns1123Label(parts[1]!)) issues.push({ reason: `the name of "kserveIngressGateway" ("${parts[1]}") is not a valid name`, innerPath: at('kserveIngressGateway') });
     if (issues.length > 0) return { values: obj, issues };
   }
   if (legacy && (str('ingressGateway') === '' || str('ingressService') === '')) {

@@ -16,7 +16,7 @@ describe('Istio config order', () => {
     const parsed = parseManifestText('kubectl.yaml', vs('b', 'ns', '2026-03-01T00:00:03Z'));
     const snap = buildSnapshot(parsed.resources);
     assert.deepEqual(snap.problems.map((p) => p.id), []);
-    assert.equal(Date.parse(snap.list('VirtualService')[0]!.created!), Date.parse('2026-03-01T00:00:03Z'));
+    assert.equal(snap.list('VirtualService')[0]!.created, Date.parse('2026-03-01T00:00:03Z'));
   });
   it('orders by creation time, then name, then namespace; no time is the oldest; names compare byte-wise as Go does', () => {
     const text = [vs('a', 'ns', '2026-03-02T00:00:00Z'), vs('b', 'ns', '2026-03-01T00:00:00Z'), vs('c', 'ns'), vs('a-b', 'x'), vs('ab', 'x'), vs('B', 'x')].join('---\n');

@@ -65,7 +65,8 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
           if (ours.issues.length === 0) diffs.push(`${JSON.stringify(data)}: net-istio refuses it (${up.error}); kgd accepts it`);
         } else if (ours.issues.length > 0) diffs.push(`${JSON.stringify(data)}: net-istio accepts it; kgd reports ${ours.issues.map((x) => `${x.id} ${JSON.stringify(x.data)}`).join('; ')}`);
         else {
-          const mine = { local: ours.local.map((e) => ({ namespace: e.namespace, name: e.name, service: e.service, hasSelector: e.hasSelector })), external: ours.external.map((e) => ({ namespace: e.namespace, name: e.name, service: e.service, hasSelector: e.hasSelector })) };
+          const entry = (e: (typeof ours.local)[number]) => ({ namespace: e.namespace, name: e.name, service: e.service, hasSelector: e.selector !== undefined });
+          const mine = { local: ours.local.map(entry), external: ours.external.map(entry) };
           if (JSON.stringify(mine) !== JSON.stringify({ local: up['local'], external: up['external'] })) diffs.push(`${JSON.stringify(data)}: net-istio ${JSON.stringify({ local: up['local'], external: up['external'] })}, kgd ${JSON.stringify(mine)}`);
         }
       });

@@ -22,8 +22,8 @@ export interface Gateway {
   /** undefined when the Gateway has no selector: Istio then selects no workload by label. */
   readonly selector: Readonly<Record<string, string>> | undefined;
   readonly servers: readonly GatewayServer[];
-  /** metadata.creationTimestamp (RFC 3339, UTC), when the input has it: Istio orders configs by it first. */
-  readonly created: string | undefined;
+  /** metadata.creationTimestamp (ms since the epoch), when the input has a valid one: Istio orders configs by it first. */
+  readonly created: number | undefined;
 }
 
 export function readGateway(r: FieldReader, namespace: string): Gateway {
@@ -92,8 +92,8 @@ export interface VirtualService {
   readonly gateways: readonly string[];
   readonly gatewaysWritten: boolean;
   readonly http: readonly HttpRoute[];
-  /** metadata.creationTimestamp, when the input has it. */
-  readonly created: string | undefined;
+  /** metadata.creationTimestamp (ms since the epoch), when the input has it. */
+  readonly created: number | undefined;
 }
 
 export function readVirtualService(r: FieldReader, namespace: string): VirtualService {
@@ -207,8 +207,12 @@ export function goCompare(a: string, b: string): number {
  * Istio's config order (pilot/pkg/model sortConfigByCreationTime): creation time first (an object without one
  * is the oldest), then name, then namespace.
  */
-export function istioConfigOrder(a: { readonly created: string | undefined; readonly name: string; readonly namespace: string }, b: { readonly created: string | undefined; readonly name: string; readonly namespace: string }): number {
-  const ta = a.created ? Date.parse(a.created) : 0;
-  const tb = b.created ? Date.parse(b.created) : 0;
-  return (Number.isNaN(ta) ? 0 : ta) - (Number.isNaN(tb) ? 0 : tb) || goCompare(a.name, b.name) || goCompare(a.namespace, b.namespace);
+export function istioConfigOrder(a: ConfigOrderKey, b: ConfigOrderKey): number {
+  return (a.created ?? 0) - (b.created ?? 0) || goCompare(a.name, b.name) || goCompare(a.namespace, b.namespace);
+}
+
+interface ConfigOrderKey {
+  readonly created: number | undefined;
+  readonly name: string;
+  readonly namespace: string;
 }

@@ -61,12 +61,18 @@ export class FieldReader {
     return typeof v === 'string' ? intern(v) : this.bad(path, 'a string', v);
   }
 
-  /** A timestamp (metadata.creationTimestamp): YAML 1.1 reads an unquoted one as a date, JSON as a string. */
-  timestamp(path: FieldPath): string | undefined {
+  /**
+   * A timestamp (metadata.creationTimestamp) as milliseconds since the epoch: YAML 1.1 reads an unquoted one
+   * as a date, JSON gives a string. Parsed once here, so sorting thousands of configs parses nothing.
+   */
+  timestamp(path: FieldPath): number | undefined {
     const v = this.raw(path);
     if (v === undefined || v === null) return undefined;
-    if (v instanceof Date) return Number.isNaN(v.getTime()) ? this.bad(path, 'a timestamp', v) : v.toISOString();
-    return typeof v === 'string' ? intern(v) : this.bad(path, 'a timestamp', v);
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? this.bad(path, 'a timestamp', v) : v.getTime();
+    if (typeof v !== 'string') return this.bad(path, 'a timestamp', v);
+    // A string that is no time orders as no time at all (Istio's zero time); it is not a finding.
+    const ms = Date.parse(v);
+    return Number.isNaN(ms) ? undefined : ms;
   }
 
   bool(path: FieldPath): boolean | undefined {

@@ -242,9 +242,7 @@ export interface DecodeOptions {
 export interface DecodedStruct {
   /** Fields as Go holds them after decoding (absent: never assigned, or assigned null). */
   readonly fields: Record<string, unknown>;
-  /** The first type error, as encoding/json returns it (the rest of the input is still decoded). */
-  readonly error: string | undefined;
-  /** Every type error, with the top-level source key it came from. */
+  /** Every type error, with the top-level source key it came from; the first is what encoding/json returns. */
   readonly errors: readonly { readonly message: string; readonly key: string }[];
   /** Which source key set each field last (for locations). */
   readonly keys: Record<string, string>;
@@ -371,11 +369,15 @@ function decodeStructInner(obj: GoObject, schema: StructSchema, at: string, opts
 export function decodeStruct(v: GoValue, schema: StructSchema, goName: string, opts: DecodeOptions): DecodedStruct {
   const errors: string[] = [];
   const keyed: { message: string; key: string }[] = [];
-  if (v === null) return { fields: {}, error: undefined, errors: [], keys: {} };
-  if (!isGoObject(v)) {
-    const message = `cannot unmarshal ${describe(v)} into Go value of type ${goName}`;
-    return { fields: {}, error: message, errors: [{ message, key: '' }], keys: {} };
-  }
+  if (v === null) return { fields: {}, errors: [], keys: {} };
+  if (!isGoObject(v)) return { fields: {}, errors: [{ message: `cannot unmarshal ${describe(v)} into Go value of type ${goName}`, key: '' }], keys: {} };
   const d = decodeStructInner(v, schema, goName, opts, errors, keyed);
-  return { ...d, error: errors[0], errors: keyed };
+  return { ...d, errors: keyed };
+}
+
+/** Decodes a value into any field type (a list of structs, say), as encoding/json would; the first type error. */
+export function decodeAs(v: GoValue, type: FieldType, goName: string, opts: DecodeOptions): { readonly value: unknown; readonly error: string | undefined } {
+  const errors: string[] = [];
+  const d = decodeValue(v, type, goName, opts, errors);
+  return { value: d.set ? d.value : undefined, error: errors[0] };
 }

@@ -78,7 +78,7 @@ describe("config-istio parsing mirrors net-istio's test table", () => {
   it('legacy entries are sorted by key and all are defaults', () => {
     const p = parse({ 'local-gateway.b.x': 'x.b.svc.cluster.local', 'local-gateway.a.y': 'y.a.svc.cluster.local' });
     assert.deepEqual(p.local.map((e) => `${e.namespace}/${e.name}`), ['a/y', 'b/x']);
-    assert.ok(p.local.every((e) => !e.hasSelector));
+    assert.ok(p.local.every((e) => e.selector === undefined));
   });
   it('legacy name keeps dots after the namespace (SplitN 2)', () => {
     assert.deepEqual(names(parse({ 'local-gateway.ns.a.b': 's.ns.svc.cluster.local' }).local), ['ns/a.b=s.ns.svc.cluster.local']);

@@ -1,4 +1,4 @@
-import { decodeStruct, decodeYamlV2, type StructSchema } from '../../shared/go-decode.js';
+import { decodeAs, decodeYamlV2, type StructSchema } from '../../shared/go-decode.js';
 import { labelSelectorProblem } from '../../model/label-selector.js';
 import { isDns1123Subdomain } from '../../shared/k8s-names.js';
 import { behaves, NEWEST } from '../versions.js';
@@ -10,9 +10,7 @@ export interface KnativeGatewayEntry {
   readonly name: string;
   /** The gateway Service FQDN (`name.ns.svc.<cluster-domain>`). */
   readonly service: string;
-  /** True when the entry has a labelSelector: it is then not a default gateway. */
-  readonly hasSelector: boolean;
-  /** The labelSelector as decoded (list format only). */
+  /** The labelSelector as decoded (list format only); an entry with one is not a default gateway. */
   readonly selector: EntrySelector | undefined;
   /** Where the entry was written: the data key, and for the list format the index inside the value. */
   readonly key: string;
@@ -52,11 +50,11 @@ export const DEFAULT_LOCAL_GATEWAY = 'knative-local-gateway';
 export const DEFAULT_EXTERNAL_GATEWAY = 'knative-ingress-gateway';
 
 export function defaultLocalEntry(systemNamespace: string, clusterDomain: string): KnativeGatewayEntry {
-  return { namespace: systemNamespace, name: DEFAULT_LOCAL_GATEWAY, service: `knative-local-gateway.istio-system.svc.${clusterDomain}`, hasSelector: false, selector: undefined, key: LOCAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
+  return { namespace: systemNamespace, name: DEFAULT_LOCAL_GATEWAY, service: `knative-local-gateway.istio-system.svc.${clusterDomain}`, selector: undefined, key: LOCAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
 }
 
 export function defaultExternalEntry(systemNamespace: string, clusterDomain: string): KnativeGatewayEntry {
-  return { namespace: systemNamespace, name: DEFAULT_EXTERNAL_GATEWAY, service: `istio-ingressgateway.istio-system.svc.${clusterDomain}`, hasSelector: false, selector: undefined, key: EXTERNAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
+  return { namespace: systemNamespace, name: DEFAULT_EXTERNAL_GATEWAY, service: `istio-ingressgateway.istio-system.svc.${clusterDomain}`, selector: undefined, key: EXTERNAL_GATEWAYS_KEY, innerPath: undefined, isDefault: true };
 }
 
 /** net-istio's `config.Gateway` as sigs.k8s.io/yaml decodes it (Namespace and Name have no JSON tags). */
@@ -114,19 +112,18 @@ function parseList(
     issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: doc.error }, key });
     return [];
   }
-  const decoded = decodeStruct({ entries: [['list', doc.value]] }, { list: { list: { struct: GATEWAY_SCHEMA } } }, 'config', { scalarsToStrings: true });
+  const decoded = decodeAs(doc.value, { list: { struct: GATEWAY_SCHEMA } }, 'the list', { scalarsToStrings: true });
   if (decoded.error) {
-    issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: decoded.error.replace('config.list', 'the list') }, key });
+    issues.push({ id: 'ConfigIstioUnparsable', data: { key, reason: decoded.error }, key });
     return [];
   }
-  const list = (decoded.fields['list'] ?? []) as Record<string, unknown>[];
+  const list = (decoded.value ?? []) as Record<string, unknown>[];
   const entries: KnativeGatewayEntry[] = list.map((g, i) => {
     const sel = g['labelSelector'] as EntrySelector | undefined;
     return {
       namespace: (g['Namespace'] as string | undefined) ?? '',
       name: (g['Name'] as string | undefined) ?? '',
       service: (g['service'] as string | undefined) ?? '',
-      hasSelector: sel !== undefined,
       selector: sel,
       key,
       innerPath: [i],
@@ -139,7 +136,7 @@ function parseList(
 }
 
 function checkDefaults(entries: readonly KnativeGatewayEntry[], role: 'local' | 'external', key: string, issues: ConfigIstioIssue[]): void {
-  const defaults = entries.filter((e) => !e.hasSelector);
+  const defaults = defaultEntries(entries);
   if (defaults.length !== 1) {
     issues.push({
       id: 'ConfigIstioDefaultCount',
@@ -159,7 +156,7 @@ function parseLegacy(data: Readonly<Record<string, string>>, prefix: string, sys
     const suffix = key.slice(prefix.length);
     const dot = suffix.indexOf('.');
     const [namespace, name] = dot < 0 ? [systemNamespace, suffix] : [suffix.slice(0, dot), suffix.slice(dot + 1)];
-    return { namespace, name, service: data[key] ?? '', hasSelector: false, selector: undefined, key, innerPath: undefined, isDefault: false };
+    return { namespace, name, service: data[key] ?? '', selector: undefined, key, innerPath: undefined, isDefault: false };
   });
 }
 
@@ -236,7 +233,7 @@ const GO_BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 
  * becomes the Route's private load balancer, i.e. the ExternalName of `<route>.<ns>.svc`.
  */
 export function defaultEntries(entries: readonly KnativeGatewayEntry[]): KnativeGatewayEntry[] {
-  return entries.filter((e) => !e.hasSelector);
+  return entries.filter((e) => e.selector === undefined);
 }
 
 /** Splits a Service FQDN `name.ns.svc.<domain>` into name and namespace. */

@@ -55,7 +55,7 @@ function entryMatches(e: KnativeGatewayEntry, labels: Readonly<Record<string, st
 
 /** The gateways a KIngress with these labels uses (GatewaysFromContext): entries whose selector matches, else the defaults. */
 export function gatewaysFor(entries: readonly KnativeGatewayEntry[], labels: Readonly<Record<string, string>>): KnativeGatewayEntry[] {
-  const withSelector = entries.filter((e) => e.hasSelector && entryMatches(e, labels));
+  const withSelector = entries.filter((e) => entryMatches(e, labels));
   return withSelector.length > 0 ? withSelector : defaultEntries(entries);
 }
 

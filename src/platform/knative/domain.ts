@@ -35,7 +35,7 @@ export function parseConfigDomain(data: Readonly<Record<string, string>>, cluste
     const doc = decodeYamlV2(v);
     if (!doc.ok) return { entries: [], error: `config-domain key "${k}": ${doc.error}`, template };
     const d = decodeStruct(doc.value, { selector: 'stringMap', type: 'string' }, 'config.domainInternalConfig', { scalarsToStrings: true });
-    if (d.error) return { entries: [], error: `config-domain key "${k}": ${d.error}`, template };
+    if (d.errors[0]) return { entries: [], error: `config-domain key "${k}": ${d.errors[0].message}`, template };
     const selector = (d.fields['selector'] ?? {}) as Record<string, string>;
     if (Object.keys(selector).length === 0) hasDefault = true;
     entries.push({ domain: k, selector });

@@ -1,5 +1,4 @@
-import type { Gateway, GatewayServer, HttpMatch, HttpRoute, StringMatch, VirtualService } from '../model/istio.js';
-import { istioConfigOrder } from '../model/istio.js';
+import { istioConfigOrder, type Gateway, type GatewayServer, type HttpMatch, type HttpRoute, type StringMatch, type VirtualService } from '../model/istio.js';
 import type { Workload } from '../model/core.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isPlainHttpServer, listenersFor, type BoundServer } from '../platform/istio/listeners.js';

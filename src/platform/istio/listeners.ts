@@ -1,5 +1,4 @@
-import type { Gateway, GatewayServer } from '../../model/istio.js';
-import { istioConfigOrder } from '../../model/istio.js';
+import { istioConfigOrder, type Gateway, type GatewayServer } from '../../model/istio.js';
 import type { Service, ServicePort, Workload } from '../../model/core.js';
 import { matchesMap } from '../../model/label-selector.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';

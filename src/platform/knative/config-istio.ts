@@ -99,7 +99,6 @@ function validateEntry(e: KnativeGatewayEntry, role: 'local' | 'external', issue
 function parseList(
   data: Readonly<Record<string, string>>,
   key: string,
-  role: 'local' | 'external',
   fallback: KnativeGatewayEntry,
   netIstio: string,
   issues: ConfigIstioIssue[],
@@ -183,8 +182,8 @@ export function parseConfigIstio(data: Readonly<Record<string, string>>, systemN
     return { format: 'list', local: [], external: [], issues };
   }
   if (hasList) {
-    const external = parseList(data, EXTERNAL_GATEWAYS_KEY, 'external', defExternal, netIstio, issues);
-    const local = parseList(data, LOCAL_GATEWAYS_KEY, 'local', defLocal, netIstio, issues);
+    const external = parseList(data, EXTERNAL_GATEWAYS_KEY, defExternal, netIstio, issues);
+    const local = parseList(data, LOCAL_GATEWAYS_KEY, defLocal, netIstio, issues);
     if (issues.length > 0) return { format: 'list', local, external, issues };
     if (external.length > 0) checkDefaults(external, 'external', EXTERNAL_GATEWAYS_KEY, issues);
     if (local.length > 0) checkDefaults(local, 'local', LOCAL_GATEWAYS_KEY, issues);

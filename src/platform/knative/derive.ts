@@ -13,11 +13,7 @@ export const PROBE_HASH_HEADER = 'K-Network-Hash';
 /** net-istio sets the SHA-256 of the KIngress (its spec, namespace and name); kgd does not compute it. */
 export const PROBE_HASH_VALUE = '(sha256 of the KIngress)';
 
-/** The three cluster-local forms of `name.ns.svc.<domain>` (knative.dev/networking ingress.ExpandedHosts). */
-export function expandedHosts(name: string, namespace: string, clusterDomain: string): string[] {
-  return [`${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.${clusterDomain}`];
-}
-
+/** Each `name.ns.svc.<domain>` host with its short forms `name.ns` and `name.ns.svc` (knative.dev/networking ingress.ExpandedHosts), sorted. */
 function expandHosts(hosts: readonly string[], clusterDomain: string): string[] {
   const suffix = `.svc.${clusterDomain}`;
   const out = new Set<string>();
@@ -115,8 +111,9 @@ export function knativeObjects(route: RouteInput, cfg: KnativeGatewayConfig, dom
   const rules = kingressRules(route, domains, clusterDomain);
   if (!rules) return [];
   const ingLabels = { ...route.labels, 'serving.knative.dev/route': route.name, 'serving.knative.dev/routeNamespace': route.namespace };
+  const localGateways = gatewaysFor(cfg.parsed.local, ingLabels);
   const gateways = {
-    ClusterLocal: qualified(gatewaysFor(cfg.parsed.local, ingLabels)),
+    ClusterLocal: qualified(localGateways),
     ExternalIP: qualified(gatewaysFor(cfg.parsed.external, ingLabels)),
   };
   const ingName = childName(route.name, '');
@@ -140,7 +137,7 @@ export function knativeObjects(route: RouteInput, cfg: KnativeGatewayConfig, dom
   const labels = { 'networking.internal.knative.dev/ingress': ingName };
   const out: Record<string, unknown>[] = [];
   // The private load balancer: the first local gateway this KIngress uses (ingress.go gatewayServiceURL).
-  const privateService = gatewaysFor(cfg.parsed.local, ingLabels)[0]?.service;
+  const privateService = localGateways[0]?.service;
   if (privateService) out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: route.name, namespace: route.namespace }, spec: { type: 'ExternalName', externalName: privateService, sessionAffinity: 'None' } });
   const required = rules.reduce((n, r) => n + gateways[r.visibility].length, 0);
   if (required > 0) {

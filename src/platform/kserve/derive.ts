@@ -58,7 +58,10 @@ export function componentsReady(isvc: InferenceService): { ready: boolean; waiti
 export function kserveServiceHost(isvc: InferenceService, domains: DomainConfig, clusterDomain: string): string | undefined {
   const comp = kserveBackendComponent(isvc);
   const host = componentHost(isvc, comp, domains, clusterDomain);
-  if (host === undefined || typeof host !== 'string') return undefined;
+  return typeof host === 'string' ? withoutComponent(host, comp) : undefined;
+}
+
+function withoutComponent(host: string, comp: string): string {
   return host.includes('-default') ? host.replace(`-${comp}-default`, '') : host.replace(`-${comp}`, '');
 }
 
@@ -135,11 +138,19 @@ export function kserveDerivation(isvc: InferenceService, cfg: KServeIngressConfi
   ];
   const ready = componentsReady(isvc);
   if (!ready.ready) return { objects, note: `KServe creates the VirtualService only when ${ready.waitingFor} is True` };
+  const backend = kserveBackendComponent(isvc);
+  let backendHost: string | undefined;
   for (const c of isvc.components) {
     const h = componentHost(isvc, c, domains, clusterDomain);
     if (h && typeof h === 'object') return { objects, note: `${h.problem}, so the ${c} never becomes Ready and KServe creates no VirtualService` };
+    if (c === backend) backendHost = h;
   }
-  const serviceHost = kserveServiceHost(isvc, domains, clusterDomain);
+  if (!isvc.components.includes(backend)) {
+    // No spec for the backend (KServe refuses that): its Route's host all the same, as kgd derived it before.
+    const h = componentHost(isvc, backend, domains, clusterDomain);
+    backendHost = typeof h === 'string' ? h : undefined;
+  }
+  const serviceHost = backendHost === undefined ? undefined : withoutComponent(backendHost, backend);
   if (serviceHost === undefined) return { objects, note: "kgd cannot evaluate Knative's domain-template, so it does not derive KServe's VirtualService" };
   const internalHost = `${isvc.name}.${isvc.namespace}.svc.${clusterDomain}`;
   const internal = isvc.labels[VISIBILITY_LABEL] === 'cluster-local' || serviceHost === internalHost;
@@ -163,7 +174,6 @@ export function kserveDerivation(isvc: InferenceService, cfg: KServeIngressConfi
   };
   const headers = (component: string) => ({ request: { set: { Host: `${isvc.name}-${component}.${isvc.namespace}.svc.${clusterDomain}`, ...(v014 ? { 'KServe-Isvc-Name': isvc.name, 'KServe-Isvc-Namespace': isvc.namespace } : {}) } } });
   const destination = [{ destination: { host: cfg.knativeLocalGatewayService, port: { number: 80 } }, weight: 100 }];
-  const backend = kserveBackendComponent(isvc);
   const http: Record<string, unknown>[] = [];
   if (isvc.components.includes('explainer')) http.push({ match: matches({ regex: '^/v1/models/[\\w-]+:explain$' }), route: destination, headers: headers('explainer') });
   http.push({ match: matches(), route: destination, headers: headers(backend) });

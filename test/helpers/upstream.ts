@@ -3,7 +3,8 @@
  * and Knative Serving's own functions, and runs them on batches of JSON requests.
  *
  * - net-istio (refused by the Go module proxy): the source archives in ../shared/upstream-src (with vendor/) are
- *   extracted into the cache, test/upstream/net-istio/<line>/main.go is added as cmd/kgd-oracle and
+ *   extracted into the cache, test/upstream/net-istio/<line>/main.go (with common.go.in and the shared request
+ *   loop test/upstream/kserve/serve.go) is added as cmd/kgd-oracle and
  *   export_<line>.go.in into pkg/reconciler/ingress, then `go build -mod=vendor` (no network).
  * - KServe (served by the proxy): test/upstream/kserve is a module requiring github.com/kserve/kserve at one
  *   version (go.mod: v0.16.0; go.v013.mod: v0.13.1). Go refuses to overlay files in the module cache, so the
@@ -78,11 +79,16 @@ export function netIstioOracle(version: NetIstioVersion, go: string): string {
   const src = fromRoot('test', 'upstream', 'net-istio');
   const main = join(src, v.line, 'main.go');
   const exp = join(src, `export_${v.line}.go.in`);
-  const out = join(CACHE, `net-istio-${version}-${hashFiles([archive, main, exp])}`);
+  // The request types and the request loop are shared: net-istio's common file, and the loop KServe's oracle uses.
+  const common = join(src, 'common.go.in');
+  const serve = fromRoot('test', 'upstream', 'kserve', 'serve.go');
+  const out = join(CACHE, `net-istio-${version}-${hashFiles([archive, main, exp, common, serve])}`);
   if (existsSync(out)) return out;
   const tree = netIstioTree(version);
   mkdirSync(join(tree, 'cmd', 'kgd-oracle'), { recursive: true });
   copyFileSync(main, join(tree, 'cmd', 'kgd-oracle', 'main.go'));
+  copyFileSync(common, join(tree, 'cmd', 'kgd-oracle', 'common.go'));
+  copyFileSync(serve, join(tree, 'cmd', 'kgd-oracle', 'serve.go'));
   copyFileSync(exp, join(tree, 'pkg', 'reconciler', 'ingress', 'zz_kgd_export.go'));
   run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/kgd-oracle'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
   renameSync(`${out}.tmp`, out);

@@ -6,10 +6,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"knative.dev/pkg/kmeta"
@@ -34,12 +30,7 @@ type request struct {
 	Revision      string                    `json:"revision"`
 }
 
-func answer(r request) (res any) {
-	defer func() {
-		if p := recover(); p != nil {
-			res = map[string]any{"panic": fmt.Sprint(p)}
-		}
-	}()
+func answer(r request) any {
 	switch r.Op {
 	case "childName":
 		return map[string]any{"name": kmeta.ChildName(r.Parent, r.Suffix)}
@@ -78,20 +69,6 @@ func answer(r request) (res any) {
 }
 
 func main() {
-	in, err := io.ReadAll(os.Stdin)
-	if err != nil {
-		panic(err)
-	}
 	var reqs []request
-	if err := json.Unmarshal(in, &reqs); err != nil {
-		fmt.Fprintln(os.Stderr, "bad request:", err)
-		os.Exit(2)
-	}
-	out := make([]any, len(reqs))
-	for i, r := range reqs {
-		out[i] = answer(r)
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
-		panic(err)
-	}
+	serve(&reqs, func(i int) interface{} { return answer(reqs[i]) })
 }

@@ -3,34 +3,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 
 	corev1 "k8s.io/api/core/v1"
 	"knative.dev/net-istio/pkg/reconciler/ingress"
 	"knative.dev/net-istio/pkg/reconciler/ingress/config"
 	"knative.dev/net-istio/pkg/reconciler/ingress/resources"
-	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	network "knative.dev/networking/pkg"
 	"knative.dev/pkg/kmeta"
 )
-
-type request struct {
-	Op      string            `json:"op"`
-	Data    map[string]string `json:"data"`
-	Ingress *v1alpha1.Ingress `json:"ingress"`
-	Parent  string            `json:"parent"`
-	Suffix  string            `json:"suffix"`
-}
-
-type gateway struct {
-	Namespace   string `json:"namespace"`
-	Name        string `json:"name"`
-	Service     string `json:"service"`
-	HasSelector bool   `json:"hasSelector"`
-}
 
 func gateways(in []config.Gateway) []gateway {
 	out := []gateway{}
@@ -40,12 +20,7 @@ func gateways(in []config.Gateway) []gateway {
 	return out
 }
 
-func answer(r request) (res interface{}) {
-	defer func() {
-		if p := recover(); p != nil {
-			res = map[string]interface{}{"panic": fmt.Sprint(p)}
-		}
-	}()
+func answer(r request) interface{} {
 	switch r.Op {
 	case "childName":
 		return map[string]interface{}{"name": kmeta.ChildName(r.Parent, r.Suffix)}
@@ -75,20 +50,6 @@ func answer(r request) (res interface{}) {
 }
 
 func main() {
-	in, err := io.ReadAll(os.Stdin)
-	if err != nil {
-		panic(err)
-	}
 	var reqs []request
-	if err := json.Unmarshal(in, &reqs); err != nil {
-		fmt.Fprintln(os.Stderr, "bad request:", err)
-		os.Exit(2)
-	}
-	out := make([]interface{}, len(reqs))
-	for i, r := range reqs {
-		out[i] = answer(r)
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
-		panic(err)
-	}
+	serve(&reqs, func(i int) interface{} { return answer(reqs[i]) })
 }

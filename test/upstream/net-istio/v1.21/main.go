@@ -3,10 +3,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 
 	corev1 "k8s.io/api/core/v1"
 	"knative.dev/net-istio/pkg/reconciler/ingress"
@@ -17,21 +13,6 @@ import (
 	"knative.dev/pkg/kmeta"
 )
 
-type request struct {
-	Op      string            `json:"op"`
-	Data    map[string]string `json:"data"`
-	Ingress *v1alpha1.Ingress `json:"ingress"`
-	Parent  string            `json:"parent"`
-	Suffix  string            `json:"suffix"`
-}
-
-type gateway struct {
-	Namespace   string `json:"namespace"`
-	Name        string `json:"name"`
-	Service     string `json:"service"`
-	HasSelector bool   `json:"hasSelector"`
-}
-
 func gateways(in []config.Gateway) []gateway {
 	out := []gateway{}
 	for _, g := range in {
@@ -40,12 +21,7 @@ func gateways(in []config.Gateway) []gateway {
 	return out
 }
 
-func answer(r request) (res any) {
-	defer func() {
-		if p := recover(); p != nil {
-			res = map[string]any{"panic": fmt.Sprint(p)}
-		}
-	}()
+func answer(r request) any {
 	switch r.Op {
 	case "childName":
 		return map[string]any{"name": kmeta.ChildName(r.Parent, r.Suffix)}
@@ -85,20 +61,6 @@ func answer(r request) (res any) {
 }
 
 func main() {
-	in, err := io.ReadAll(os.Stdin)
-	if err != nil {
-		panic(err)
-	}
 	var reqs []request
-	if err := json.Unmarshal(in, &reqs); err != nil {
-		fmt.Fprintln(os.Stderr, "bad request:", err)
-		os.Exit(2)
-	}
-	out := make([]any, len(reqs))
-	for i, r := range reqs {
-		out[i] = answer(r)
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
-		panic(err)
-	}
+	serve(&reqs, func(i int) interface{} { return answer(reqs[i]) })
 }

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { kubeRequest } from '../src/load/kube-http.js';
-import { collectionPath, objectPath, resourceNames } from '../src/load/cluster.js';
+import { objectPath, resourceNames } from '../src/load/cluster.js';
 import { loadSources } from '../src/load/sources.js';
 import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/snapshot/build.js';
@@ -22,7 +22,8 @@ import { knativeDomainConfig } from '../src/platform/knative/domain.js';
 import { isvcComponentRoute, knativeObjects, type RouteInput } from '../src/platform/knative/derive.js';
 import { kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
 import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
-import { findGo, freePort, startCluster, type TestCluster } from './helpers/cluster.js';
+import { findGo, freePort, type TestCluster } from './helpers/cluster.js';
+import { clusterWithCrds, create, waitFor } from './helpers/kube.js';
 import { SHARED } from './helpers/paths.js';
 import { ask, kserveManager, kserveOracle, netIstioController } from './helpers/upstream.js';
 import { canonical, same } from './upstream/compare.js';
@@ -57,47 +58,6 @@ function routes(variant: number): RouteInput[] {
 }
 
 const CONFIG_DOMAIN = { 'example.com': '' };
-
-async function create(kc: KubeConfig, o: KubernetesObject): Promise<void> {
-  try {
-    await kubeRequest(kc, 'POST', await collectionPath(resourceNames(kc), o.apiVersion!, o.kind!, o.metadata?.namespace), o);
-  } catch (e) {
-    throw new Error(`creating ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** Creates the CRDs of these files and waits until each is Established; returns every object the files hold. */
-async function installCrds(kc: KubeConfig, files: string[]) {
-  const objects = [...(await loadSources(files)).resources];
-  const crds = objects.filter((r) => r.kind === 'CustomResourceDefinition');
-  for (const r of crds) await create(kc, r.object as KubernetesObject);
-  for (const r of crds) {
-    await waitFor(`CRD ${r.name}`, 60, async () => {
-      const got = (await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${r.name}`)) as { status?: { conditions?: { type: string; status: string }[] } };
-      return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
-    });
-  }
-  return objects;
-}
-
-/** A test API server (admin context) with the CRDs of these files installed; returns every object the files hold. */
-async function clusterWithCrds(files: string[]) {
-  const cluster = await startCluster();
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfig);
-  kc.setCurrentContext('admin');
-  return { cluster, kc, objects: await installCrds(kc, files) };
-}
 
 describe('the real net-istio controller against the test API server', () => {
   const go = findGo();

@@ -22,6 +22,7 @@ const sides: Record<BehaviourId, { before: string; after: string; source: string
   'net-istio-config-list-format': { before: '1.13.0', after: '1.14.0', source: 'knative-extensions/net-istio#1247' },
   'net-istio-mesh-gateway-kept': { before: '1.4.0', after: '1.5.0', source: 'knative-extensions/net-istio#915' },
   'net-istio-empty-list-means-none': { before: '1.21.1', after: '1.22.0', source: 'knative-extensions/net-istio#1524' },
+  'operator-structured-gateway-namespace': { before: '1.20.0', after: '1.21.0', source: 'knative/operator#2217' },
   'kserve-host-regexp-exact': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve#3779' },
   'kserve-ingress-service-required': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve v0.14.0 configmap.go' },
   'kserve-gateway-api-needs-kserve-gateway': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 configmap.go' },

@@ -4,7 +4,8 @@ import type { Labels } from './label-selector.js';
 
 export interface GatewayOverride {
   readonly selector: Labels | undefined;
-  readonly hasServers: boolean;
+  /** spec.ingress.istio.<gateway>.servers as written (the operator replaces the Gateway's servers with them). */
+  readonly servers: readonly Readonly<Record<string, unknown>>[] | undefined;
 }
 
 /** operator.knative.dev/v1beta1 KnativeServing: only the fields that shape the local gateway. */
@@ -24,7 +25,9 @@ export interface KnativeServing {
 function readOverride(r: FieldReader, key: string): GatewayOverride | undefined {
   const path = ['spec', 'ingress', 'istio', key];
   if (r.obj(path) === undefined) return undefined;
-  return { selector: r.strMap([...path, 'selector']), hasServers: (r.listLength([...path, 'servers']) ?? 0) > 0 };
+  const servers = r.raw([...path, 'servers']);
+  const list = Array.isArray(servers) ? servers.filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x)) : undefined;
+  return { selector: r.strMap([...path, 'selector']), servers: list && list.length > 0 ? list : undefined };
 }
 
 export function readKnativeServing(r: FieldReader, namespace: string): KnativeServing {

@@ -13,7 +13,7 @@ export const NEWEST: Readonly<Record<Component, string>> = {
   netIstio: '1.21.1',
   kserve: '0.16.0',
   serving: '1.21.1',
-  operator: '1.21.0',
+  operator: '1.23.0',
   istio: '1.29.1',
 };
 
@@ -48,6 +48,12 @@ export const BEHAVIOURS = {
     what: '`local-gateways: "[]"` (and external) is an empty list — mesh-only when both are; before, an empty list gets the code default.',
     change: 'knative-extensions/net-istio#1524 (commit 526538171)',
     checkedBy: ['net-istio 1.21.1'],
+  },
+  'operator-structured-gateway-namespace': {
+    component: 'operator', since: '1.21.0',
+    what: "the Knative operator puts the `knative-local-gateway` Service in the `namespace` of the structured `local-gateways` entry named knative-local-gateway (spec.config `istio`, then `config-istio`); before, only the legacy `local-gateway.<ns>.knative-local-gateway` value's namespace moved it from istio-system.",
+    change: 'knative/operator#2217 (fixes #2201, commit 78678ff6d), pkg/reconciler/knativeserving/ingress/ingress_service.go',
+    checkedBy: ['Knative operator 1.23.0'],
   },
   'kserve-host-regexp-exact': {
     component: 'kserve', since: '0.14.0',

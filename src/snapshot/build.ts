@@ -18,7 +18,7 @@ export function buildSnapshot(resources: readonly Resource[], options: SnapshotO
   const first = new Snapshot(resources, options);
   let effective: Resource[] | undefined;
   const ks = knativeServingOf(first);
-  if (ks) effective = applyOperator(first.resources, ks);
+  if (ks) effective = applyOperator(first.resources, ks, options.versions);
   if (options.assumeDefaults && !ks) {
     const list = [...first.resources];
     const hasGw = first.get('Gateway', 'knative-serving', 'knative-local-gateway');

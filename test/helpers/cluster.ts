@@ -26,11 +26,12 @@ const VERSION_LDFLAGS = '-X k8s.io/component-base/version.gitVersion=v1.37.2 -X 
 const TARGETS: Record<string, { module: string; pkg: string; ldflags?: string }> = {
   apiserver: { module: 'apiserver', pkg: '.', ldflags: VERSION_LDFLAGS },
   kubectl: { module: 'apiserver', pkg: './kubectl' },
+  'controller-manager': { module: 'apiserver', pkg: './controller-manager', ldflags: VERSION_LDFLAGS },
   etcd: { module: 'etcd', pkg: '.' },
 };
 
 /** Builds (once per go.mod/go.sum/main.go content) and returns the path of one of test/cluster's binaries. */
-export function binary(name: 'apiserver' | 'kubectl' | 'etcd', go: string): string {
+export function binary(name: 'apiserver' | 'kubectl' | 'etcd' | 'controller-manager', go: string): string {
   const t = TARGETS[name]!;
   const dir = fromRoot('test', 'cluster', t.module);
   const hash = createHash('sha256').update(readFileSync(join(dir, 'go.mod'))).update(readFileSync(join(dir, 'go.sum'))).update(readFileSync(join(dir, t.pkg, 'main.go'))).update(t.ldflags ?? '').digest('hex').slice(0, 16);
@@ -75,11 +76,17 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(): Promise<TestCluster> {
+/**
+ * Starts etcd and kube-apiserver; with `controllerManager`, also kube-controller-manager running only the
+ * controllers the Knative operator relies on (ClusterRole aggregation and garbage collection); with
+ * `admissionWebhooks: false`, admission webhooks are not called.
+ */
+export async function startCluster(opts: { controllerManager?: boolean; admissionWebhooks?: boolean } = {}): Promise<TestCluster> {
   const go = findGo();
   if (!go) throw new Error('Go is needed to build the test API server');
   const apiserver = binary('apiserver', go);
   const etcd = binary('etcd', go);
+  const kcm = opts.controllerManager ? binary('controller-manager', go) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'kgd-cluster-'));
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const adminToken = createHash('sha256').update(`${dir}admin`).digest('hex').slice(0, 32);
@@ -103,6 +110,8 @@ export async function startCluster(): Promise<TestCluster> {
     `--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', `--secure-port=${apiPort}`, `--cert-dir=${join(dir, 'certs')}`,
     `--token-auth-file=${join(dir, 'tokens.csv')}`, `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
     '--service-account-issuer=https://kgd.test', '--authorization-mode=RBAC', '--service-cluster-ip-range=10.0.0.0/24', '--enable-priority-and-fairness=false',
+    // Webhook configurations a controller installs point at Services with no pods here: calling them would fail every write.
+    ...(opts.admissionWebhooks === false ? ['--disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook'] : []),
   ], 'apiserver');
   const server = `https://127.0.0.1:${apiPort}`;
   const stop = async () => {
@@ -129,5 +138,8 @@ export async function startCluster(): Promise<TestCluster> {
     'contexts:', '- name: admin', '  context: {cluster: test, user: admin}', '- name: reader', '  context: {cluster: test, user: reader}', '- name: limited', '  context: {cluster: test, user: limited}', '- name: bad', '  context: {cluster: test, user: bad}',
     'current-context: admin', '',
   ].join('\n'));
+  if (kcm) {
+    start(kcm, [`--kubeconfig=${kubeconfig}`, '--controllers=clusterrole-aggregation-controller,garbage-collector-controller', '--secure-port=0', '--leader-elect=false', '--use-service-account-credentials=false'], 'controller-manager');
+  }
   return { server, kubeconfig, adminToken, readerToken, stop };
 }

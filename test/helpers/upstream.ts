@@ -182,3 +182,23 @@ export function netIstioController(version: NetIstioVersion, go: string): string
   renameSync(`${out}.tmp`, out);
   return out;
 }
+
+/**
+ * The Knative operator (knative.dev/operator, cmd/operator) at the version test/upstream/operator/go.mod pins
+ * (a `tool` line, so its dependencies are the ones go.sum records). Returns the binary and the operator's
+ * `kodata` folder (the release manifests it installs), which it reads at run time from KO_DATA_PATH.
+ */
+export function knativeOperator(go: string): { binary: string; kodata: string; version: string } {
+  const dir = fromRoot('test', 'upstream', 'operator');
+  const env = { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
+  const mod = JSON.parse(run(go, ['list', '-m', '-json', 'knative.dev/operator'], { cwd: dir, env })) as { Dir?: string; Version: string };
+  if (!mod.Dir) run(go, ['mod', 'download', 'knative.dev/operator'], { cwd: dir, env });
+  const modDir = mod.Dir ?? (JSON.parse(run(go, ['list', '-m', '-json', 'knative.dev/operator'], { cwd: dir, env })) as { Dir: string }).Dir;
+  const out = join(CACHE, `knative-operator-${mod.Version}-${hashFiles([join(dir, 'go.mod'), join(dir, 'go.sum')])}`);
+  const kodata = join(modDir, 'cmd', 'operator', 'kodata');
+  if (existsSync(out)) return { binary: out, kodata, version: mod.Version };
+  mkdirSync(CACHE, { recursive: true });
+  run(go, ['build', '-o', `${out}.tmp`, 'knative.dev/operator/cmd/operator'], { cwd: dir, env });
+  renameSync(`${out}.tmp`, out);
+  return { binary: out, kodata, version: mod.Version };
+}

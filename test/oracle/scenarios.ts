@@ -38,6 +38,9 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const chance = (p: number) => rnd() < p;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  // Creation timestamps come from a second stream, so that adding them left every other choice as it was.
+  const trnd = prng(seed ^ 0x7157);
+  const stamp = () => ['2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', '2026-03-01T12:00:00Z'][Math.floor(trnd() * 3)]!;
   const out: Scenario[] = [];
   for (let n = 0; n < count; n++) {
     const gateways: GenGateway[] = [];
@@ -97,6 +100,11 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
       const aimed = chance(0.7) && virtualServices.length > 0;
       const host = aimed ? pick(pick(virtualServices).hosts).replace('*.', pick(['q.', 'x.', ''])) : pick(CALL_HOSTS);
       calls.push({ port: aimed ? pick(serverPorts) : pick(PORTS), host: host.startsWith('.') ? host.slice(1) : host, path: pick(PATHS), headers: chance(0.2) ? { 'x-tag': 'blue' } : {} });
+    }
+    // Half the scenarios carry creation timestamps (ties included): Istio orders Gateways and VirtualServices by them.
+    if (trnd() < 0.5) {
+      for (const g of gateways) g.created = stamp();
+      for (const v of virtualServices) v.created = stamp();
     }
     out.push({ name: `s${String(n).padStart(3, '0')}`, gateways, services, virtualServices, calls });
   }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../../src/load/parse.js';
 import { buildSnapshot } from '../../src/snapshot/build.js';
-import { operatorLocalServiceNamespace, parseMinorVersion } from '../../src/platform/knative/operator.js';
+import { operatorLocalServiceNamespace } from '../../src/platform/knative/operator.js';
+import { LAST_APPLIED_ANNOTATION } from '../../src/platform/k8s/apply.js';
 import { docs, gateway } from '../helpers/manifests.js';
 
 const ks = (spec: Record<string, unknown>) => ({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving' }, spec });
@@ -19,7 +20,9 @@ describe('Knative operator behaviour', () => {
   });
   it('rewrites the selector of the default-named Gateway and Service only', () => {
     const s = snap(ks({ ingress: { istio: { enabled: true, 'knative-local-gateway': { selector: { app: 'x' } } } } }), gateway('knative-serving', 'knative-local-gateway', { istio: 'ingressgateway' }), gateway('istio-system', 'custom', { istio: 'ingressgateway' }));
+    // A manifest file is taken as applied with kubectl apply: its own selector is the last-applied one and goes.
     assert.deepEqual(s.get('Gateway', 'knative-serving', 'knative-local-gateway')?.selector, { app: 'x' });
+    assert.deepEqual(snap(ks({ ingress: { istio: { enabled: true, 'knative-local-gateway': { selector: { app: 'x' } } } } })).get('Gateway', 'knative-serving', 'knative-local-gateway')?.selector, { app: 'x' });
     assert.deepEqual(s.get('Gateway', 'istio-system', 'custom')?.selector, { istio: 'ingressgateway' });
     assert.deepEqual(s.get('Service', 'istio-system', 'knative-local-gateway')?.selector, { app: 'x' });
   });
@@ -27,16 +30,36 @@ describe('Knative operator behaviour', () => {
     const s = snap(ks({ ingress: { kourier: { enabled: true } } }));
     assert.equal(s.get('Gateway', 'knative-serving', 'knative-local-gateway'), undefined);
   });
-  it('places the Service by the structured namespace (>= 1.21), the legacy value, or istio-system', () => {
-    const ns = (spec: Record<string, unknown>) => operatorLocalServiceNamespace(snap(ks(spec)).list('KnativeServing')[0]!).namespace;
+  it('places the Service by the structured namespace (operator >= 1.21), the legacy value, or istio-system', () => {
+    const ns = (spec: Record<string, unknown>, operator?: string) => operatorLocalServiceNamespace(snap(ks(spec)).list('KnativeServing')[0]!, operator ? { operator } : undefined).namespace;
     assert.equal(ns({ config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: gw-ns, service: s.gw-ns.svc.cluster.local}' } } }), 'gw-ns');
-    assert.equal(ns({ version: '1.20', config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: gw-ns, service: s.x.svc.cluster.local}' } } }), 'istio-system');
+    assert.equal(ns({ config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: gw-ns, service: s.x.svc.cluster.local}' } } }, '1.20.0'), 'istio-system');
+    // sigs.k8s.io/yaml: case-insensitive keys; a list that does not decode is skipped.
+    assert.equal(ns({ config: { istio: { 'local-gateways': '- {Name: knative-local-gateway, NAMESPACE: gw-ns}' } } }), 'gw-ns');
+    assert.equal(ns({ config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: [x]}' } } }), 'istio-system');
+    // Both keys are read, `istio` first: `config-istio` wins only when it names a namespace itself.
+    assert.equal(ns({ config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: a}' }, 'config-istio': { x: 'y' } } }), 'a');
+    assert.equal(ns({ config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: a}' }, 'config-istio': { 'local-gateways': '- {name: knative-local-gateway, namespace: b}' } } }), 'b');
     assert.equal(ns({ config: { istio: { 'local-gateway.knative-serving.knative-local-gateway': 'knative-local-gateway.namespace-1.svc.cluster.local' } } }), 'namespace-1');
     assert.equal(ns({ config: { istio: { 'local-gateway.namespace-1.knative-local-gateway': 'knative-local-gateway.namespace-1.svc.cluster.local' } } }), 'istio-system');
     assert.equal(ns({}), 'istio-system');
   });
-  it('reads versions', () => {
-    assert.deepEqual(parseMinorVersion('v1.21.3'), [1, 21]);
-    assert.equal(parseMinorVersion('latest'), undefined);
+  it('applies over a Gateway already there as manifestival merges: servers replaced, selector keys it does not set kept', () => {
+    // Read from an API server (resourceVersion) without a last-applied configuration: created, not applied.
+    const g0 = gateway('knative-serving', 'knative-local-gateway', { app: 'mine' });
+    const mine = { ...g0, metadata: { ...(g0['metadata'] as object), resourceVersion: '42' } };
+    const s = snap(ks({}), mine);
+    const g = s.get('Gateway', 'knative-serving', 'knative-local-gateway')!;
+    assert.deepEqual(g.selector, { app: 'mine', istio: 'ingressgateway' });
+    assert.deepEqual(g.servers.map((x) => x.portNumber), [8081]);
+    // Keys of the last applied configuration that the operator does not set are removed.
+    const applied = { ...mine, metadata: { ...(mine['metadata'] as object), annotations: { [LAST_APPLIED_ANNOTATION]: JSON.stringify({ spec: { selector: { app: 'mine' } } }) } } };
+    assert.deepEqual(snap(ks({}), applied).get('Gateway', 'knative-serving', 'knative-local-gateway')!.selector, { istio: 'ingressgateway' });
+  });
+  it('replaces the servers with spec.ingress.istio.<gateway>.servers', () => {
+    const s = snap(ks({ ingress: { istio: { enabled: true, 'knative-local-gateway': { servers: [{ port: { number: 8082, name: 'http', protocol: 'HTTP', extra: 1 }, hosts: ['*'] }] } } } }));
+    const g = s.get('Gateway', 'knative-serving', 'knative-local-gateway')!;
+    assert.deepEqual(g.servers.map((x) => x.portNumber), [8082]);
+    assert.deepEqual(g.selector, { istio: 'ingressgateway' });
   });
 });

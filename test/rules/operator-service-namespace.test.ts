@@ -12,7 +12,7 @@ function ks(version: string | undefined, entryNs: string, svcNs: string): Obj {
 new RuleTester().run(rule, {
   valid: [
     { name: 'entry namespace equals service namespace', manifests: docs(ks(undefined, 'istio-system', 'istio-system')) },
-    { name: 'operator 1.20 ignores the structured namespace', manifests: docs(ks('1.20', 'knative-serving', 'istio-system')) },
+    { name: 'operator 1.20 ignores the structured namespace', manifests: docs(ks('1.20', 'knative-serving', 'istio-system')), options: { versions: { operator: '1.20.0' } } },
     {
       name: 'legacy key puts the Service where the value says',
       manifests: docs({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving' }, spec: { config: { istio: { 'local-gateway.knative-serving.knative-local-gateway': 'knative-local-gateway.ns-1.svc.cluster.local' } } } }),

@@ -1,48 +1,51 @@
 import type { Resource } from '../../load/resource.js';
 import { makeDerived } from '../../load/derived.js';
-import type { KnativeServing } from '../../model/knative.js';
-import { parse as parseYaml } from 'yaml';
-import { knativeGatewayConfig, operatorIstioConfig } from './effective.js';
+import type { GatewayOverride, KnativeServing } from '../../model/knative.js';
+import { decodeAs, decodeYamlV2, type StructSchema } from '../../shared/go-decode.js';
+import { applyOver, SERVICE_MERGE_KEYS } from '../k8s/apply.js';
+import { behaves } from '../versions.js';
+import { knativeGatewayConfig } from './effective.js';
 import { parseServiceHost } from './config-istio.js';
-import type { Snapshot } from '../../snapshot/snapshot.js';
+import type { ComponentVersions, Snapshot } from '../../snapshot/snapshot.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './shipped.js';
 
-/** The operator release that started reading the structured `local-gateways` namespace (operator#2217). */
-const STRUCTURED_NAMESPACE_SINCE: readonly [number, number] = [1, 21];
+/** The spec.config key the operator reads for config-istio: both, `istio` first, then `config-istio` (ingress_service.go). */
+const ISTIO_CONFIG_KEYS = ['istio', 'config-istio'] as const;
 
-export function parseMinorVersion(v: string | undefined): [number, number] | undefined {
-  const m = v ? /^v?(\d+)\.(\d+)/.exec(v) : null;
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
+/** The operator's `localGatewayConfig` (ingress_service.go), as sigs.k8s.io/yaml decodes it. */
+const LOCAL_GATEWAY_SCHEMA: StructSchema = { name: 'string', namespace: 'string', service: 'string' };
 
-function atLeast(v: [number, number] | undefined, min: readonly [number, number]): boolean {
-  if (!v) return true; // no spec.version: the operator installs its newest release
-  return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+/** fromStructuredGateways: the namespace of the first entry named knative-local-gateway ('' when none or unreadable). */
+function structuredNamespace(raw: string | undefined): string {
+  if (raw === undefined) return '';
+  const doc = decodeYamlV2(raw);
+  if (!doc.ok) return '';
+  const decoded = decodeAs(doc.value, { list: { struct: LOCAL_GATEWAY_SCHEMA } }, 'the list', { scalarsToStrings: true });
+  if (decoded.error) return '';
+  const e = ((decoded.value ?? []) as Record<string, unknown>[]).find((g) => g['name'] === 'knative-local-gateway');
+  return (e?.['namespace'] as string | undefined) ?? '';
 }
 
 /**
- * Where the operator puts the `knative-local-gateway` Service (ingress_service.go resolveGatewayNamespace):
- * the `namespace` of a structured `local-gateways` entry named knative-local-gateway (operator ≥ 1.21),
- * else the second label of the legacy `local-gateway.<ks-ns>.knative-local-gateway` value, else istio-system.
+ * Where the operator puts the `knative-local-gateway` Service (ingress_service.go IngressServiceTransform):
+ * istio-system, then for spec.config `istio` and then `config-istio` (each present one in turn, the later
+ * winning): the `namespace` of a structured `local-gateways` entry named knative-local-gateway (operator ≥ 1.21),
+ * else the second label of the legacy `local-gateway.<ks-ns>.knative-local-gateway` value.
  */
-export function operatorLocalServiceNamespace(ks: KnativeServing): { namespace: string; from: 'structured' | 'legacy' | 'default' } {
-  const cfg = operatorIstioConfig(ks)?.data ?? {};
-  const list = cfg['local-gateways'];
-  if (list && atLeast(parseMinorVersion(ks.version), STRUCTURED_NAMESPACE_SINCE)) {
-    try {
-      const entries = parseYaml(list) as unknown;
-      if (Array.isArray(entries)) {
-        const e = entries.find((x) => x && typeof x === 'object' && (x as Record<string, unknown>)['name'] === 'knative-local-gateway') as Record<string, unknown> | undefined;
-        if (e && typeof e['namespace'] === 'string' && e['namespace']) return { namespace: e['namespace'], from: 'structured' };
-      }
-    } catch {
-      // An unparsable list is reported by the config-istio rules; fall through as the operator would.
+export function operatorLocalServiceNamespace(ks: KnativeServing, versions: ComponentVersions | undefined): { namespace: string; from: 'structured' | 'legacy' | 'default'; key?: 'istio' | 'config-istio' } {
+  let out: { namespace: string; from: 'structured' | 'legacy' | 'default'; key?: 'istio' | 'config-istio' } = { namespace: 'istio-system', from: 'default' };
+  for (const key of ISTIO_CONFIG_KEYS) {
+    const cfg = ks.config[key];
+    if (!cfg) continue;
+    const structured = behaves('operator-structured-gateway-namespace', versions ?? {}) ? structuredNamespace(cfg['local-gateways']) : '';
+    if (structured) {
+      out = { namespace: structured, from: 'structured', key };
+      continue;
     }
+    const second = cfg[`local-gateway.${ks.namespace}.knative-local-gateway`]?.split('.')[1];
+    if (second) out = { namespace: second, from: 'legacy', key };
   }
-  const legacy = cfg[`local-gateway.${ks.namespace}.knative-local-gateway`];
-  const second = legacy?.split('.')[1];
-  if (second) return { namespace: second, from: 'legacy' };
-  return { namespace: 'istio-system', from: 'default' };
+  return out;
 }
 
 /** Whether applyOperator may rewrite this resource (and so needs its parsed object). */
@@ -51,45 +54,57 @@ export function operatorMayRewrite(r: Resource): boolean {
   return r.group === '' && r.kind === 'Service' && r.name === 'knative-local-gateway';
 }
 
-function withSelector(r: Resource, selector: Readonly<Record<string, string>>): Resource {
-  const spec = { ...((r.object['spec'] as Record<string, unknown>) ?? {}), selector: { ...selector } };
-  return { ...r, object: { ...r.object, spec } };
+const pick = (o: Readonly<Record<string, unknown>>, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined && o[k] !== null).map((k) => [k, o[k]]));
+const SERVER_KEYS = ['port', 'bind', 'hosts', 'tls', 'name', 'defaultEndpoint'];
+const PORT_KEYS = ['number', 'protocol', 'name', 'targetPort'];
+const TLS_KEYS = ['httpsRedirect', 'mode', 'serverCertificate', 'privateKey', 'caCertificates', 'credentialName', 'subjectAltNames', 'verifyCertificateSpki', 'verifyCertificateHash', 'minProtocolVersion', 'maxProtocolVersion', 'cipherSuites'];
+
+/** The operator's servers override as it converts it into Istio's Server (istio.go toIstioServers: known fields only). */
+function overrideServers(servers: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown>[] {
+  return servers.map((s) => {
+    const out = pick(s, SERVER_KEYS);
+    if (out['port'] && typeof out['port'] === 'object') out['port'] = pick(out['port'] as Record<string, unknown>, PORT_KEYS);
+    if (out['tls'] && typeof out['tls'] === 'object') out['tls'] = pick(out['tls'] as Record<string, unknown>, TLS_KEYS);
+    return out;
+  });
 }
 
 /**
- * What the Knative operator does to the gateway resources for a KnativeServing: it installs net-istio's
- * Gateways and `knative-local-gateway` Service when they are absent, and rewrites the selector of those
- * exact names (never of custom-named ones) from spec.ingress.istio.<gateway>.selector.
+ * What the Knative operator does to the gateway resources for a KnativeServing: it applies net-istio's
+ * Gateways and `knative-local-gateway` Service with the selector (and servers) from
+ * spec.ingress.istio.<gateway> — only to those exact names, never to custom-named ones — over whatever is
+ * in the cluster, merging as manifestival does (src/platform/k8s/apply.ts: keys it does not set stay unless
+ * the last-applied configuration had them; a manifest file is taken as applied with `kubectl apply`).
  * Returns the resource list as the cluster would hold it after reconciliation.
  */
-export function applyOperator(resources: readonly Resource[], ks: KnativeServing): Resource[] {
+export function applyOperator(resources: readonly Resource[], ks: KnativeServing, versions?: ComponentVersions): Resource[] {
   if (!ks.istioEnabled) return [...resources];
-  const localSel = ks.localGatewayOverride?.selector && Object.keys(ks.localGatewayOverride.selector).length ? ks.localGatewayOverride.selector : undefined;
-  const ingressSel = ks.ingressGatewayOverride?.selector && Object.keys(ks.ingressGatewayOverride.selector).length ? ks.ingressGatewayOverride.selector : undefined;
-  const svcNs = operatorLocalServiceNamespace(ks).namespace;
+  const svcNs = operatorLocalServiceNamespace(ks, versions).namespace;
   const isIstioGateway = (r: Resource) => r.group === 'networking.istio.io' && r.kind === 'Gateway';
-  const find = (pred: (r: Resource) => boolean) => resources.findIndex(pred);
   const out = [...resources];
   const ksLabel = `KnativeServing ${ks.namespace}/${ks.name}`;
+  const origin = (key: string, o: GatewayOverride | undefined): { resource: Resource; path: string[] } => ({
+    resource: ks.res,
+    path: o?.selector && Object.keys(o.selector).length ? ['spec', 'ingress', 'istio', key, 'selector'] : o?.servers ? ['spec', 'ingress', 'istio', key, 'servers'] : ['spec'],
+  });
 
-  const targets: { name: string; sel: Readonly<Record<string, string>> | undefined; kind: 'local' | 'ingress'; key: string }[] = [
-    { name: 'knative-local-gateway', sel: localSel, kind: 'local', key: 'knative-local-gateway' },
-    { name: 'knative-ingress-gateway', sel: ingressSel, kind: 'ingress', key: 'knative-ingress-gateway' },
+  const targets = [
+    { name: 'knative-local-gateway', o: ks.localGatewayOverride, kind: 'local' as const },
+    { name: 'knative-ingress-gateway', o: ks.ingressGatewayOverride, kind: 'ingress' as const },
   ];
   for (const t of targets) {
-    const i = find((r) => isIstioGateway(r) && r.namespace === ks.namespace && r.name === t.name);
-    if (i >= 0) {
-      if (t.sel) out[i] = withSelector(out[i]!, t.sel);
-    } else {
-      out.push(makeDerived(shippedGateway(t.kind, ks.namespace, t.sel ?? DEFAULT_GATEWAY_SELECTOR), `installed by the Knative operator for ${ksLabel}`, { resource: ks.res, path: t.sel ? ['spec', 'ingress', 'istio', t.key, 'selector'] : ['spec'] }));
-    }
+    const sel = t.o?.selector && Object.keys(t.o.selector).length ? t.o.selector : undefined;
+    const desired = shippedGateway(t.kind, ks.namespace, sel ?? DEFAULT_GATEWAY_SELECTOR);
+    if (t.o?.servers) (desired['spec'] as Record<string, unknown>)['servers'] = overrideServers(t.o.servers);
+    const i = out.findIndex((r) => isIstioGateway(r) && r.namespace === ks.namespace && r.name === t.name);
+    if (i >= 0) out[i] = { ...out[i]!, object: applyOver(out[i]!.object, desired) };
+    else out.push(makeDerived(desired, `installed by the Knative operator for ${ksLabel}`, origin(t.name, t.o)));
   }
-  const si = find((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
-  if (si >= 0) {
-    if (localSel) out[si] = withSelector(out[si]!, localSel);
-  } else {
-    out.push(makeDerived(shippedLocalService(svcNs, localSel ?? DEFAULT_GATEWAY_SELECTOR), `installed by the Knative operator for ${ksLabel}`, { resource: ks.res, path: localSel ? ['spec', 'ingress', 'istio', 'knative-local-gateway', 'selector'] : ['spec'] }));
-  }
+  const localSel = ks.localGatewayOverride?.selector && Object.keys(ks.localGatewayOverride.selector).length ? ks.localGatewayOverride.selector : undefined;
+  const desiredSvc = shippedLocalService(svcNs, localSel ?? DEFAULT_GATEWAY_SELECTOR);
+  const si = out.findIndex((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
+  if (si >= 0) out[si] = { ...out[si]!, object: applyOver(out[si]!.object, desiredSvc, SERVICE_MERGE_KEYS) };
+  else out.push(makeDerived(desiredSvc, `installed by the Knative operator for ${ksLabel}`, origin('knative-local-gateway', ks.localGatewayOverride)));
   return out;
 }
 
@@ -107,7 +122,7 @@ export function operatorMisplacesLocalService(snapshot: Snapshot):
   if (!ks || !ks.istioEnabled || cfg.status !== 'ok' || !local) return undefined;
   const host = parseServiceHost(local.service, snapshot.clusterDomain);
   if (!host || host.name !== 'knative-local-gateway') return undefined;
-  const op = operatorLocalServiceNamespace(ks);
+  const op = operatorLocalServiceNamespace(ks, snapshot.versions);
   if (op.namespace === host.namespace) return undefined;
   if (snapshot.get('Service', host.namespace, host.name)) return undefined;
   return { serviceHost: local.service, operatorNamespace: op.namespace, serviceNamespace: host.namespace, serviceName: host.name, ks, key: local.key };

@@ -47,7 +47,7 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
     if (skip) return;
     const go = findGo()!;
     for (const v of ['1.21.1', '1.2.0'] as const) bins.netIstio[v] = netIstioOracle(v, go);
-    for (const v of ['0.16.0', '0.13.1'] as const) bins.kserve[v] = kserveOracle(v, go);
+    for (const v of ['0.20.0', '0.16.0', '0.13.1'] as const) bins.kserve[v] = kserveOracle(v, go);
   }, { timeout: 60 * 60 * 1000 });
 
   for (const version of ['1.21.1', '1.2.0'] as const) {
@@ -84,7 +84,7 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
     });
   }
 
-  for (const version of ['0.16.0', '0.13.1'] as const) {
+  for (const version of ['0.20.0', '0.16.0', '0.13.1'] as const) {
     it(`KServe ingress config: ${KSERVE_INGRESS_CASES} generated values read as KServe ${version}'s NewIngressConfig reads them`, { skip }, (t) => {
       const cases = kserveIngressCases(KSERVE_INGRESS_CASES);
       const theirs = ask<Answer>(bins.kserve[version], cases.map((text) => ({ op: 'ingressConfig', data: text === undefined ? {} : { ingress: text } })));
@@ -171,7 +171,7 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
     assert.deepEqual(diffs.slice(0, 5), []);
   });
 
-  for (const [kserve, netIstio] of [['0.16.0', '1.21.1'], ['0.13.1', '1.21.1'], ['0.16.0', '1.2.0']] as const) {
+  for (const [kserve, netIstio] of [['0.20.0', '1.21.1'], ['0.16.0', '1.21.1'], ['0.13.1', '1.21.1'], ['0.16.0', '1.2.0']] as const) {
     it(`derivation: ${SETUP_CASES} InferenceService set-ups; Serving's KIngress through net-istio ${netIstio}, and KServe ${kserve}'s VirtualService, equal kgd's`, { skip, timeout: 10 * 60 * 1000 }, (t) => {
       const cases = setupCases(SETUP_CASES);
       const kserveBin = bins.kserve[kserve];
@@ -181,11 +181,12 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
       const perComponent = cases.flatMap((c) => c.isvc.components.map((comp) => ({ c, comp })));
       const snaps = new Map<SetupCase, ReturnType<typeof snapshotOf>>();
       for (const c of cases) snaps.set(c, snapshotOf(c, kserve, netIstio));
-      const revisions = ask<{ name: string }>(kserveBin, perComponent.map(({ c, comp }) => ({ op: 'childName', parent: `${c.isvc.name}-${comp}`, suffix: '-00001' })));
       const routes = perComponent.map(({ c, comp }) => {
         const isvc = snaps.get(c)!.snap.list('InferenceService')[0]!;
-        return isvcComponentRoute(isvc, comp);
+        return isvcComponentRoute(isvc, comp, kserve);
       });
+      // The Knative Service name is KServe's (PredictorServiceName); the test asks KServe for it below.
+      const revisions = ask<{ name: string }>(kserveBin, routes.map((r) => ({ op: 'childName', parent: r.name, suffix: '-00001' })));
       const domains = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'domain', configDomain: perComponent[i]!.c.configDomain, configNetwork: {}, meta: { name: r.name, namespace: r.namespace, labels: r.labels } })));
       const kingresses = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'kingress', configDomain: perComponent[i]!.c.configDomain, configNetwork: {}, revision: revisions[i]!.name, route: { metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, spec: { traffic: [{ latestRevision: true, percent: 100 }] } } })));
       // Step 2: net-istio on each KIngress; kgd's Knative derivation on the same input.
@@ -227,7 +228,7 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
         }
         return {
           op: 'virtualService', data: { ingress: c.ingress }, domainList: Object.keys(c.configDomain).sort(),
-          isvc: { metadata: { name: c.isvc.name, namespace: c.isvc.namespace, labels: c.isvc.labels, annotations: c.isvc.annotations }, spec: Object.fromEntries(c.isvc.components.map((x) => [x, {}])), status: { components, conditions } },
+          isvc: { metadata: { name: c.isvc.name, namespace: c.isvc.namespace, labels: c.isvc.labels, annotations: c.isvc.annotations }, spec: Object.fromEntries(c.isvc.components.map((x) => [x, x === 'predictor' && c.isvc.predictorName ? { name: c.isvc.predictorName } : {}])), status: { components, conditions } },
         };
       });
       const kserveAnswers = ask<Answer>(kserveBin, kserveReqs);
@@ -274,7 +275,7 @@ function snapshotOf(c: SetupCase, kserve: string, netIstio: string) {
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inferenceservice-config', namespace: 'kserve' }, data: { ingress: c.ingress } },
     {
       apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: c.isvc.name, namespace: c.isvc.namespace, labels: c.isvc.labels, annotations: c.isvc.annotations },
-      spec: Object.fromEntries(c.isvc.components.map((x) => [x, { model: { modelFormat: { name: 'sklearn' } } }])),
+      spec: Object.fromEntries(c.isvc.components.map((x) => [x, { ...(x === 'predictor' && c.isvc.predictorName ? { name: c.isvc.predictorName } : {}), model: { modelFormat: { name: 'sklearn' } } }])),
       status: { conditions: c.isvc.components.map((comp) => { const type = `${comp[0]!.toUpperCase()}${comp.slice(1)}Ready`; return { type, status: c.isvc.notReady === type ? 'False' : 'True' }; }) },
     },
   ];

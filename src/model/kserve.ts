@@ -12,6 +12,8 @@ export interface InferenceService {
   readonly labels: Labels;
   readonly annotations: Labels;
   readonly components: readonly IsvcComponent[];
+  /** spec.predictor.name (KServe ≥ 0.20 names the predictor `<isvc>-<name>-predictor`). */
+  readonly predictorName: string | undefined;
   /**
    * `networking.knative.dev/visibility: cluster-local`: no external route. In Serverless mode KServe and Knative
    * read only Knative's label (`networking.kserve.io/visibility` is for raw deployments).
@@ -30,6 +32,7 @@ export function readInferenceService(r: FieldReader, namespace: string): Inferen
     res: r.resource,
     namespace,
     name: r.resource.name,
+    predictorName: r.str(['spec', 'predictor', 'name']) || undefined,
     labels,
     annotations,
     components,

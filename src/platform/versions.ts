@@ -11,7 +11,7 @@ export type Component = 'netIstio' | 'kserve' | 'serving' | 'operator' | 'istio'
 /** The version of each component kgd assumes when the input does not say (the newest it models). */
 export const NEWEST: Readonly<Record<Component, string>> = {
   netIstio: '1.21.1',
-  kserve: '0.16.0',
+  kserve: '0.20.0',
   serving: '1.21.1',
   operator: '1.23.0',
   istio: '1.29.1',
@@ -78,6 +78,12 @@ export const BEHAVIOURS = {
     what: "KServe's VirtualService is bound to `mesh` as well as `localGateway` (sidecars route by it), sets `KServe-Isvc-Name`/`KServe-Isvc-Namespace` headers, drops duplicate additional domains, and has a path-based explainer route; before, it is bound to `localGateway` only.",
     change: 'kserve/kserve v0.14.0 pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/ingress_reconciler.go createIngress',
     checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
+  },
+  'kserve-predictor-name': {
+    component: 'kserve', since: '0.20.0',
+    what: "`spec.predictor.name` names the predictor's Knative Service `<isvc>-<name>-predictor` (its Route, revisions and the Host KServe's VirtualService sets); before, the field does not exist and the predictor is `<isvc>-predictor`.",
+    change: 'kserve/kserve v0.20.0 pkg/constants/constants.go PredictorServiceName (one argument in v0.19.0)',
+    checkedBy: ['KServe 0.16.0', 'KServe 0.20.0'],
   },
   'kserve-stop-annotation': {
     component: 'kserve', since: '0.15.0',

@@ -30,6 +30,7 @@ export const NET_ISTIO_VERSIONS = {
 export type NetIstioVersion = keyof typeof NET_ISTIO_VERSIONS;
 
 export const KSERVE_VERSIONS = {
+  '0.20.0': { modfile: 'go.v020.mod', tags: [] as string[] },
   '0.16.0': { modfile: 'go.mod', tags: [] as string[] },
   '0.13.1': { modfile: 'go.v013.mod', tags: ['kserve013'] },
 } as const;

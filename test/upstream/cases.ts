@@ -197,7 +197,7 @@ export function domainCases(count: number, seed = 1004): DomainCase[] {
 
 export interface SetupCase {
   readonly name: string;
-  readonly isvc: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string>; components: ('predictor' | 'transformer' | 'explainer')[]; notReady?: string };
+  readonly isvc: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string>; components: ('predictor' | 'transformer' | 'explainer')[]; notReady?: string; predictorName?: string };
   readonly configIstio: Record<string, string>;
   readonly configDomain: Record<string, string>;
   readonly ingress: string;
@@ -207,8 +207,11 @@ const ISVC_NAMES = ['sklearn-iris', 'm', 'my-predictor-model', 'a-rather-long-in
 
 export function setupCases(count: number, seed = 1005): SetupCase[] {
   const r = prng(seed);
+  // Predictor names come from a second stream, so that adding them left every other choice as it was.
+  const r2 = prng(seed ^ 0x20);
   const out: SetupCase[] = [];
   while (out.length < count) {
+    const predictorName = chance(r2, 0.3) ? pick(r2, ['v2', 'blue', 'a-long-predictor-variant-name']) : undefined;
     const labels: Record<string, string> = {};
     if (chance(r, 0.25)) labels['networking.knative.dev/visibility'] = 'cluster-local';
     if (chance(r, 0.15)) labels['networking.kserve.io/visibility'] = 'cluster-local';
@@ -241,7 +244,7 @@ export function setupCases(count: number, seed = 1005): SetupCase[] {
     const notReady = chance(r, 0.08) ? pick(r, ['PredictorReady', 'TransformerReady', 'ExplainerReady']) : undefined;
     out.push({
       name: `setup-${out.length}`,
-      isvc: { name: pick(r, ISVC_NAMES), namespace: pick(r, ['ns', 'kubeflow-user-example-com']), labels, annotations, components, ...(notReady ? { notReady } : {}) },
+      isvc: { name: pick(r, ISVC_NAMES), namespace: pick(r, ['ns', 'kubeflow-user-example-com']), labels, annotations, components, ...(notReady ? { notReady } : {}), ...(predictorName ? { predictorName } : {}) },
       configIstio, configDomain, ingress: JSON.stringify(ingress),
     });
   }

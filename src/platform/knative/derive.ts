@@ -1,3 +1,5 @@
+import { componentServiceName } from '../kserve/names.js';
+import { versionOf } from '../versions.js';
 import { makeDerived } from '../../load/derived.js';
 import type { Resource } from '../../load/resource.js';
 import { matchesSelector, type LabelRequirement } from '../../model/label-selector.js';
@@ -162,7 +164,7 @@ export function deriveKnative(snapshot: Snapshot): Resource[] {
   for (const isvc of snapshot.list('InferenceService')) {
     if (isvc.deploymentMode && isvc.deploymentMode !== 'Serverless') continue;
     for (const c of isvc.components) {
-      for (const o of knativeObjects(isvcComponentRoute(isvc, c), cfg, domains, snapshot.clusterDomain)) {
+      for (const o of knativeObjects(isvcComponentRoute(isvc, c, versionOf('kserve', snapshot.versions)), cfg, domains, snapshot.clusterDomain)) {
         if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what Knative creates for the ${c} of InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['spec', c] }));
       }
     }
@@ -171,11 +173,11 @@ export function deriveKnative(snapshot: Snapshot): Resource[] {
 }
 
 /** Labels Knative's KIngress would carry for a KServe component (used for config-istio labelSelectors). */
-export function isvcComponentLabels(isvc: InferenceService, component: string): Record<string, string> {
-  return { ...isvc.labels, 'serving.kserve.io/inferenceservice': isvc.name, component, 'serving.knative.dev/service': `${isvc.name}-${component}` };
+export function isvcComponentLabels(isvc: InferenceService, component: string, kserve?: string): Record<string, string> {
+  return { ...isvc.labels, 'serving.kserve.io/inferenceservice': isvc.name, component, 'serving.knative.dev/service': componentServiceName(isvc, component, kserve) };
 }
 
 /** The Route of a KServe component's Knative Service (`<isvc>-<component>`), as kgd assumes KServe labels it. */
-export function isvcComponentRoute(isvc: InferenceService, component: string): RouteInput {
-  return { name: `${isvc.name}-${component}`, namespace: isvc.namespace, labels: isvcComponentLabels(isvc, component), annotations: {} };
+export function isvcComponentRoute(isvc: InferenceService, component: string, kserve?: string): RouteInput {
+  return { name: componentServiceName(isvc, component, kserve), namespace: isvc.namespace, labels: isvcComponentLabels(isvc, component, kserve), annotations: {} };
 }

@@ -1,3 +1,4 @@
+import { componentServiceName } from './names.js';
 import { makeDerived } from '../../load/derived.js';
 import type { Resource } from '../../load/resource.js';
 import type { InferenceService } from '../../model/kserve.js';
@@ -6,7 +7,7 @@ import { isvcComponentRoute } from '../knative/derive.js';
 import { domainNameFromTemplate, fqdnProblem, knativeDomainConfig, VISIBILITY_LABEL, type DomainConfig } from '../knative/domain.js';
 import { isDns1123Subdomain } from '../../shared/k8s-names.js';
 import { evaluateSimpleTemplate } from '../../shared/go-template.js';
-import { behaves } from '../versions.js';
+import { behaves, versionOf } from '../versions.js';
 import { kserveIngressConfig, type KServeIngressConfig } from './ingress-config.js';
 
 /** Go's regexp.QuoteMeta. */
@@ -31,8 +32,8 @@ export function kserveBackendComponent(isvc: InferenceService): 'transformer' | 
   return isvc.components.includes('transformer') ? 'transformer' : 'predictor';
 }
 
-export function kserveBackend(isvc: InferenceService): string {
-  return `${isvc.name}-${kserveBackendComponent(isvc)}`;
+export function kserveBackend(isvc: InferenceService, kserve?: string): string {
+  return componentServiceName(isvc, kserveBackendComponent(isvc), kserve);
 }
 
 /** The KServe stop annotation (serving.kserve.io/stop, compared case-insensitively to "true"; KServe ≥ 0.15). */
@@ -55,9 +56,9 @@ export function componentsReady(isvc: InferenceService): { ready: boolean; waiti
  * the first `-<component>` (or `-<component>-default`) taken out, e.g. `m-predictor.ns.example.com` →
  * `m.ns.example.com`. Undefined when kgd cannot evaluate Knative's domain template.
  */
-export function kserveServiceHost(isvc: InferenceService, domains: DomainConfig, clusterDomain: string): string | undefined {
+export function kserveServiceHost(isvc: InferenceService, domains: DomainConfig, clusterDomain: string, kserve?: string): string | undefined {
   const comp = kserveBackendComponent(isvc);
-  const host = componentHost(isvc, comp, domains, clusterDomain);
+  const host = componentHost(isvc, comp, domains, clusterDomain, kserve);
   return typeof host === 'string' ? withoutComponent(host, comp) : undefined;
 }
 
@@ -71,9 +72,9 @@ function withoutComponent(host: string, comp: string): string {
  * valid domain (config-domain refused, or a name too long for a DNS label): the component then never
  * becomes Ready.
  */
-export function componentHost(isvc: InferenceService, component: string, domains: DomainConfig, clusterDomain: string): string | undefined | { problem: string } {
+export function componentHost(isvc: InferenceService, component: string, domains: DomainConfig, clusterDomain: string, kserve?: string): string | undefined | { problem: string } {
   if (domains.error) return { problem: `Knative Serving refuses config-domain (${domains.error})` };
-  const route = isvcComponentRoute(isvc, component);
+  const route = isvcComponentRoute(isvc, component, kserve);
   const host = domainNameFromTemplate(domains, route.name, route.namespace, route.labels, route.annotations, clusterDomain);
   if (host === undefined) return undefined;
   const problem = fqdnProblem(host);
@@ -82,7 +83,7 @@ export function componentHost(isvc: InferenceService, component: string, domains
 
 /** KServe's external host for messages and trace (the host-based URL). */
 export function kserveExternalHost(isvc: InferenceService, snapshot: Snapshot): string | undefined {
-  return kserveServiceHost(isvc, knativeDomainConfig(snapshot), snapshot.clusterDomain);
+  return kserveServiceHost(isvc, knativeDomainConfig(snapshot), snapshot.clusterDomain, versionOf('kserve', snapshot.versions));
 }
 
 /** GetAdditionalHosts: the service host's subdomain under each additional ingress domain, DNS-valid ones only. */
@@ -141,13 +142,13 @@ export function kserveDerivation(isvc: InferenceService, cfg: KServeIngressConfi
   const backend = kserveBackendComponent(isvc);
   let backendHost: string | undefined;
   for (const c of isvc.components) {
-    const h = componentHost(isvc, c, domains, clusterDomain);
+    const h = componentHost(isvc, c, domains, clusterDomain, cfg.kserveVersion);
     if (h && typeof h === 'object') return { objects, note: `${h.problem}, so the ${c} never becomes Ready and KServe creates no VirtualService` };
     if (c === backend) backendHost = h;
   }
   if (!isvc.components.includes(backend)) {
     // No spec for the backend (KServe refuses that): its Route's host all the same, as kgd derived it before.
-    const h = componentHost(isvc, backend, domains, clusterDomain);
+    const h = componentHost(isvc, backend, domains, clusterDomain, cfg.kserveVersion);
     backendHost = typeof h === 'string' ? h : undefined;
   }
   const serviceHost = backendHost === undefined ? undefined : withoutComponent(backendHost, backend);
@@ -172,7 +173,7 @@ export function kserveDerivation(isvc: InferenceService, cfg: KServeIngressConfi
     }
     return m;
   };
-  const headers = (component: string) => ({ request: { set: { Host: `${isvc.name}-${component}.${isvc.namespace}.svc.${clusterDomain}`, ...(v014 ? { 'KServe-Isvc-Name': isvc.name, 'KServe-Isvc-Namespace': isvc.namespace } : {}) } } });
+  const headers = (component: string) => ({ request: { set: { Host: `${componentServiceName(isvc, component, cfg.kserveVersion)}.${isvc.namespace}.svc.${clusterDomain}`, ...(v014 ? { 'KServe-Isvc-Name': isvc.name, 'KServe-Isvc-Namespace': isvc.namespace } : {}) } } });
   const destination = [{ destination: { host: cfg.knativeLocalGatewayService, port: { number: 80 } }, weight: 100 }];
   const http: Record<string, unknown>[] = [];
   if (isvc.components.includes('explainer')) http.push({ match: matches({ regex: '^/v1/models/[\\w-]+:explain$' }), route: destination, headers: headers('explainer') });

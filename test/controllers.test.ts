@@ -23,7 +23,7 @@ import { isvcComponentRoute, knativeObjects, type RouteInput } from '../src/plat
 import { kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
 import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
 import { findGo, freePort, type TestCluster } from './helpers/cluster.js';
-import { clusterWithCrds, create, waitFor } from './helpers/kube.js';
+import { clusterWithCrds, create, oracleSkip, requiredInCi, waitFor } from './helpers/kube.js';
 import { SHARED } from './helpers/paths.js';
 import { ask, kserveManager, kserveOracle, netIstioController } from './helpers/upstream.js';
 import { canonical, same } from './upstream/compare.js';
@@ -61,11 +61,8 @@ const CONFIG_DOMAIN = { 'example.com': '' };
 
 describe('the real net-istio controller against the test API server', () => {
   const go = findGo();
-  const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so net-istio and the API server cannot be built';
-  if (skip && process.env['CI'] === 'true' && process.env['KGD_SKIP_ORACLE'] !== '1') {
-    it('runs in CI', () => assert.fail(`the controller oracle must run in CI: ${skip}`));
-    return;
-  }
+  const skip = oracleSkip('net-istio and the API server');
+  if (requiredInCi(skip, 'the controller oracle')) return;
   let cluster: TestCluster | undefined;
   let controller: ChildProcess | undefined;
   let controllerLog = '';
@@ -159,11 +156,8 @@ describe('the real net-istio controller against the test API server', () => {
  */
 describe('the real KServe manager against the test API server', () => {
   const go = findGo();
-  const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so KServe and the API server cannot be built';
-  if (skip && process.env['CI'] === 'true' && process.env['KGD_SKIP_ORACLE'] !== '1') {
-    it('runs in CI', () => assert.fail(`the controller oracle must run in CI: ${skip}`));
-    return;
-  }
+  const skip = oracleSkip('KServe and the API server');
+  if (requiredInCi(skip, 'the controller oracle')) return;
   const KSERVE = join(SHARED, 'corpus', 'kubeflow', 'applications_kserve_kserve.yaml');
   let cluster: TestCluster | undefined;
   let manager: ChildProcess | undefined;

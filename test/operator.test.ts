@@ -24,7 +24,7 @@ import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { DISABLE_PORT_TRANSLATION_LABEL } from '../src/platform/istio/listeners.js';
 import { LAST_APPLIED_ANNOTATION } from '../src/platform/k8s/apply.js';
 import { findGo, type TestCluster } from './helpers/cluster.js';
-import { clusterWithCrds, create, waitFor } from './helpers/kube.js';
+import { clusterWithCrds, create, oracleSkip, requiredInCi, waitFor } from './helpers/kube.js';
 import { SHARED } from './helpers/paths.js';
 import { knativeOperator } from './helpers/upstream.js';
 import { canonical } from './upstream/compare.js';
@@ -85,11 +85,8 @@ export const VARIANTS: readonly Variant[] = [
 
 describe('the real Knative operator against the test API server', () => {
   const go = findGo();
-  const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so the operator and the API server cannot be built';
-  if (skip && process.env['CI'] === 'true' && process.env['KGD_SKIP_ORACLE'] !== '1') {
-    it('runs in CI', () => assert.fail(`the operator oracle must run in CI: ${skip}`));
-    return;
-  }
+  const skip = oracleSkip('the operator and the API server');
+  if (requiredInCi(skip, 'the operator oracle')) return;
   let cluster: TestCluster | undefined;
   let operator: ChildProcess | undefined;
   let log = '';

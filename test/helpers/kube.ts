@@ -3,7 +3,9 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { kubeRequest } from '../../src/load/kube-http.js';
 import { collectionPath, resourceNames } from '../../src/load/cluster.js';
 import { loadSources } from '../../src/load/sources.js';
-import { startCluster } from './cluster.js';
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { findGo, startCluster } from './cluster.js';
 
 export async function create(kc: KubeConfig, o: KubernetesObject): Promise<void> {
   try {
@@ -46,3 +48,18 @@ export async function clusterWithCrds(files: string[], opts: { controllerManager
   return { cluster, kc, objects: await installCrds(kc, files) };
 }
 
+
+/**
+ * Why a test that builds upstream Go code is skipped here (false: it runs): KGD_SKIP_ORACLE=1, or no Go.
+ * In CI a skip is not allowed: `requiredInCi` then registers a failing test instead and says so.
+ */
+export function oracleSkip(needs: string): string | false {
+  if (process.env['KGD_SKIP_ORACLE'] === '1') return 'KGD_SKIP_ORACLE=1';
+  return findGo() ? false : `Go is not installed, so ${needs} cannot be built`;
+}
+
+export function requiredInCi(skip: string | false, what: string): boolean {
+  if (!skip || process.env['CI'] !== 'true' || process.env['KGD_SKIP_ORACLE'] === '1') return false;
+  it('runs in CI', () => assert.fail(`${what} must run in CI: ${skip}`));
+  return true;
+}

@@ -17,9 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { findGo } from './cluster.js';
-import { fromRoot, SHARED } from './paths.js';
+import { fromRoot, ROOT, SHARED } from './paths.js';
 
 const CACHE = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'kgd', 'upstream');
 
@@ -36,9 +36,10 @@ export const KSERVE_VERSIONS = {
 } as const;
 export type KServeVersion = keyof typeof KSERVE_VERSIONS;
 
+/** A cache key from files' contents and their paths relative to the checkout (so every clone shares the cache). */
 function hashFiles(files: readonly string[], extra = ''): string {
   const h = createHash('sha256').update(extra);
-  for (const f of files) h.update(f).update(readFileSync(f));
+  for (const f of files) h.update(relative(ROOT, f)).update(readFileSync(f));
   return h.digest('hex').slice(0, 16);
 }
 

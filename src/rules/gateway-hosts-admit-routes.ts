@@ -1,4 +1,6 @@
 import { defineRule } from '../engine/define-rule.js';
+import { versionOf } from '../platform/versions.js';
+import { kserveBackend } from '../platform/kserve/derive.js';
 import type { Gateway } from '../model/istio.js';
 import { hostsIntersect, parseServerHost, serverHostAdmits } from '../platform/istio/hosts.js';
 import { isPlainHttpServer } from '../platform/istio/listeners.js';
@@ -34,9 +36,8 @@ export default defineRule({
       want(knGw, `*.svc.${cd}`, undefined);
     }
     for (const i of isvcs) {
-      const top = i.components.includes('transformer') ? 'transformer' : 'predictor';
       want(ksGw, `${i.name}.${i.namespace}.svc.${cd}`, i.namespace);
-      want(knGw, `${i.name}-${top}.${i.namespace}.svc.${cd}`, i.namespace);
+      want(knGw, `${kserveBackend(i, versionOf('kserve', ctx.snapshot.versions))}.${i.namespace}.svc.${cd}`, i.namespace);
     }
     for (const [g, hosts] of wanted) {
       const servers = g.servers.filter(isPlainHttpServer);

@@ -1,4 +1,6 @@
 import { defineRule } from '../engine/define-rule.js';
+import { versionOf } from '../platform/versions.js';
+import { kserveBackend, kserveBackendComponent } from '../platform/kserve/derive.js';
 import type { Workload } from '../model/core.js';
 import { formatLabels } from '../model/label-selector.js';
 import { gatewaySelects, reachThroughService } from '../platform/istio/listeners.js';
@@ -48,10 +50,11 @@ export default defineRule({
 
     // Gateway (or activator) → InferenceService pods.
     for (const isvc of s.list('InferenceService')) {
-      const top = isvc.components.includes('transformer') ? 'transformer' : 'predictor';
+      const top = kserveBackendComponent(isvc);
+      const service = kserveBackend(isvc, versionOf('kserve', s.versions));
       const pod: PodRef = {
         namespace: isvc.namespace,
-        labels: { 'serving.kserve.io/inferenceservice': isvc.name, component: top, 'serving.knative.dev/service': `${isvc.name}-${top}`, 'serving.knative.dev/configuration': `${isvc.name}-${top}` },
+        labels: { 'serving.kserve.io/inferenceservice': isvc.name, component: top, 'serving.knative.dev/service': service, 'serving.knative.dev/configuration': service },
       };
       const fromGw = ingressVerdict(s, gwPod, pod, QUEUE_PROXY_PORT);
       if (fromGw.allowed) continue;

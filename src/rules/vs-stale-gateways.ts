@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/define-rule.js';
+import { versionOf } from '../platform/versions.js';
 import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
 import { knativeDomainKeys, kserveObjects } from '../platform/kserve/derive.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
@@ -27,8 +28,9 @@ export default defineRule({
       if (ks.status === 'ok' && !ks.disableIstioVirtualHost) expected.push({ name: isvc.name, controller: 'KServe', gateways: gatewaysOf(kserveObjects(isvc, ks, knativeDomainConfig(s), knativeDomainKeys(s), s.clusterDomain), isvc.name) });
       if (kn.status === 'ok') {
         for (const c of isvc.components) {
-          const objects = knativeObjects(isvcComponentRoute(isvc, c), kn, knativeDomainConfig(s), s.clusterDomain);
-          const name = ingressVirtualServiceName(`${isvc.name}-${c}`);
+          const route = isvcComponentRoute(isvc, c, versionOf('kserve', s.versions));
+          const objects = knativeObjects(route, kn, knativeDomainConfig(s), s.clusterDomain);
+          const name = ingressVirtualServiceName(route.name);
           expected.push({ name, controller: 'net-istio', gateways: gatewaysOf(objects, name) });
         }
       }

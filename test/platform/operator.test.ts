@@ -31,7 +31,7 @@ describe('Knative operator behaviour', () => {
     assert.equal(s.get('Gateway', 'knative-serving', 'knative-local-gateway'), undefined);
   });
   it('places the Service by the structured namespace (operator >= 1.21), the legacy value, or istio-system', () => {
-    const ns = (spec: Record<string, unknown>, operator?: string) => operatorLocalServiceNamespace(snap(ks(spec)).list('KnativeServing')[0]!, operator ? { operator } : undefined).namespace;
+    const ns = (spec: Record<string, unknown>, operator?: string) => operatorLocalServiceNamespace(snap(ks(spec)).list('KnativeServing')[0]!, operator ? { operator } : undefined);
     assert.equal(ns({ config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: gw-ns, service: s.gw-ns.svc.cluster.local}' } } }), 'gw-ns');
     assert.equal(ns({ config: { istio: { 'local-gateways': '- {name: knative-local-gateway, namespace: gw-ns, service: s.x.svc.cluster.local}' } } }, '1.20.0'), 'istio-system');
     // sigs.k8s.io/yaml: case-insensitive keys; a list that does not decode is skipped.

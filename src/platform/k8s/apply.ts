@@ -49,21 +49,20 @@ function merge(original: Json, desired: Json, live: Json, path: string, keys: Me
  * object lacks then stay); and for a manifest file without it (no `resourceVersion`), the file itself, as
  * `kubectl apply` would record it (the operator's desired state then replaces it).
  */
-export function lastApplied(live: JsonObject): { readonly config: Json; readonly assumed: boolean } {
+function lastApplied(live: JsonObject): Json {
   const meta = live['metadata'] as JsonObject | undefined;
   const raw = (meta?.['annotations'] as Record<string, unknown> | undefined)?.[LAST_APPLIED_ANNOTATION];
   if (typeof raw === 'string') {
     try {
-      return { config: JSON.parse(raw) as Json, assumed: false };
+      return JSON.parse(raw) as Json;
     } catch {
-      return { config: undefined, assumed: false };
+      return undefined;
     }
   }
-  if (meta?.['resourceVersion'] !== undefined) return { config: undefined, assumed: false };
-  return { config: live, assumed: true };
+  return meta?.['resourceVersion'] !== undefined ? undefined : live;
 }
 
 /** The live object after the desired one was applied over it (see the module comment and lastApplied). */
 export function applyOver(live: JsonObject, desired: JsonObject, keys: MergeKeys = {}): JsonObject {
-  return merge(lastApplied(live).config, desired, live, '', keys) as JsonObject;
+  return merge(lastApplied(live), desired, live, '', keys) as JsonObject;
 }

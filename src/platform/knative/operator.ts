@@ -32,20 +32,16 @@ function structuredNamespace(raw: string | undefined): string {
  * winning): the `namespace` of a structured `local-gateways` entry named knative-local-gateway (operator ≥ 1.21),
  * else the second label of the legacy `local-gateway.<ks-ns>.knative-local-gateway` value.
  */
-export function operatorLocalServiceNamespace(ks: KnativeServing, versions: ComponentVersions | undefined): { namespace: string; from: 'structured' | 'legacy' | 'default'; key?: 'istio' | 'config-istio' } {
-  let out: { namespace: string; from: 'structured' | 'legacy' | 'default'; key?: 'istio' | 'config-istio' } = { namespace: 'istio-system', from: 'default' };
+export function operatorLocalServiceNamespace(ks: KnativeServing, versions: ComponentVersions | undefined): string {
+  let namespace = 'istio-system';
   for (const key of ISTIO_CONFIG_KEYS) {
     const cfg = ks.config[key];
     if (!cfg) continue;
     const structured = behaves('operator-structured-gateway-namespace', versions ?? {}) ? structuredNamespace(cfg['local-gateways']) : '';
-    if (structured) {
-      out = { namespace: structured, from: 'structured', key };
-      continue;
-    }
-    const second = cfg[`local-gateway.${ks.namespace}.knative-local-gateway`]?.split('.')[1];
-    if (second) out = { namespace: second, from: 'legacy', key };
+    const legacy = cfg[`local-gateway.${ks.namespace}.knative-local-gateway`]?.split('.')[1];
+    namespace = structured || legacy || namespace;
   }
-  return out;
+  return namespace;
 }
 
 /** Whether applyOperator may rewrite this resource (and so needs its parsed object). */
@@ -53,6 +49,9 @@ export function operatorMayRewrite(r: Resource): boolean {
   if (r.group === 'networking.istio.io' && r.kind === 'Gateway') return r.name === 'knative-local-gateway' || r.name === 'knative-ingress-gateway';
   return r.group === '' && r.kind === 'Service' && r.name === 'knative-local-gateway';
 }
+
+/** The override's selector when it sets one (the operator ignores an empty map). */
+const overrideSelector = (o: GatewayOverride | undefined) => (o?.selector && Object.keys(o.selector).length > 0 ? o.selector : undefined);
 
 const pick = (o: Readonly<Record<string, unknown>>, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined && o[k] !== null).map((k) => [k, o[k]]));
 const SERVER_KEYS = ['port', 'bind', 'hosts', 'tls', 'name', 'defaultEndpoint'];
@@ -79,13 +78,13 @@ function overrideServers(servers: readonly Readonly<Record<string, unknown>>[]):
  */
 export function applyOperator(resources: readonly Resource[], ks: KnativeServing, versions?: ComponentVersions): Resource[] {
   if (!ks.istioEnabled) return [...resources];
-  const svcNs = operatorLocalServiceNamespace(ks, versions).namespace;
+  const svcNs = operatorLocalServiceNamespace(ks, versions);
   const isIstioGateway = (r: Resource) => r.group === 'networking.istio.io' && r.kind === 'Gateway';
   const out = [...resources];
   const ksLabel = `KnativeServing ${ks.namespace}/${ks.name}`;
   const origin = (key: string, o: GatewayOverride | undefined): { resource: Resource; path: string[] } => ({
     resource: ks.res,
-    path: o?.selector && Object.keys(o.selector).length ? ['spec', 'ingress', 'istio', key, 'selector'] : o?.servers ? ['spec', 'ingress', 'istio', key, 'servers'] : ['spec'],
+    path: overrideSelector(o) ? ['spec', 'ingress', 'istio', key, 'selector'] : o?.servers ? ['spec', 'ingress', 'istio', key, 'servers'] : ['spec'],
   });
 
   const targets = [
@@ -93,15 +92,13 @@ export function applyOperator(resources: readonly Resource[], ks: KnativeServing
     { name: 'knative-ingress-gateway', o: ks.ingressGatewayOverride, kind: 'ingress' as const },
   ];
   for (const t of targets) {
-    const sel = t.o?.selector && Object.keys(t.o.selector).length ? t.o.selector : undefined;
-    const desired = shippedGateway(t.kind, ks.namespace, sel ?? DEFAULT_GATEWAY_SELECTOR);
+    const desired = shippedGateway(t.kind, ks.namespace, overrideSelector(t.o) ?? DEFAULT_GATEWAY_SELECTOR);
     if (t.o?.servers) (desired['spec'] as Record<string, unknown>)['servers'] = overrideServers(t.o.servers);
     const i = out.findIndex((r) => isIstioGateway(r) && r.namespace === ks.namespace && r.name === t.name);
     if (i >= 0) out[i] = { ...out[i]!, object: applyOver(out[i]!.object, desired) };
     else out.push(makeDerived(desired, `installed by the Knative operator for ${ksLabel}`, origin(t.name, t.o)));
   }
-  const localSel = ks.localGatewayOverride?.selector && Object.keys(ks.localGatewayOverride.selector).length ? ks.localGatewayOverride.selector : undefined;
-  const desiredSvc = shippedLocalService(svcNs, localSel ?? DEFAULT_GATEWAY_SELECTOR);
+  const desiredSvc = shippedLocalService(svcNs, overrideSelector(ks.localGatewayOverride) ?? DEFAULT_GATEWAY_SELECTOR);
   const si = out.findIndex((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
   if (si >= 0) out[si] = { ...out[si]!, object: applyOver(out[si]!.object, desiredSvc, SERVICE_MERGE_KEYS) };
   else out.push(makeDerived(desiredSvc, `installed by the Knative operator for ${ksLabel}`, origin('knative-local-gateway', ks.localGatewayOverride)));
@@ -122,8 +119,8 @@ export function operatorMisplacesLocalService(snapshot: Snapshot):
   if (!ks || !ks.istioEnabled || cfg.status !== 'ok' || !local) return undefined;
   const host = parseServiceHost(local.service, snapshot.clusterDomain);
   if (!host || host.name !== 'knative-local-gateway') return undefined;
-  const op = operatorLocalServiceNamespace(ks, snapshot.versions);
-  if (op.namespace === host.namespace) return undefined;
+  const operatorNamespace = operatorLocalServiceNamespace(ks, snapshot.versions);
+  if (operatorNamespace === host.namespace) return undefined;
   if (snapshot.get('Service', host.namespace, host.name)) return undefined;
-  return { serviceHost: local.service, operatorNamespace: op.namespace, serviceNamespace: host.namespace, serviceName: host.name, ks, key: local.key };
+  return { serviceHost: local.service, operatorNamespace, serviceNamespace: host.namespace, serviceName: host.name, ks, key: local.key };
 }

@@ -6,7 +6,7 @@
  * KIngress on a config change), many KIngresses per variant.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
@@ -23,7 +23,7 @@ import { isvcComponentRoute, knativeObjects, type RouteInput } from '../src/plat
 import { kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
 import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
 import { findGo, freePort, type TestCluster } from './helpers/cluster.js';
-import { clusterWithCrds, create, oracleSkip, requiredInCi, waitFor } from './helpers/kube.js';
+import { clusterWithCrds, create, oracleSkip, requiredInCi, startController, waitFor, type Controller } from './helpers/kube.js';
 import { SHARED } from './helpers/paths.js';
 import { ask, kserveManager, kserveOracle, netIstioController } from './helpers/upstream.js';
 import { canonical, same } from './upstream/compare.js';
@@ -64,8 +64,7 @@ describe('the real net-istio controller against the test API server', () => {
   const skip = oracleSkip('net-istio and the API server');
   if (requiredInCi(skip, 'the controller oracle')) return;
   let cluster: TestCluster | undefined;
-  let controller: ChildProcess | undefined;
-  let controllerLog = '';
+  let controller: Controller | undefined;
   let kc: KubeConfig;
   let serving: string;
 
@@ -82,15 +81,11 @@ describe('the real net-istio controller against the test API server', () => {
       await create(kc, o as KubernetesObject);
     }
     await create(kc, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: {} } as KubernetesObject);
-    controller = spawn(bin, ['--kubeconfig', cluster.kubeconfig], { env: { ...process.env, SYSTEM_NAMESPACE: 'knative-serving', POD_NAME: 'net-istio-controller-test', METRICS_DOMAIN: 'knative.dev/net-istio' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (c: Buffer) => { controllerLog = (controllerLog + c.toString('utf8')).slice(-20000); };
-    controller.stdout!.on('data', keep);
-    controller.stderr!.on('data', keep);
+    controller = startController(bin, ['--kubeconfig', cluster.kubeconfig], { SYSTEM_NAMESPACE: 'knative-serving', POD_NAME: 'net-istio-controller-test', METRICS_DOMAIN: 'knative.dev/net-istio' }, 20_000);
   }, { timeout: 60 * 60 * 1000 });
 
   after(async () => {
-    controller?.kill('SIGTERM');
-    if (controller && controller.exitCode === null) await new Promise((r) => controller!.once('exit', r));
+    await controller?.stop();
     await cluster?.stop();
   });
 
@@ -122,7 +117,7 @@ describe('the real net-istio controller against the test API server', () => {
         for (const o of ours) {
           const name = (o['metadata'] as { name: string }).name;
           // Wait until the controller's object has this variant's gateways (it re-binds on the config change).
-          const theirs = await waitFor(`VirtualService ${r.namespace}/${name} for ${variant.name}\n${controllerLog.slice(-3000)}`, 90, async () => {
+          const theirs = await waitFor(`VirtualService ${r.namespace}/${name} for ${variant.name}\n${controller!.log().slice(-3000)}`, 90, async () => {
             const got = (await kubeRequest(kc, 'GET', await objectPath(names, 'networking.istio.io/v1', 'VirtualService', r.namespace, name))) as { spec: unknown; metadata: { labels?: Record<string, string> } };
             return same(got.spec, o['spec']) ? got : undefined;
           }).catch(async (e: Error) => {
@@ -160,8 +155,7 @@ describe('the real KServe manager against the test API server', () => {
   if (requiredInCi(skip, 'the controller oracle')) return;
   const KSERVE = join(SHARED, 'corpus', 'kubeflow', 'applications_kserve_kserve.yaml');
   let cluster: TestCluster | undefined;
-  let manager: ChildProcess | undefined;
-  let managerLog = '';
+  let manager: Controller | undefined;
   let kc: KubeConfig;
   let serving: string;
   let tmp: string;
@@ -194,16 +188,12 @@ describe('the real KServe manager against the test API server', () => {
     const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certs, 'tls.key'), '-out', join(certs, 'tls.crt'), '-days', '1', '-subj', '/CN=localhost'], { encoding: 'utf8' });
     assert.equal(ssl.status, 0, ssl.stderr);
     const [metrics, health, webhook] = [await freePort(), await freePort(), await freePort()];
-    manager = spawn(bin, ['--kubeconfig', cluster.kubeconfig, `--metrics-addr=127.0.0.1:${metrics}`, `--health-probe-addr=127.0.0.1:${health}`, `--webhook-port=${webhook}`], { env: { ...process.env, POD_NAMESPACE: 'kubeflow', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (c: Buffer) => { managerLog = (managerLog + c.toString('utf8')).slice(-400000); };
-    manager.stdout!.on('data', keep);
-    manager.stderr!.on('data', keep);
+    manager = startController(bin, ['--kubeconfig', cluster.kubeconfig, `--metrics-addr=127.0.0.1:${metrics}`, `--health-probe-addr=127.0.0.1:${health}`, `--webhook-port=${webhook}`], { POD_NAMESPACE: 'kubeflow', TMPDIR: tmp }, 400_000);
   }, { timeout: 60 * 60 * 1000 });
 
   after(async () => {
-    if (managerLog) writeFileSync(join(tmpdir(), 'kgd-kserve-manager.log'), managerLog);
-    manager?.kill('SIGTERM');
-    if (manager && manager.exitCode === null) await new Promise((r) => manager!.once('exit', r));
+    await manager?.stop();
+    if (manager?.log()) writeFileSync(join(tmpdir(), 'kgd-kserve-manager.log'), manager.log());
     await cluster?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
@@ -242,7 +232,7 @@ describe('the real KServe manager against the test API server', () => {
       const ourVs = ours.objects.find((o) => o['kind'] === 'VirtualService') as { spec: unknown } | undefined;
       const ourSvc = ours.objects.find((o) => o['kind'] === 'Service') as { spec: { externalName: string } } | undefined;
       const vsPath = await objectPath(names, 'networking.istio.io/v1', 'VirtualService', 'models', i.name);
-      const theirVs = await waitFor(`VirtualService models/${i.name} from KServe\n${managerLog.slice(-3000)}`, 90, async () => (await kubeRequest(kc, 'GET', vsPath)) as { spec: unknown }).catch(() => undefined);
+      const theirVs = await waitFor(`VirtualService models/${i.name} from KServe\n${manager!.log().slice(-3000)}`, 90, async () => (await kubeRequest(kc, 'GET', vsPath)) as { spec: unknown }).catch(() => undefined);
       if (!theirVs !== !ourVs) diffs.push(`${i.name}: KServe ${theirVs ? 'created' : 'did not create'} a VirtualService; kgd ${ourVs ? 'derives one' : `derives none (${ours.note})`}`);
       else if (theirVs && ourVs && !same(theirVs.spec, ourVs.spec)) diffs.push(`${i.name}: KServe ${JSON.stringify(canonical(theirVs.spec))}\n    kgd ${JSON.stringify(canonical(ourVs.spec))}`);
       const theirSvc = (await kubeRequest(kc, 'GET', await objectPath(names, 'v1', 'Service', 'models', i.name)).catch(() => undefined)) as { spec: { externalName?: string } } | undefined;

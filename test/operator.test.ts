@@ -7,7 +7,6 @@
  * holds for the same input.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import semver from 'semver';
 import { NEWEST } from '../src/platform/versions.js';
@@ -24,7 +23,7 @@ import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { DISABLE_PORT_TRANSLATION_LABEL } from '../src/platform/istio/listeners.js';
 import { LAST_APPLIED_ANNOTATION } from '../src/platform/k8s/apply.js';
 import { findGo, type TestCluster } from './helpers/cluster.js';
-import { clusterWithCrds, create, oracleSkip, requiredInCi, waitFor } from './helpers/kube.js';
+import { clusterWithCrds, create, oracleSkip, requiredInCi, startController, waitFor, type Controller } from './helpers/kube.js';
 import { SHARED } from './helpers/paths.js';
 import { knativeOperator } from './helpers/upstream.js';
 import { canonical } from './upstream/compare.js';
@@ -88,22 +87,20 @@ describe('the real Knative operator against the test API server', () => {
   const skip = oracleSkip('the operator and the API server');
   if (requiredInCi(skip, 'the operator oracle')) return;
   let cluster: TestCluster | undefined;
-  let operator: ChildProcess | undefined;
+  let operator: Controller | undefined;
+  /** Every operator run's output, written to a file at the end. */
   let log = '';
   let kc: KubeConfig;
   let opVersion = '';
   let kodata = '';
-  let startOperator: () => void = () => undefined;
+  let startOperator: () => Controller = () => { throw new Error('the operator was not built'); };
   /** Stops the operator at once (an unfinished reconcile would only re-apply the same objects) and frees its leader leases. */
   const stopOperator = async () => {
-    const p = operator;
+    const run = operator;
     operator = undefined;
-    if (!p) return;
-    if (p.exitCode === null && p.signalCode === null) {
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGKILL');
-      await exited;
-    }
+    if (!run) return;
+    await run.stop('SIGKILL');
+    log += run.log();
     await kubeRequest(kc, 'DELETE', '/apis/coordination.k8s.io/v1/namespaces/knative-operator/leases');
   };
 
@@ -127,20 +124,12 @@ describe('the real Knative operator against the test API server', () => {
       for (const d of parseAllDocuments(readFileSync(join(base, 'manager', f), 'utf8'))) await create(kc, { ...(d.toJS() as KubernetesObject), metadata: { ...(d.toJS() as KubernetesObject).metadata, namespace: 'knative-operator' } });
     }
     await waitFor('the Gateway resource to be served', 60, async () => kubeRequest(kc, 'GET', '/apis/networking.istio.io/v1beta1/gateways'));
-    startOperator = () => {
-      operator = spawn(op.binary, ['--kubeconfig', cluster!.kubeconfig], {
-        env: { ...process.env, SYSTEM_NAMESPACE: 'knative-operator', POD_NAME: 'knative-operator-test', METRICS_DOMAIN: 'knative.dev/operator', CONFIG_LOGGING_NAME: 'config-logging', CONFIG_OBSERVABILITY_NAME: 'config-observability', KO_DATA_PATH: op.kodata, KUBERNETES_MIN_VERSION: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const keep = (c: Buffer) => { log = (log + c.toString('utf8')).slice(-2000000); };
-      operator.stdout!.on('data', keep);
-      operator.stderr!.on('data', keep);
-    };
+    startOperator = () => startController(op.binary, ['--kubeconfig', cluster!.kubeconfig], { SYSTEM_NAMESPACE: 'knative-operator', POD_NAME: 'knative-operator-test', METRICS_DOMAIN: 'knative.dev/operator', CONFIG_LOGGING_NAME: 'config-logging', CONFIG_OBSERVABILITY_NAME: 'config-observability', KO_DATA_PATH: op.kodata, KUBERNETES_MIN_VERSION: '' }, 2_000_000);
   }, { timeout: 60 * 60 * 1000 });
 
   after(async () => {
-    if (log) writeFileSync(join(tmpdir(), 'kgd-knative-operator.log'), log);
     await stopOperator();
+    if (log) writeFileSync(join(tmpdir(), 'kgd-knative-operator.log'), log);
     await cluster?.stop();
   });
 
@@ -180,8 +169,8 @@ describe('the real Knative operator against the test API server', () => {
       const current = (await kubeRequest(kc, 'GET', ksPath).catch(() => undefined)) as { metadata: { resourceVersion: string } } | undefined;
       if (current) await kubeRequest(kc, 'PUT', ksPath, { ...ks, metadata: { ...ks.metadata, resourceVersion: current.metadata.resourceVersion } });
       else await create(kc, ks as KubernetesObject);
-      const logFrom = log.length;
-      startOperator();
+      const run = startOperator();
+      operator = run;
       // No kubelet here: the operator waits for its Deployments, so the test marks them available, as a node would.
       await waitFor(`KnativeServing "${v.name}" installed (operator log: ${join(tmpdir(), 'kgd-knative-operator.log')})`, 120, async () => {
         const deps = (await kubeRequest(kc, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments`)) as { items: { metadata: { name: string; generation: number }; status?: { observedGeneration?: number } }[] };
@@ -190,11 +179,11 @@ describe('the real Knative operator against the test API server', () => {
           await kubeRequest(kc, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`, { status: { observedGeneration: d.metadata.generation, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1, conditions: [{ type: 'Available', status: 'True', lastTransitionTime: now, lastUpdateTime: now, reason: 'Test', message: 'marked by the test' }] } }, 'application/merge-patch+json');
         }
         const got = (await kubeRequest(kc, 'GET', ksPath)) as { metadata: { generation: number }; status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] } };
-        const reconciled = log.slice(logFrom).includes('"Reconcile succeeded"');
+        const reconciled = run.log().includes('"Reconcile succeeded"');
         return reconciled && got.status?.observedGeneration === got.metadata.generation && got.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
       });
       await stopOperator();
-      const errors = log.slice(logFrom).split('\n').filter((l) => l.includes('"Reconcile error"'));
+      const errors = run.log().split('\n').filter((l) => l.includes('"Reconcile error"'));
       assert.deepEqual(errors, [], `${v.name}: the operator failed a reconcile`);
       const theirGws = ((await kubeRequest(kc, 'GET', `/apis/networking.istio.io/v1beta1/gateways`)) as { items: Obj[] }).items;
       const theirSvcs = ((await kubeRequest(kc, 'GET', `/api/v1/services?fieldSelector=metadata.name%3Dknative-local-gateway`)) as { items: Obj[] }).items;

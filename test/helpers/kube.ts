@@ -4,6 +4,7 @@ import { kubeRequest } from '../../src/load/kube-http.js';
 import { collectionPath, resourceNames } from '../../src/load/cluster.js';
 import { loadSources } from '../../src/load/sources.js';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { it } from 'node:test';
 import { findGo, startCluster } from './cluster.js';
 
@@ -62,4 +63,29 @@ export function requiredInCi(skip: string | false, what: string): boolean {
   if (!skip || process.env['CI'] !== 'true' || process.env['KGD_SKIP_ORACLE'] === '1') return false;
   it('runs in CI', () => assert.fail(`${what} must run in CI: ${skip}`));
   return true;
+}
+
+/** A controller binary running against the test API server, keeping the tail of its output. */
+export interface Controller {
+  /** The last `keep` characters it wrote (stdout and stderr). */
+  log(): string;
+  /** Ends it (SIGTERM lets it finish its work; SIGKILL does not) and waits until it has exited. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+export function startController(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, keep: number): Controller {
+  const p = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const add = (c: Buffer) => { out = (out + c.toString('utf8')).slice(-keep); };
+  p.stdout!.on('data', add);
+  p.stderr!.on('data', add);
+  return {
+    log: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (p.exitCode !== null || p.signalCode !== null) return;
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill(signal);
+      await exited;
+    },
+  };
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/snapshot/build.js';
-import { gatewayCall, type GatewayCallResult } from '../src/trace/gateway-routing.js';
+import { buildVirtualHosts, chooseDestination, destinationFqdn, filterChains, gatewayCall, type GatewayCallResult } from '../src/trace/gateway-routing.js';
+import type { HttpMatch, StringMatch } from '../src/model/istio.js';
 import { generateScenarios, istioConfig, kgdManifests, PROXY_LABELS, PROXY_NAMESPACE, type GenCall, type Scenario } from './oracle/scenarios.js';
 import { stringify } from 'yaml';
 import { loadSources } from '../src/load/sources.js';
@@ -23,13 +24,72 @@ function findGo(): string | undefined {
   return candidates.find((p) => p && existsSync(p));
 }
 
-/** kgd's answer for every call of a scenario. */
-function kgdResults(s: Scenario): GatewayCallResult[] {
+function scenarioSnapshot(s: Scenario): { snap: Snapshot; pod: Workload } {
   const parsed = parseManifestText(`${s.name}.yaml`, kgdManifests(s));
   assert.deepEqual(parsed.problems, []);
   const snap = buildSnapshot(parsed.resources);
-  const pod = snap.list('Workload')[0]!;
-  return s.calls.map((c) => gatewayCall(snap, pod, c.port, { authority: c.host, path: c.path, method: 'GET', headers: c.headers }, 'cluster.local'));
+  return { snap, pod: snap.list('Workload')[0]! };
+}
+
+function scenarioRouteConfigs(s: Scenario): Record<string, VhostDump[]> {
+  const { snap, pod } = scenarioSnapshot(s);
+  return kgdRouteConfigs(snap, pod);
+}
+
+/** kgd's answer for every call of a scenario. */
+function kgdResults(s: Scenario): GatewayCallResult[] {
+  const { snap, pod } = scenarioSnapshot(s);
+  return s.calls.map((c) => gatewayCall(snap, pod, c.port, { authority: c.host, path: c.path, method: 'GET', headers: c.headers, ...(c.tls ? { tls: { mode: c.tls, sni: c.sni } } : {}) }, 'cluster.local'));
+}
+
+interface RouteDump { name: string; match: string; cluster: string }
+interface VhostDump { name: string; domains: string[]; requireTls: boolean; routes: RouteDump[] }
+
+/** An Istio StringMatch as Envoy's, written kind:value (as the Go side writes Envoy's). */
+function renderString(m: StringMatch): string {
+  return 'exact' in m ? `exact:${m.exact}` : 'prefix' in m ? `prefix:${m.prefix}` : `regex:${m.regex}`;
+}
+
+/** kgd's Envoy route match, written as the Go side writes Istio's: path specifier, then header matchers sorted. */
+function renderMatch(m: HttpMatch | undefined): string {
+  const path = !m?.uri ? 'prefix:/' : 'exact' in m.uri ? `exact:${m.uri.exact}` : 'prefix' in m.uri ? `prefix:${m.uri.prefix}` : `regex:${m.uri.regex}`;
+  const headers = [...(m?.authority ? [`:authority=${renderString(m.authority)}`] : []), ...Object.entries(m?.headers ?? {}).map(([k, v]) => `${k}=${renderString(v)}`)].sort();
+  return [path, ...headers].join(' ');
+}
+
+/** Every route configuration kgd builds for a gateway workload, by Istio's name for it. */
+function kgdRouteConfigs(snap: Snapshot, w: Workload): Record<string, VhostDump[]> {
+  const out: Record<string, VhostDump[]> = {};
+  for (const port of listenersFor(snap, w).byPort.keys()) {
+    for (const chain of filterChains(snap, w, port)) {
+      if (chain.kind === 'tcp') continue;
+      out[chain.routeConfig] = buildVirtualHosts(snap, chain.servers).map((vh) => ({
+        name: vh.name, domains: vh.domains as string[], requireTls: vh.requireTls,
+        routes: vh.routes.map((r) => {
+          const dest = chooseDestination(r.route);
+          return { name: r.route.name ?? '', match: renderMatch(r.match), cluster: dest ? `outbound|${dest.port ?? 80}||${destinationFqdn(dest.host, r.vs.namespace, 'cluster.local')}` : '' };
+        }),
+      }));
+    }
+  }
+  return out;
+}
+
+/** Route configurations compared whole: the same names; per name the same virtual hosts (by name), domains, TLS requirement and ordered routes. */
+function compareRouteConfigs(ours: Record<string, VhostDump[]>, theirs: Record<string, VhostDump[]>): string[] {
+  const diffs: string[] = [];
+  const names = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort();
+  for (const n of names) {
+    const a = ours[n];
+    const b = theirs[n];
+    if (!a || !b) {
+      diffs.push(`route configuration ${n}: ${a ? 'only kgd' : 'only Istio'} has it`);
+      continue;
+    }
+    const norm = (v: VhostDump[]) => JSON.stringify([...v].map((x) => ({ ...x, domains: [...x.domains].sort() })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)));
+    if (norm(a) !== norm(b)) diffs.push(`route configuration ${n}: kgd ${norm(a)} istio ${norm(b)}`);
+  }
+  return diffs;
 }
 
 const FIELDS = ['error', 'listener', 'virtualHost', 'route', 'cluster'] as const;
@@ -41,6 +101,7 @@ interface OracleCase {
   readonly proxyNamespace: string;
   readonly calls: readonly GenCall[];
   readonly kgd: () => GatewayCallResult[];
+  readonly kgdRouteConfigs: () => Record<string, VhostDump[]>;
 }
 
 /**
@@ -73,6 +134,7 @@ function exampleCases(label: string, snap: Snapshot): OracleCase[] {
       proxyNamespace: w.namespace,
       calls,
       kgd: () => calls.map((c) => gatewayCall(snap, w as Workload, c.port, { authority: c.host, path: c.path, method: 'GET', headers: {} }, 'cluster.local')),
+      kgdRouteConfigs: () => kgdRouteConfigs(snap, w as Workload),
     });
   }
   return out;
@@ -86,7 +148,7 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     return;
   }
   it(`${SCENARIOS} generated scenarios and the examples: every request agrees`, { skip, timeout: 30 * 60 * 1000 }, async (t) => {
-    const generated: OracleCase[] = generateScenarios(SCENARIOS).map((s) => ({ name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls, kgd: () => kgdResults(s) }));
+    const generated: OracleCase[] = generateScenarios(SCENARIOS).map((s) => ({ name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls, kgd: () => kgdResults(s), kgdRouteConfigs: () => scenarioRouteConfigs(s) }));
     const examples: OracleCase[] = [];
     for (const ex of ['custom-gateway-broken', 'custom-gateway-fixed', 'kubeflow']) {
       examples.push(...exampleCases(ex, traceSnapshot((await loadSources([fromRoot('examples', ex)])).resources)));
@@ -105,7 +167,9 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     });
     assert.ok(existsSync(output), `the Go oracle did not produce results (exit ${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
     type IstioResult = GatewayCallResult & { simulatorRoute: string; simulatorCluster: string; simulatorError: string };
-    const istio = JSON.parse(readFileSync(output, 'utf8')) as { name: string; results: IstioResult[] | null; failure?: string }[];
+    const istio = JSON.parse(readFileSync(output, 'utf8')) as { name: string; results: IstioResult[] | null; routeConfigs: Record<string, VhostDump[]> | null; failure?: string }[];
+    let routeConfigCount = 0;
+    const configDiffs: string[] = [];
     let rawAgree = 0;
     const outcomes: Record<string, number> = {};
     let calls = 0;
@@ -115,6 +179,8 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     scenarios.forEach((s, i) => {
       const theirs = istio[i];
       if (!theirs || theirs.failure || !theirs.results) return;
+      routeConfigCount += Object.keys(theirs.routeConfigs ?? {}).length;
+      for (const d of compareRouteConfigs(s.kgdRouteConfigs(), theirs.routeConfigs ?? {})) configDiffs.push(`${s.name}: ${d}`);
       const ours = s.kgd();
       s.calls.forEach((c, j) => {
         calls++;
@@ -134,13 +200,18 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     t.diagnostic(`outcomes (Istio): ${JSON.stringify(outcomes)}; kgd vs Istio's path-only route matcher: ${rawAgree}/${calls}`);
     t.diagnostic(`examples: ${examples.map((e) => `${e.name} (${e.calls.length} calls)`).join(', ')}`);
     t.diagnostic(`oracle: ${scenarios.length} scenarios (${rejected.length} rejected by Istio's validation), ${calls} requests, ${agree} agree = ${(ratio * 100).toFixed(2)}%; report ${join(dir, 'report.json')}`);
+    t.diagnostic(`route configurations compared whole: ${routeConfigCount}, ${configDiffs.length} differ`);
     for (const d of disagreements.slice(0, 30)) t.diagnostic(`disagreement: ${d}`);
+    for (const d of configDiffs.slice(0, 10)) t.diagnostic(`route configuration: ${d}`);
     // A scenario Istio's validation rejects is not compared: it is named here, with Istio's reason, and counted.
     for (const x of istio.filter((y) => y.failure)) t.diagnostic(`rejected by Istio: ${x.name}: ${x.failure}`);
     assert.ok(rejected.length < scenarios.length / 10, `Istio rejected ${rejected.length} scenarios: the generator writes invalid config`);
     assert.deepEqual(rejected.filter((n) => examples.some((e) => e.name === n)), [], 'Istio rejected the configuration kgd derived for an example');
     // The scenarios must exercise every outcome, or agreement would prove little.
     for (const k of ['routed', 'no route matched', 'no listener matched']) assert.ok((outcomes[k] ?? 0) >= calls / 20, `too few "${k}" outcomes: ${JSON.stringify(outcomes)}`);
+    // TLS: plain text to HTTPS, TLS to plain text, the mesh certificate where it is (not) wanted, SNI, httpsRedirect.
+    for (const k of ['invalid TLS', 'invalid mTLS', 'protocol error', 'no filter chains matched', 'multiple filter chains matched', 'tls required, sending 301']) assert.ok((outcomes[k] ?? 0) >= 10, `too few "${k}" outcomes: ${JSON.stringify(outcomes)}`);
     assert.deepEqual(disagreements.slice(0, 40), [], `agreement ${(ratio * 100).toFixed(2)}%: every request must agree`);
+    assert.deepEqual(configDiffs.slice(0, 10), [], `${configDiffs.length} of ${routeConfigCount} route configurations differ`);
   });
 });

@@ -11,6 +11,9 @@ export interface GatewayServer {
   readonly protocol: string | undefined;
   readonly hosts: readonly string[];
   readonly bind: string | undefined;
+  /** Whether the server has a `tls` block at all (Istio then checks its hosts for SNI duplicates). */
+  readonly tls: boolean;
+  /** `tls.mode` as written, upper-cased; a `tls` block without one is PASSTHROUGH (the enum's zero value). */
   readonly tlsMode: string | undefined;
   readonly httpsRedirect: boolean;
 }
@@ -35,6 +38,7 @@ export function readGateway(r: FieldReader, namespace: string): Gateway {
       protocol: r.str([...p, 'port', 'protocol'])?.toUpperCase(),
       hosts: r.strList([...p, 'hosts']) ?? [],
       bind: r.str([...p, 'bind']),
+      tls: r.obj([...p, 'tls']) !== undefined,
       tlsMode: r.str([...p, 'tls', 'mode'])?.toUpperCase(),
       httpsRedirect: r.bool([...p, 'tls', 'httpsRedirect']) ?? false,
     })) ?? [];
@@ -92,6 +96,8 @@ export interface VirtualService {
   readonly gateways: readonly string[];
   readonly gatewaysWritten: boolean;
   readonly http: readonly HttpRoute[];
+  /** Whether spec.tls or spec.tcp has routes: only those give a gateway's passthrough/TCP servers a filter chain. */
+  readonly hasL4Routes: boolean;
   /** metadata.creationTimestamp (ms since the epoch), when the input has it. */
   readonly created: number | undefined;
 }
@@ -145,6 +151,7 @@ export function readVirtualService(r: FieldReader, namespace: string): VirtualSe
     gateways: gateways ?? ['mesh'],
     gatewaysWritten: gateways !== undefined,
     http,
+    hasL4Routes: (r.listLength(['spec', 'tls']) ?? 0) > 0 || (r.listLength(['spec', 'tcp']) ?? 0) > 0,
     created: r.timestamp(['metadata', 'creationTimestamp']),
   };
 }

@@ -1,7 +1,7 @@
 import { istioConfigOrder, type Gateway, type GatewayServer, type HttpMatch, type HttpRoute, type StringMatch, type VirtualService } from '../model/istio.js';
 import type { Workload } from '../model/core.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { isPlainHttpServer, listenersFor, type BoundServer } from '../platform/istio/listeners.js';
+import { isHttpsTerminating, isPlainHttpServer, listenersFor, sanitizedServerHosts, serverTlsMode, sniHosts, type BoundServer } from '../platform/istio/listeners.js';
 import { MESH_GATEWAY, resolveGatewayRef } from '../platform/istio/gateway-ref.js';
 import { hostMatches, parseServerHost, stripPort } from '../platform/istio/hosts.js';
 
@@ -13,6 +13,8 @@ export interface HttpRequest {
   readonly method: string;
   /** Lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The TLS handshake the client makes first; absent for plain text. `mtls`: it presents the mesh's certificate. */
+  readonly tls?: { readonly mode: 'tls' | 'mtls'; readonly sni: string | undefined };
 }
 
 /** One Envoy route: a VirtualService http route with one of its matches (undefined: the route has none). */
@@ -32,17 +34,38 @@ export interface VirtualHost {
   /** Istio's name for it: `<domain>:<server port>`, or `blackhole:<port>` when the listener has no route at all. */
   readonly name: string;
   readonly routes: readonly EnvoyRoute[];
+  /** An HTTP server's `tls.httpsRedirect` covers this host: plain-text requests get a 301 to https. */
+  readonly requireTls: boolean;
 }
+
+/**
+ * One filter chain of a gateway listener, as Istio builds them (pilot/pkg/networking/core/gateway.go
+ * buildGatewayTCPBasedFilterChains): one plain-text HTTP connection manager for all the HTTP servers on the
+ * port, one TLS-terminating connection manager per HTTPS server (matched by SNI), and a TCP chain for a
+ * passthrough or TCP server — only when some VirtualService has tls/tcp routes for it (a simplification:
+ * kgd does not route L4 traffic).
+ */
+export type FilterChain =
+  | { readonly kind: 'http'; readonly servers: readonly BoundServer[]; readonly sni: readonly string[]; readonly routeConfig: string }
+  | { readonly kind: 'https'; readonly servers: readonly [BoundServer]; readonly sni: readonly string[]; readonly mtls: boolean; readonly routeConfig: string }
+  | { readonly kind: 'tcp'; readonly servers: readonly [BoundServer]; readonly sni: readonly string[] };
 
 export type GatewayRouting =
   | { readonly kind: 'no-listener'; readonly port: number }
   | { readonly kind: 'not-http'; readonly port: number; readonly servers: readonly BoundServer[] }
-  | { readonly kind: 'no-virtual-host'; readonly port: number; readonly servers: readonly BoundServer[]; readonly domains: readonly string[] }
-  | { readonly kind: 'no-route'; readonly port: number; readonly servers: readonly BoundServer[]; readonly virtualHost: VirtualHost }
+  /** No filter chain takes the connection (SNI matches none, or several equally). */
+  | { readonly kind: 'no-filter-chain'; readonly port: number; readonly servers: readonly BoundServer[]; readonly multiple: boolean }
+  /** The chain's TLS and the client's disagree: plain text to TLS, TLS to plain text, a missing or unwanted mesh certificate. */
+  | { readonly kind: 'tls-mismatch'; readonly port: number; readonly servers: readonly BoundServer[]; readonly error: 'invalid TLS' | 'invalid mTLS' | 'protocol error' }
+  /** The virtual host requires TLS (httpsRedirect): a plain-text request is answered 301. */
+  | { readonly kind: 'https-redirect'; readonly port: number; readonly servers: readonly BoundServer[]; readonly routeConfig: string; readonly virtualHost: VirtualHost }
+  | { readonly kind: 'no-virtual-host'; readonly port: number; readonly servers: readonly BoundServer[]; readonly routeConfig: string; readonly domains: readonly string[] }
+  | { readonly kind: 'no-route'; readonly port: number; readonly servers: readonly BoundServer[]; readonly routeConfig: string; readonly virtualHost: VirtualHost }
   | {
       readonly kind: 'routed';
       readonly port: number;
       readonly servers: readonly BoundServer[];
+      readonly routeConfig: string;
       readonly virtualHost: VirtualHost;
       readonly vs: VirtualService;
       readonly route: HttpRoute;
@@ -109,15 +132,19 @@ function routesFor(vs: VirtualService, g: Gateway, server: GatewayServer): Envoy
  * two); equal hosts merge, catch-all routes move last, and a listener without any gets `blackhole`.
  */
 export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundServer[]): VirtualHost[] {
-  const byDomain = new Map<string, { name: string; routes: EnvoyRoute[] }>();
+  const byDomain = new Map<string, { name: string; routes: EnvoyRoute[]; requireTls: boolean }>();
   // Istio builds a VirtualService's routes once per gateway and reuses them for every server and host.
   const cache = new Map<string, EnvoyRoute[]>();
   const vss = [...snapshot.list('VirtualService')].sort(vsOrder);
   for (const b of servers) {
     const port = b.server.portNumber ?? b.listenerPort;
     const serverHosts = b.server.hosts.map((h) => parseServerHost(h, b.gateway.namespace));
+    const redirect = b.server.tls && b.server.httpsRedirect;
     for (const vs of vss) {
-      if (!bindsTo(vs, b.gateway)) continue;
+      // Istio indexes a VirtualService once per gateway reference: two references to one Gateway
+      // (`gw.ns` and `ns/gw`) add its routes twice (harmless for matching; kept so route configurations agree).
+      const times = vs.gateways.filter((ref) => refersTo(ref, vs.namespace, b.gateway)).length;
+      if (times === 0) continue;
       const shared: string[] = [];
       for (const sh of serverHosts) {
         if (sh.namespace === '~' || (sh.namespace !== '*' && sh.namespace !== vs.namespace)) continue;
@@ -134,18 +161,31 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
         cache.set(key, routes);
       }
       if (routes.length === 0) continue; // Istio omits a VirtualService with no route for this gateway
+      const repeated = times === 1 ? routes : Array.from({ length: times }, () => routes).flat();
       for (const domain of shared) {
         const vh = byDomain.get(domain);
-        if (vh) vh.routes.push(...routes);
-        else byDomain.set(domain, { name: `${domain}:${port}`, routes: [...routes] });
+        if (vh) {
+          vh.routes.push(...repeated);
+          if (redirect) vh.requireTls = true;
+        } else byDomain.set(domain, { name: `${domain}:${port}`, routes: [...repeated], requireTls: redirect });
+      }
+    }
+    // httpsRedirect: every server host (as written, namespace part included) gets a virtual host requiring TLS.
+    if (redirect) {
+      for (const raw of sanitizedServerHosts(b.server, b.gateway.namespace)) {
+        const domain = raw.toLowerCase();
+        const vh = byDomain.get(domain);
+        if (vh) vh.requireTls = true;
+        else byDomain.set(domain, { name: `${domain}:${port}`, routes: [], requireTls: true });
       }
     }
   }
   if (byDomain.size === 0) {
-    return [{ domain: '*', domains: ['*'], name: `blackhole:${servers[0]?.server.portNumber ?? 0}`, routes: [] }];
+    return [{ domain: '*', domains: ['*'], name: `blackhole:${servers[0]?.server.portNumber ?? 0}`, routes: [], requireTls: false }];
   }
-  // Virtual hosts with the very same routes collapse into the most specific one (collapseDuplicateRoutes).
-  const collapsed: { name: string; domains: string[]; routes: EnvoyRoute[] }[] = [];
+  // Virtual hosts with the very same routes (and TLS requirement) collapse into the most specific one
+  // (collapseDuplicateRoutes): each is compared with the last one seen with the same routes.
+  const collapsed: { name: string; domains: string[]; routes: EnvoyRoute[]; requireTls: boolean }[] = [];
   const byRoutes = new Map<string, (typeof collapsed)[number]>();
   const ids = new Map<EnvoyRoute, number>();
   const idOf = (r: EnvoyRoute) => ids.get(r) ?? (ids.set(r, ids.size), ids.size - 1);
@@ -153,9 +193,9 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
     const v = byDomain.get(domain)!;
     const sig = v.routes.map(idOf).join(',');
     const same = byRoutes.get(sig);
-    if (same) same.domains.push(domain);
+    if (same && same.requireTls === v.requireTls) same.domains.push(domain);
     else {
-      const entry = { name: v.name, domains: [domain], routes: v.routes };
+      const entry = { name: v.name, domains: [domain], routes: v.routes, requireTls: v.requireTls };
       byRoutes.set(sig, entry);
       collapsed.push(entry);
     }
@@ -165,6 +205,7 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
     domains: v.domains,
     name: v.name,
     routes: [...v.routes.filter((r) => !isCatchAll(r.match)), ...v.routes.filter((r) => isCatchAll(r.match))],
+    requireTls: v.requireTls,
   }));
 }
 
@@ -244,18 +285,72 @@ function matchApplies(m: HttpMatch, req: HttpRequest): boolean {
   return true;
 }
 
+/** The filter chains of a workload's listener on `port`, in Istio's order (see FilterChain). */
+export function filterChains(snapshot: Snapshot, w: Workload, port: number): readonly FilterChain[] {
+  return snapshot.memo(`chains:${w.res.kind}:${w.namespace}/${w.res.name}:${port}`, () => {
+    const all = listenersFor(snapshot, w).byPort.get(port) ?? [];
+    const chains: FilterChain[] = [];
+    const http = all.filter((b) => isPlainHttpServer(b.server));
+    if (http.length > 0) chains.push({ kind: 'http', servers: http, sni: [], routeConfig: `http.${port}` });
+    for (const b of all) {
+      if (isPlainHttpServer(b.server)) continue;
+      const sni = b.server.tls ? sniHosts(b.server, b.gateway.namespace) : [];
+      if (isHttpsTerminating(b.server)) {
+        const routeConfig = `https.${b.server.portNumber ?? port}.${b.server.portName ?? ''}.${b.gateway.name}.${b.gateway.namespace}`;
+        chains.push({ kind: 'https', servers: [b], sni, mtls: serverTlsMode(b.server) === 'ISTIO_MUTUAL', routeConfig });
+      } else if (snapshot.list('VirtualService').some((vs) => vs.hasL4Routes && bindsTo(vs, b.gateway))) {
+        chains.push({ kind: 'tcp', servers: [b], sni });
+      }
+    }
+    return chains;
+  });
+}
+
+/**
+ * Envoy's filter chain choice on the SNI (server_names): an exact name first, then the longest wildcard that
+ * covers it; with no match, the chains that name no server. Only when no chain names one, all of them stay.
+ */
+function chainsForSni(chains: readonly FilterChain[], sni: string | undefined): FilterChain[] {
+  if (!chains.some((c) => c.sni.length > 0)) return [...chains];
+  let best = 0;
+  let picked: FilterChain[] = [];
+  for (const c of chains) {
+    let rank = 0;
+    for (const name of c.sni) {
+      if (sni !== undefined && name === sni) rank = Number.MAX_SAFE_INTEGER;
+      else if (sni !== undefined && name.startsWith('*') && hostMatches(name, sni)) rank = Math.max(rank, name.length);
+    }
+    if (rank > best) {
+      best = rank;
+      picked = [c];
+    } else if (rank > 0 && rank === best) picked.push(c);
+  }
+  return picked.length > 0 ? picked : chains.filter((c) => c.sni.length === 0);
+}
+
 /** Routes a request that reached `port` on a gateway workload, as its Envoy would. */
 export function routeAtGateway(snapshot: Snapshot, w: Workload, port: number, req: HttpRequest): GatewayRouting {
   const all = listenersFor(snapshot, w).byPort.get(port) ?? [];
-  if (all.length === 0) return { kind: 'no-listener', port };
-  const servers = all.filter((b) => isPlainHttpServer(b.server));
-  if (servers.length === 0) return { kind: 'not-http', port, servers: all };
-  const table = snapshot.memo(`vhosts:${w.res.kind}:${w.namespace}/${w.res.name}:${port}`, () => vhostTable(buildVirtualHosts(snapshot, servers)));
+  const chains = filterChains(snapshot, w, port);
+  // Istio omits a listener it has no filter chain for.
+  if (all.length === 0 || chains.length === 0) return { kind: 'no-listener', port };
+  const picked = chainsForSni(chains, req.tls?.sni);
+  if (picked.length !== 1) return { kind: 'no-filter-chain', port, servers: all, multiple: picked.length > 1 };
+  const chain = picked[0]!;
+  if (chain.kind === 'tcp') return { kind: 'not-http', port, servers: chain.servers };
+  if (chain.kind === 'https') {
+    if (!req.tls) return { kind: 'tls-mismatch', port, servers: chain.servers, error: 'invalid TLS' };
+    if (chain.mtls !== (req.tls.mode === 'mtls')) return { kind: 'tls-mismatch', port, servers: chain.servers, error: 'invalid mTLS' };
+  } else if (req.tls) return { kind: 'tls-mismatch', port, servers: chain.servers, error: 'protocol error' };
+  const servers = chain.servers;
+  const routeConfig = chain.routeConfig;
+  const table = snapshot.memo(`vhosts:${w.res.kind}:${w.namespace}/${w.res.name}:${routeConfig}`, () => vhostTable(buildVirtualHosts(snapshot, servers)));
   const vh = table.pick(req.authority);
-  if (!vh) return { kind: 'no-virtual-host', port, servers, domains: table.vhosts.map((v) => v.domain).sort() };
+  if (!vh) return { kind: 'no-virtual-host', port, servers, routeConfig, domains: table.vhosts.map((v) => v.domain).sort() };
+  if (vh.requireTls && !req.tls) return { kind: 'https-redirect', port, servers, routeConfig, virtualHost: vh };
   const hit = vh.routes.find((r) => !r.match || matchApplies(r.match, req));
-  if (!hit) return { kind: 'no-route', port, servers, virtualHost: vh };
-  return { kind: 'routed', port, servers, virtualHost: vh, vs: hit.vs, route: hit.route, gateway: hit.gateway, server: hit.server };
+  if (!hit) return { kind: 'no-route', port, servers, routeConfig, virtualHost: vh };
+  return { kind: 'routed', port, servers, routeConfig, virtualHost: vh, vs: hit.vs, route: hit.route, gateway: hit.gateway, server: hit.server };
 }
 
 /** Routing for a caller's sidecar: VirtualServices bound to `mesh` whose hosts cover the request host. */
@@ -313,11 +408,15 @@ export function gatewayCall(snapshot: Snapshot, w: Workload, port: number, req: 
   const r = routeAtGateway(snapshot, w, port, req);
   const none = { listener: '', routeConfig: '', virtualHost: '', route: '', cluster: '', error: '' };
   if (r.kind === 'no-listener') return { ...none, error: 'no listener matched' };
-  const base = { ...none, listener: `0.0.0.0_${port}`, routeConfig: `http.${port}` };
-  if (r.kind === 'not-http') return { ...base, routeConfig: '', error: 'no filter chains matched' };
-  if (r.kind === 'no-virtual-host') return { ...base, error: 'no virtual host matched' };
-  if (r.kind === 'no-route') return { ...base, virtualHost: r.virtualHost.name, error: 'no route matched' };
+  const base = { ...none, listener: `0.0.0.0_${port}` };
+  if (r.kind === 'not-http') return { ...base, error: 'a TCP proxy chain (kgd does not route L4 traffic)' };
+  if (r.kind === 'no-filter-chain') return { ...base, error: r.multiple ? 'multiple filter chains matched' : 'no filter chains matched' };
+  if (r.kind === 'tls-mismatch') return { ...base, error: r.error };
+  const withRc = { ...base, routeConfig: r.routeConfig };
+  if (r.kind === 'no-virtual-host') return { ...withRc, error: 'no virtual host matched' };
+  if (r.kind === 'https-redirect') return { ...withRc, virtualHost: r.virtualHost.name, error: 'tls required, sending 301' };
+  if (r.kind === 'no-route') return { ...withRc, virtualHost: r.virtualHost.name, error: 'no route matched' };
   const dest = chooseDestination(r.route);
   const host = dest ? destinationFqdn(dest.host, r.vs.namespace, clusterDomain) : '';
-  return { ...base, virtualHost: r.virtualHost.name, route: r.route.name ?? '', cluster: dest ? `outbound|${dest.port ?? 80}||${host}` : '' };
+  return { ...withRc, virtualHost: r.virtualHost.name, route: r.route.name ?? '', cluster: dest ? `outbound|${dest.port ?? 80}||${host}` : '' };
 }

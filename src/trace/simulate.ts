@@ -198,6 +198,18 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       hops.push({ step: 'listener', verdict: 'fail', summary: `the listener on port ${target} serves ${routing.servers.map((b) => b.server.protocol).join(', ')}, not plain HTTP` });
       return finish('503', `the listener on port ${target} is not plain HTTP`);
     }
+    if (routing.kind === 'no-filter-chain' || routing.kind === 'tls-mismatch') {
+      const first = routing.servers[0]!;
+      const servers = routing.servers.map((b) => `${b.gateway.namespace}/${b.gateway.name} ${b.server.protocol ?? ''}${b.server.tls ? ` (tls ${b.server.tlsMode ?? 'PASSTHROUGH'})` : ''}`.trim()).join(', ');
+      const why = routing.kind === 'no-filter-chain'
+        ? (routing.multiple ? 'several filter chains match the connection equally' : `no filter chain takes a connection ${req.tls?.sni ? `with SNI "${req.tls.sni}"` : 'without SNI'}`)
+        : routing.error === 'invalid TLS' ? 'it expects TLS and the caller speaks plain text'
+        : routing.error === 'protocol error' ? 'it expects plain text and the caller speaks TLS'
+        : 'the caller\'s certificate does not fit the server\'s TLS mode (ISTIO_MUTUAL needs the mesh\'s client certificate, other modes do not take it)';
+      hops.push({ step: 'listener', verdict: 'fail', summary: `the listener on ${displayName(w.res)} port ${target} (${servers}) refuses the connection: ${why}`, ...at(first.gateway.res, ['spec', 'servers', first.server.index]) });
+      return finish('503', `the gateway's listener on port ${target} refuses the connection: ${why} (connection reset, 503)`,
+        `Send the request to a port whose Gateway server matches how it is sent (plain HTTP to an HTTP server), or change server ${first.server.index} of Gateway ${first.gateway.namespace}/${first.gateway.name}.`);
+    }
     const gwNames = [...new Set(routing.servers.map((b) => `${b.gateway.namespace}/${b.gateway.name}`))].join(', ');
     hops.push({ step: 'listener', verdict: 'ok', summary: `Envoy listener 0.0.0.0_${target} on ${displayName(w.res)} serves Gateway ${gwNames}`, ...at(routing.servers[0]!.gateway.res, ['spec', 'servers', routing.servers[0]!.server.index]) });
     // Istio gives a listener without any routable host a `blackhole` virtual host: same 404 as no virtual host.
@@ -217,6 +229,10 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       return finish('404', `Host "${stripPort(req.authority)}" matches no VirtualService bound to ${gwNames} on this port: 404 (route_not_found)`, domains.length === 0
         ? `Bind a VirtualService for "${stripPort(req.authority)}" to Gateway ${gwNames}, or send the request to the gateway that has it.`
         : `Make a VirtualService bound to ${gwNames} cover "${stripPort(req.authority)}", and the server hosts admit it.`);
+    }
+    if (routing.kind === 'https-redirect') {
+      hops.push({ step: 'virtual-host', verdict: 'fail', summary: `virtual host ${routing.virtualHost.domain} requires TLS (tls.httpsRedirect): plain HTTP gets 301 to https` });
+      return finish('301', `the Gateway server for "${stripPort(req.authority)}" sets tls.httpsRedirect: a plain-HTTP request is redirected (301)`, 'Remove tls.httpsRedirect from the Gateway server that in-cluster calls use, or call it over https.');
     }
     if (routing.kind === 'no-route') {
       hops.push({ step: 'route', verdict: 'fail', summary: `virtual host ${routing.virtualHost.domain} has no route matching authority "${req.authority}" path "${req.path}": 404 NR` });

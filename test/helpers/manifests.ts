@@ -20,14 +20,14 @@ export function deployment(namespace: string, name: string, labels: Record<strin
   };
 }
 
-export interface ServerSpec { port: number; hosts?: string[]; protocol?: string; name?: string }
+export interface ServerSpec { port: number; hosts?: string[]; protocol?: string; name?: string; tls?: Record<string, unknown> }
 
 export function gateway(namespace: string, name: string, selector: Record<string, string> | undefined, servers: ServerSpec[] = [{ port: 8081 }]): Obj {
   return {
     apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', metadata: { name, namespace },
     spec: {
       ...(selector ? { selector } : {}),
-      servers: servers.map((s, i) => ({ port: { number: s.port, name: s.name ?? `http-${i}`, protocol: s.protocol ?? 'HTTP' }, hosts: s.hosts ?? ['*'] })),
+      servers: servers.map((s, i) => ({ port: { number: s.port, name: s.name ?? `http-${i}`, protocol: s.protocol ?? 'HTTP' }, hosts: s.hosts ?? ['*'], ...(s.tls ? { tls: s.tls } : {}) })),
     },
   };
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -25,6 +26,9 @@ type call struct {
 	Host    string            `json:"host"`
 	Path    string            `json:"path"`
 	Headers map[string]string `json:"headers"`
+	// "" (plain text), "tls" or "mtls" (a client certificate from the mesh), with the SNI sent.
+	TLS string `json:"tls"`
+	Sni string `json:"sni"`
 }
 
 type scenario struct {
@@ -120,7 +124,105 @@ func pathMatches(r *route.Route, path string) bool {
 type scenarioResult struct {
 	Name    string   `json:"name"`
 	Results []result `json:"results"`
-	Failure string   `json:"failure,omitempty"`
+	// Every route configuration Istio generated for the proxy, by name.
+	RouteConfigs map[string][]vhostDump `json:"routeConfigs"`
+	Failure      string                 `json:"failure,omitempty"`
+}
+
+type vhostDump struct {
+	Name       string      `json:"name"`
+	Domains    []string    `json:"domains"`
+	RequireTLS bool        `json:"requireTls"`
+	Routes     []routeDump `json:"routes"`
+}
+
+type routeDump struct {
+	Name    string `json:"name"`
+	Match   string `json:"match"`
+	Cluster string `json:"cluster"`
+}
+
+// renderString writes an Envoy StringMatcher as kind:value.
+func renderString(m *matcher.StringMatcher) string {
+	switch p := m.GetMatchPattern().(type) {
+	case *matcher.StringMatcher_Exact:
+		return "exact:" + p.Exact
+	case *matcher.StringMatcher_Prefix:
+		return "prefix:" + p.Prefix
+	case *matcher.StringMatcher_Suffix:
+		return "suffix:" + p.Suffix
+	case *matcher.StringMatcher_Contains:
+		return "contains:" + p.Contains
+	case *matcher.StringMatcher_SafeRegex:
+		return "regex:" + p.SafeRegex.GetRegex()
+	}
+	return "?"
+}
+
+// renderMatch writes an Envoy route match as "path <kind:value>" plus its header matchers, sorted.
+func renderMatch(m *route.RouteMatch) string {
+	var path string
+	switch p := m.GetPathSpecifier().(type) {
+	case *route.RouteMatch_Prefix:
+		path = "prefix:" + p.Prefix
+	case *route.RouteMatch_Path:
+		path = "exact:" + p.Path
+	case *route.RouteMatch_SafeRegex:
+		path = "regex:" + p.SafeRegex.GetRegex()
+	case *route.RouteMatch_PathSeparatedPrefix:
+		path = "separated-prefix:" + p.PathSeparatedPrefix
+	default:
+		path = "?"
+	}
+	var hs []string
+	for _, h := range m.GetHeaders() {
+		var v string
+		switch p := h.GetHeaderMatchSpecifier().(type) {
+		case *route.HeaderMatcher_StringMatch:
+			v = renderString(p.StringMatch)
+		case *route.HeaderMatcher_PresentMatch:
+			v = "present"
+		case *route.HeaderMatcher_ExactMatch:
+			v = "exact:" + p.ExactMatch
+		case *route.HeaderMatcher_PrefixMatch:
+			v = "prefix:" + p.PrefixMatch
+		case *route.HeaderMatcher_SafeRegexMatch:
+			v = "regex:" + p.SafeRegexMatch.GetRegex()
+		default:
+			v = "?"
+		}
+		if h.GetInvertMatch() {
+			v = "not " + v
+		}
+		// Envoy matches header names case-insensitively (it lower-cases a HeaderMatcher's name), so the
+		// name is written lower-case, as kgd keeps it.
+		hs = append(hs, strings.ToLower(h.GetName())+"="+v)
+	}
+	sort.Strings(hs)
+	if m.GetCaseSensitive() != nil && !m.GetCaseSensitive().GetValue() {
+		path += " (case-insensitive)"
+	}
+	return strings.Join(append([]string{path}, hs...), " ")
+}
+
+func dumpRoutes(rcs []*route.RouteConfiguration) map[string][]vhostDump {
+	out := map[string][]vhostDump{}
+	for _, rc := range rcs {
+		vhs := []vhostDump{}
+		for _, vh := range rc.GetVirtualHosts() {
+			d := vhostDump{Name: vh.GetName(), Domains: vh.GetDomains(), RequireTLS: vh.GetRequireTls() == route.VirtualHost_ALL, Routes: []routeDump{}}
+			for _, rt := range vh.GetRoutes() {
+				c := ""
+				if a, ok := rt.GetAction().(*route.Route_Route); ok {
+					c = a.Route.GetCluster()
+				}
+				d.Routes = append(d.Routes, routeDump{Name: rt.GetName(), Match: renderMatch(rt.GetMatch()), Cluster: c})
+			}
+			vhs = append(vhs, d)
+		}
+		out[rc.GetName()] = vhs
+	}
+	return out
 }
 
 func TestOracle(t *testing.T) {
@@ -148,6 +250,7 @@ func TestOracle(t *testing.T) {
 				Metadata: &model.NodeMetadata{Labels: sc.ProxyLabels, Namespace: sc.ProxyNamespace},
 			})
 			sim := simulation.NewSimulation(t, s, proxy)
+			sr.RouteConfigs = dumpRoutes(sim.Routes)
 			for _, c := range sc.Calls {
 				h := http.Header{}
 				for k, v := range c.Headers {
@@ -156,7 +259,14 @@ func TestOracle(t *testing.T) {
 				// Envoy picks the virtual host on the lower-cased Host (case-insensitive domain matching; its
 				// route_config_update_requster tests: "host header is lowercased by default"); Istio's simulator
 				// compares case-sensitively. The route is then re-selected below with the Host as sent.
-				r := sim.Run(simulation.Call{Port: c.Port, HostHeader: strings.ToLower(c.Host), Path: c.Path, Protocol: simulation.HTTP, CallMode: simulation.CallModeGateway, Headers: h})
+				tlsMode := simulation.Plaintext
+				switch c.TLS {
+				case "tls":
+					tlsMode = simulation.TLS
+				case "mtls":
+					tlsMode = simulation.MTLS
+				}
+				r := sim.Run(simulation.Call{Port: c.Port, HostHeader: strings.ToLower(c.Host), Path: c.Path, Protocol: simulation.HTTP, CallMode: simulation.CallModeGateway, Headers: h, TLS: tlsMode, Sni: c.Sni})
 				res := result{Listener: r.ListenerMatched, RouteConfig: r.RouteConfigMatched, VirtualHost: r.VirtualHostMatched, Route: r.RouteMatched, Cluster: r.ClusterMatched,
 					SimulatorRoute: r.RouteMatched, SimulatorCluster: r.ClusterMatched}
 				if r.Error != nil {

@@ -6,13 +6,15 @@
 import { stringify } from 'yaml';
 import { prng } from '../helpers/prng.js';
 
-export interface GenServer { port: number; hosts: string[]; protocol: string }
+export interface GenTls { mode?: 'SIMPLE' | 'ISTIO_MUTUAL'; httpsRedirect?: boolean; credentialName?: string }
+export interface GenServer { port: number; hosts: string[]; protocol: string; tls?: GenTls }
 export interface GenGateway { ns: string; name: string; selected: boolean; servers: GenServer[]; created?: string }
 export interface GenService { name: string; port: number; targetPort: number; noTranslate: boolean }
 export interface GenMatch { authority?: Record<string, string>; uri?: Record<string, string>; headers?: Record<string, Record<string, string>>; gateways?: string[] }
 export interface GenRoute { name: string; match: GenMatch[]; dest: { host: string; port: number } }
 export interface GenVirtualService { ns: string; name: string; hosts: string[]; gateways: string[]; http: GenRoute[]; created?: string }
-export interface GenCall { port: number; host: string; path: string; headers: Record<string, string> }
+/** `tls`: absent for plain text, `tls` (no client certificate) or `mtls` (the mesh's), sending `sni`. */
+export interface GenCall { port: number; host: string; path: string; headers: Record<string, string>; tls?: 'tls' | 'mtls'; sni?: string }
 
 export interface Scenario {
   name: string;
@@ -41,6 +43,9 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
   // Creation timestamps come from a second stream, so that adding them left every other choice as it was.
   const trnd = prng(seed ^ 0x7157);
   const stamp = () => ['2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', '2026-03-01T12:00:00Z'][Math.floor(trnd() * 3)]!;
+  // TLS (HTTPS servers, httpsRedirect, TLS and mTLS calls) from a third stream, for the same reason.
+  const srnd = prng(seed ^ 0x5e1f);
+  const spick = <T>(xs: readonly T[]): T => xs[Math.floor(srnd() * xs.length)]!;
   const out: Scenario[] = [];
   for (let n = 0; n < count; n++) {
     const gateways: GenGateway[] = [];
@@ -52,6 +57,20 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
         if (usedPorts.has(port)) continue;
         usedPorts.add(port);
         servers.push({ port, hosts: [...new Set(Array.from({ length: int(1, 2) }, () => pick(SERVER_HOSTS)))], protocol: chance(0.9) ? 'HTTP' : 'HTTP2' });
+      }
+      for (const srv of servers) {
+        const t = srnd();
+        if (t < 0.3) {
+          // An HTTPS server: SIMPLE with a certificate, ISTIO_MUTUAL, or a tls block without mode (PASSTHROUGH).
+          const port = spick([443, 443, 8443, srv.port]);
+          if (port !== srv.port && servers.some((o) => o.port === port)) continue;
+          srv.port = port;
+          srv.protocol = 'HTTPS';
+          const m = srnd();
+          srv.tls = m < 0.5 ? { mode: 'SIMPLE', credentialName: 'cert' } : m < 0.9 ? { mode: 'ISTIO_MUTUAL' } : { credentialName: 'cert' };
+        } else if (t < 0.38) {
+          srv.tls = { httpsRedirect: true };
+        }
       }
       gateways.push({ ns: pick(NAMESPACES), name: `gw${g}`, selected: chance(0.9), servers });
     }
@@ -101,6 +120,21 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
       const host = aimed ? pick(pick(virtualServices).hosts).replace('*.', pick(['q.', 'x.', ''])) : pick(CALL_HOSTS);
       calls.push({ port: aimed ? pick(serverPorts) : pick(PORTS), host: host.startsWith('.') ? host.slice(1) : host, path: pick(PATHS), headers: chance(0.2) ? { 'x-tag': 'blue' } : {} });
     }
+    // Calls over TLS, added to the plain ones: to each HTTPS port, with the mesh's certificate or without, the
+    // SNI being the Host's name or another one; and now and then TLS to a plain port.
+    const https = gateways.flatMap((g) => g.servers.filter((x) => x.protocol === 'HTTPS'));
+    for (const srv of https) {
+      for (let k = 0; k < 1 + Math.floor(srnd() * 2); k++) {
+        const hosts = virtualServices.flatMap((v) => v.hosts).concat(CALL_HOSTS.slice(0, 2));
+        const host = spick(hosts).replace('*.', spick(['q.', 'x.']));
+        const mtls = srv.tls?.mode === 'ISTIO_MUTUAL' ? srnd() < 0.75 : srnd() < 0.2;
+        calls.push({ port: srv.port, host, path: spick(PATHS), headers: {}, tls: mtls ? 'mtls' : 'tls', sni: srnd() < 0.8 ? host.toLowerCase() : spick(['other.org', 'a.example.com', 'q.example.com']) });
+      }
+    }
+    if (srnd() < 0.15 && calls.length > 0) {
+      const c = calls[0]!;
+      calls.push({ ...c, tls: srnd() < 0.5 ? 'tls' : 'mtls', sni: c.host.replace(/:\d+$/, '').toLowerCase() });
+    }
     // Half the scenarios carry creation timestamps (ties included): Istio orders Gateways and VirtualServices by them.
     if (trnd() < 0.5) {
       for (const g of gateways) g.created = stamp();
@@ -122,7 +156,7 @@ function overlaps(a: string, b: string): boolean {
 function gatewayObject(g: GenGateway, apiVersion: string): Record<string, unknown> {
   return {
     apiVersion, kind: 'Gateway', metadata: { name: g.name, namespace: g.ns, ...(g.created ? { creationTimestamp: g.created } : {}) },
-    spec: { selector: g.selected ? PROXY_LABELS : { istio: 'other' }, servers: g.servers.map((s, i) => ({ port: { number: s.port, name: `http-${i}`, protocol: s.protocol }, hosts: s.hosts })) },
+    spec: { selector: g.selected ? PROXY_LABELS : { istio: 'other' }, servers: g.servers.map((s, i) => ({ port: { number: s.port, name: `${s.protocol === 'HTTPS' ? 'https' : 'http'}-${i}`, protocol: s.protocol }, hosts: s.hosts, ...(s.tls ? { tls: s.tls } : {}) })) },
   };
 }
 

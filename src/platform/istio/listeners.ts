@@ -8,8 +8,53 @@ export const DISABLE_PORT_TRANSLATION_LABEL = 'experimental.istio.io/disable-gat
 
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY']);
 
+function isHttpProtocol(p: string | undefined): boolean {
+  return p !== undefined && HTTP_PROTOCOLS.has(p);
+}
+
+/**
+ * A server Istio serves as plain-text HTTP: an HTTP-family protocol, whatever its `tls` block says
+ * (`tls.httpsRedirect` there only makes its virtual hosts answer 301). Istio: pkg/config/gateway IsHTTPServer.
+ */
 export function isPlainHttpServer(s: GatewayServer): boolean {
-  return s.protocol !== undefined && HTTP_PROTOCOLS.has(s.protocol) && s.tlsMode === undefined;
+  return isHttpProtocol(s.protocol);
+}
+
+/** The TLS mode Istio applies: a `tls` block without `mode` is PASSTHROUGH, the enum's zero value. */
+export function serverTlsMode(s: GatewayServer): string | undefined {
+  return s.tls ? (s.tlsMode ?? 'PASSTHROUGH') : undefined;
+}
+
+/** An HTTPS server whose TLS the gateway terminates (IsHTTPSServerWithTLSTermination): its own route configuration. */
+export function isHttpsTerminating(s: GatewayServer): boolean {
+  const mode = serverTlsMode(s);
+  return s.protocol === 'HTTPS' && mode !== undefined && mode !== 'PASSTHROUGH' && mode !== 'AUTO_PASSTHROUGH';
+}
+
+/** A server with TLS settings and a protocol other than HTTP (IsTLSServer): it shares its port through SNI. */
+export function isTlsServer(s: GatewayServer): boolean {
+  return s.tls && !isHttpProtocol(s.protocol);
+}
+
+// Istio's server hosts after sanitizeServerHostNamespace: `./h` becomes `<ns>/h`, `*/h` becomes `h`, and `*/*` leaves only `*`.
+export function sanitizedServerHosts(s: GatewayServer, namespace: string): string[] {
+  const out: string[] = [];
+  for (const h of s.hosts) {
+    const slash = h.indexOf('/');
+    if (slash < 0) out.push(h);
+    else if (h.slice(0, slash) === '.') out.push(`${namespace}/${h.slice(slash + 1)}`);
+    else if (h.slice(0, slash) === '*') {
+      if (h.slice(slash + 1) === '*') return ['*'];
+      out.push(h.slice(slash + 1));
+    } else out.push(h);
+  }
+  return out;
+}
+
+/** The SNI names of a TLS server's filter chain (GetSNIHostsForServer); empty when one of them is `*` (no SNI match). */
+export function sniHosts(s: GatewayServer, namespace: string): string[] {
+  const names = [...new Set(sanitizedServerHosts(s, namespace).map((h) => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h)))].sort();
+  return names.includes('*') ? [] : names;
 }
 
 /** A Gateway server as it is bound on one workload: the Envoy listener port it ends up on. */
@@ -28,11 +73,16 @@ export interface TranslationAmbiguity {
   readonly candidates: readonly { readonly service: Service; readonly port: ServicePort; readonly targetPort: number }[];
 }
 
-/** Servers bound to the same listener whose protocols Istio cannot merge: one of them is dropped. */
+/**
+ * A server Istio drops from a listener (pilot/pkg/model/gateway.go mergeGateways): its protocol cannot merge
+ * with the plain-text server already there, or (TLS servers, and HTTP servers with a `tls` block) one of its
+ * hosts is already an SNI name of an earlier server on that port.
+ */
 export interface ProtocolConflict {
   readonly listenerPort: number;
   readonly kept: BoundServer;
   readonly dropped: BoundServer;
+  readonly reason: 'protocol' | 'tls-host';
 }
 
 export interface WorkloadListeners {
@@ -76,6 +126,9 @@ export function listenersFor(snapshot: Snapshot, w: Workload): WorkloadListeners
     const byPort = new Map<number, BoundServer[]>();
     const ambiguities: TranslationAmbiguity[] = [];
     const conflicts: ProtocolConflict[] = [];
+    // Per listener port: the plain-text server that decides what merges, and the hosts TLS servers claimed.
+    const plain = new Map<number, BoundServer>();
+    const tlsHosts = new Map<number, Map<string, { bind: string; by: BoundServer }>>();
     // Istio merges a proxy's Gateways in config order: creation time, then name, then namespace.
     const sorted = [...gateways].sort(istioConfigOrder);
     for (const gateway of sorted) {
@@ -98,14 +151,35 @@ export function listenersFor(snapshot: Snapshot, w: Workload): WorkloadListeners
           listenerPort: first ? first.targetPort : server.portNumber,
           translatedBy: first ? { service: first.service, port: first.port } : undefined,
         };
-        const list = byPort.get(bound.listenerPort) ?? [];
-        const current = list[0];
-        if (current && isPlainHttpServer(current.server) !== isPlainHttpServer(server) && (current.server.bind ?? '') === (server.bind ?? '')) {
-          conflicts.push({ listenerPort: bound.listenerPort, kept: current, dropped: bound });
-          continue;
+        const port = bound.listenerPort;
+        const bind = server.bind ?? '';
+        if (server.tls) {
+          const known = tlsHosts.get(port) ?? new Map<string, { bind: string; by: BoundServer }>();
+          tlsHosts.set(port, known);
+          const hosts = sanitizedServerHosts(server, gateway.namespace);
+          const dup = hosts.map((h) => known.get(h)).find((k) => k !== undefined && k.bind === bind);
+          if (dup) {
+            conflicts.push({ listenerPort: port, kept: dup.by, dropped: bound, reason: 'tls-host' });
+            continue;
+          }
+          for (const h of hosts) known.set(h, { bind, by: bound });
+        }
+        const list = byPort.get(port) ?? [];
+        const current = plain.get(port);
+        if (current) {
+          // canMergeProtocols: onto a plain-text server only HTTP merges, and onto HTTP only HTTP (same bind).
+          const cp = current.server.protocol;
+          const mergeable = (isHttpProtocol(cp) || cp === server.protocol) && isHttpProtocol(server.protocol);
+          if (!mergeable && (current.server.bind ?? '') === bind) {
+            conflicts.push({ listenerPort: port, kept: current, dropped: bound, reason: 'protocol' });
+            continue;
+          }
+        } else if (!isTlsServer(server)) {
+          // The first plain-text server on the port, even after TLS servers: they share the listener.
+          plain.set(port, bound);
         }
         list.push(bound);
-        byPort.set(bound.listenerPort, list);
+        byPort.set(port, list);
       }
     }
     return { workload: w, gateways: sorted, byPort, ambiguities, conflicts };

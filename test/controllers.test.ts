@@ -19,7 +19,7 @@ import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/snapshot/build.js';
 import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { knativeDomainConfig } from '../src/platform/knative/domain.js';
-import { isvcComponentRoute, knativeObjects, type RouteInput } from '../src/platform/knative/derive.js';
+import { isvcComponentRoute, knativeObjects, revisionProtocol, type RouteInput } from '../src/platform/knative/derive.js';
 import { kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
 import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
 import { findGo, freePort, type TestCluster } from './helpers/cluster.js';
@@ -47,13 +47,20 @@ const VARIANTS: { name: string; data: Record<string, string> }[] = [
   { name: 'legacy keys (Kubeflow 1.x)', data: { 'gateway.kubeflow.kubeflow-gateway': 'istio-ingressgateway.istio-system.svc.cluster.local', 'local-gateway.knative-serving.cluster-local-gateway': 'cluster-local-gateway.istio-system.svc.cluster.local' } },
 ];
 
-/** Routes per variant: names near 63 characters, visibility labels, selector labels, a config-domain default. */
-function routes(variant: number): RouteInput[] {
+/** The container ports of each Route's revision: plain, h2c first (HTTP/2 cleartext), h2c only second (still HTTP/1). */
+const CONTAINERS = [[{ name: 'kserve-container', ports: [] }], [{ name: 'kserve-container', ports: [{ name: 'h2c', containerPort: 8080 }] }], [{ name: 'kserve-container', ports: [{ name: 'http1', containerPort: 8080 }, { name: 'h2c', containerPort: 9000 }] }]];
+
+/** Routes per variant: names near 63 characters, visibility labels, selector labels, h2c revisions, a config-domain default. */
+function routes(variant: number): { route: RouteInput; containers: (typeof CONTAINERS)[number] }[] {
   const base = ['sklearn-iris-predictor', 'm-transformer', 'a-rather-long-inference-service-name-of-forty-six-predictor', 'x'.repeat(60)];
-  return base.flatMap((name, i): RouteInput[] => [
-    { name: `${name.slice(0, 58)}${variant}`, namespace: 'models', labels: { 'serving.knative.dev/service': name }, annotations: {} },
-    { name: `v${variant}-${i}-local`, namespace: 'models', labels: { 'networking.knative.dev/visibility': 'cluster-local' }, annotations: {} },
-    { name: `v${variant}-${i}-ml`, namespace: 'team-a', labels: { app: 'ml' }, annotations: {} },
+  const make = (name: string, namespace: string, labels: Record<string, string>, k: number) => {
+    const containers = CONTAINERS[k % CONTAINERS.length]!;
+    return { route: { name, namespace, labels, annotations: {}, protocol: revisionProtocol(containers.map((c) => c.ports.map((p) => p.name))) }, containers };
+  };
+  return base.flatMap((name, i) => [
+    make(`${name.slice(0, 58)}${variant}`, 'models', { 'serving.knative.dev/service': name }, i + variant),
+    make(`v${variant}-${i}-local`, 'models', { 'networking.knative.dev/visibility': 'cluster-local' }, i + variant + 1),
+    make(`v${variant}-${i}-ml`, 'team-a', { app: 'ml' }, i + variant + 2),
   ]);
 }
 
@@ -95,9 +102,10 @@ describe('the real net-istio controller against the test API server', () => {
     const diffs: string[] = [];
     for (const [vi, variant] of VARIANTS.entries()) {
       await kubeRequest(kc, 'PUT', await objectPath(names, 'v1', 'ConfigMap', 'knative-serving', 'config-istio'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: variant.data });
-      const rs = routes(vi);
+      const withContainers = routes(vi);
+      const rs = withContainers.map((x) => x.route);
       const revisions = ask<{ name: string }>(serving, rs.map((r) => ({ op: 'childName', parent: r.name, suffix: '-00001' })));
-      const made = ask<{ ingress?: KubernetesObject; error?: string }>(serving, rs.map((r, i) => ({ op: 'kingress', configDomain: CONFIG_DOMAIN, configNetwork: {}, revision: revisions[i]!.name, route: { metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, spec: { traffic: [{ latestRevision: true, percent: 100 }] } } })));
+      const made = ask<{ ingress?: KubernetesObject; error?: string }>(serving, rs.map((r, i) => ({ op: 'kingress', configDomain: CONFIG_DOMAIN, configNetwork: {}, revision: revisions[i]!.name, containers: withContainers[i]!.containers, route: { metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, spec: { traffic: [{ latestRevision: true, percent: 100 }] } } })));
       const snap = buildSnapshot(parseManifestText(`${variant.name}.yaml`, [
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: variant.data },
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: CONFIG_DOMAIN },

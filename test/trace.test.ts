@@ -128,6 +128,30 @@ describe('kgd trace', () => {
     assert.equal(r.stale.length, 1);
     assert.match(r.stale[0]!, /VirtualService kubeflow-user\/sklearn-iris: This VirtualService is bound to knative-serving\/cluster-local-gateway, mesh/);
   });
+  it('an h2c predictor goes to revision port 81 and activator port 8013, which Kubeflow\'s activator NetworkPolicy (8012 only) drops; system-internal TLS: 443 and 8112', () => {
+    const h2c = added({ ...ISVC, spec: { predictor: { model: { modelFormat: { name: 'triton' }, ports: [{ name: 'h2c', containerPort: 9000 }] } } } });
+    const withH2c = [...corpus.filter((r) => !(r.kind === 'InferenceService' && r.name === 'sklearn-iris')), h2c];
+    const r = trace(traceSnapshot(withH2c), { url: URL_INTERNAL });
+    const text = r.hops.map((h) => h.summary).join('\n');
+    assert.ok(r.hops.some((h) => /sklearn-iris-predictor-00001\.kubeflow-user\.svc\.cluster\.local:81\b/.test(h.summary)), text);
+    assert.equal(r.outcome, '504', r.verdict);
+    assert.match(text, /allow-istio-gateways-to-activator drops .* activator:8013/);
+    const tls = added({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-network', namespace: 'knative-serving' }, data: { 'system-internal-tls': 'Enabled' } });
+    const t = trace(traceSnapshot([...corpus.filter((x) => !(x.kind === 'ConfigMap' && x.name === 'config-network')), tls]), { url: URL_INTERNAL });
+    const ttext = t.hops.map((h) => h.summary).join('\n');
+    assert.ok(t.hops.some((h) => /sklearn-iris-predictor-00001\.kubeflow-user\.svc\.cluster\.local:443\b/.test(h.summary)), ttext);
+    assert.match(ttext, /activator:8112/);
+    // With the activator policy widened to the h2c port, the h2c predictor is reached (its pods on 8013).
+    const widened = mutate(withH2c, 'NetworkPolicy', 'knative-serving', 'allow-istio-gateways-to-activator', (o) => { o['spec']['ingress'][0]['ports'].push({ port: 8013, protocol: 'TCP' }); });
+    const ok = trace(traceSnapshot(widened), { url: URL_INTERNAL });
+    assert.equal(ok.outcome, '200', ok.verdict);
+    assert.ok(ok.hops.some((h) => h.step === 'revision' && h.summary.includes('8013')));
+  });
+  it('the Knative Service in the input names the revision: its latestReadyRevisionName, not -00001', () => {
+    const ksvc = added({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'sklearn-iris-predictor', namespace: 'kubeflow-user' }, spec: { template: { spec: { containers: [{ image: 'x', ports: [{ name: 'h2c', containerPort: 8080 }] }] } } }, status: { latestReadyRevisionName: 'sklearn-iris-predictor-00007' } });
+    const r = trace(traceSnapshot([...corpus, ksvc]), { url: URL_INTERNAL });
+    assert.ok(r.hops.some((h) => /sklearn-iris-predictor-00007\.kubeflow-user\.svc\.cluster\.local:81\b/.test(h.summary)), r.hops.map((h) => h.summary).join('\n'));
+  });
   it('an unknown name does not resolve', () => {
     const r = trace(traceSnapshot(corpus), { url: 'http://nope.kubeflow-user.svc.cluster.local/' });
     assert.equal(r.outcome, 'unresolvable');

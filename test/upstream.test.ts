@@ -187,8 +187,16 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
       });
       // The Knative Service name is KServe's (PredictorServiceName); the test asks KServe for it below.
       const revisions = ask<{ name: string }>(kserveBin, routes.map((r) => ({ op: 'childName', parent: r.name, suffix: '-00001' })));
-      const domains = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'domain', configDomain: perComponent[i]!.c.configDomain, configNetwork: {}, meta: { name: r.name, namespace: r.namespace, labels: r.labels } })));
-      const kingresses = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'kingress', configDomain: perComponent[i]!.c.configDomain, configNetwork: {}, revision: revisions[i]!.name, route: { metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, spec: { traffic: [{ latestRevision: true, percent: 100 }] } } })));
+      const domains = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'domain', configDomain: perComponent[i]!.c.configDomain, configNetwork: perComponent[i]!.c.configNetwork, meta: { name: r.name, namespace: r.namespace, labels: r.labels } })));
+      const kingresses = ask<Answer>(kserveBin, routes.map((r, i) => ({ op: 'kingress', configDomain: perComponent[i]!.c.configDomain, configNetwork: perComponent[i]!.c.configNetwork, revision: revisions[i]!.name, containers: knativeContainers(perComponent[i]!.c, perComponent[i]!.comp), route: { metadata: { name: r.name, namespace: r.namespace, labels: r.labels }, spec: { traffic: [{ latestRevision: true, percent: 100 }] } } })));
+      // The revision ports Serving chose (80 HTTP/1, 81 h2c, 443 system-internal TLS): each must occur.
+      const ports: Record<string, number> = {};
+      for (const k of kingresses) {
+        const p = (k['ingress'] as { spec?: { rules?: { http?: { paths?: { splits?: { servicePort?: number }[] }[] } }[] } } | undefined)?.spec?.rules?.[0]?.http?.paths?.[0]?.splits?.[0]?.servicePort;
+        if (p !== undefined) ports[String(p)] = (ports[String(p)] ?? 0) + 1;
+      }
+      t.diagnostic(`revision ports in Serving's KIngresses: ${JSON.stringify(ports)}`);
+      for (const p of ['80', '81', '443']) assert.ok((ports[p] ?? 0) >= 5, `too few KIngresses to revision port ${p}: ${JSON.stringify(ports)}`);
       // Step 2: net-istio on each KIngress; kgd's Knative derivation on the same input.
       const withIngress = perComponent.map((p, i) => ({ ...p, i })).filter(({ i }) => kingresses[i]!['ingress']);
       const vsAnswers = ask<Answer>(bins.netIstio[netIstio], withIngress.map(({ c, i }) => ({ op: 'ingress', data: c.configIstio, ingress: kingresses[i]!['ingress'] })));
@@ -268,14 +276,37 @@ function docsOfGeneratedCluster(isvcs: number): Record<string, unknown>[] {
   return out;
 }
 
+/** Container ports written as a port list with names and numbers. */
+const portList = (names: string[]) => names.map((name, i) => ({ name, containerPort: 8080 + i }));
+
+/** A component's containers as the set-up writes them in the InferenceService. */
+function componentContainers(c: SetupCase, comp: 'predictor' | 'transformer' | 'explainer'): Record<string, unknown> {
+  const x = c.containers[comp];
+  if (!x) return { model: { modelFormat: { name: 'sklearn' } } };
+  if (x.style === 'model') return { model: { modelFormat: { name: 'sklearn' }, ports: portList(x.ports[0]!) } };
+  return { containers: x.ports.map((p, i) => ({ name: i === 0 ? 'kserve-container' : `side-${i}`, image: 'model:1', ports: portList(p) })) };
+}
+
+/**
+ * The containers KServe puts in the component's Knative Service template: a custom container list as written,
+ * else the one model container with the ports written on it (none written: the runtime's, not modelled here).
+ */
+function knativeContainers(c: SetupCase, comp: 'predictor' | 'transformer' | 'explainer'): { name: string; ports: { name: string; containerPort: number }[] }[] {
+  const x = c.containers[comp];
+  if (!x) return [{ name: 'kserve-container', ports: [] }];
+  if (x.style === 'model') return [{ name: 'kserve-container', ports: portList(x.ports[0]!) }];
+  return x.ports.map((p, i) => ({ name: i === 0 ? 'kserve-container' : `side-${i}`, ports: portList(p) }));
+}
+
 function snapshotOf(c: SetupCase, kserve: string, netIstio: string) {
   const docs = [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: c.configIstio },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: c.configDomain },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-network', namespace: 'knative-serving' }, data: c.configNetwork },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inferenceservice-config', namespace: 'kserve' }, data: { ingress: c.ingress } },
     {
       apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: c.isvc.name, namespace: c.isvc.namespace, labels: c.isvc.labels, annotations: c.isvc.annotations },
-      spec: Object.fromEntries(c.isvc.components.map((x) => [x, { ...(x === 'predictor' && c.isvc.predictorName ? { name: c.isvc.predictorName } : {}), model: { modelFormat: { name: 'sklearn' } } }])),
+      spec: Object.fromEntries(c.isvc.components.map((x) => [x, { ...(x === 'predictor' && c.isvc.predictorName ? { name: c.isvc.predictorName } : {}), ...componentContainers(c, x) }])),
       status: { conditions: c.isvc.components.map((comp) => { const type = `${comp[0]!.toUpperCase()}${comp.slice(1)}Ready`; return { type, status: c.isvc.notReady === type ? 'False' : 'True' }; }) },
     },
   ];

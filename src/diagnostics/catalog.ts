@@ -326,7 +326,7 @@ export const catalog = {
   NetworkPolicyBlocksActivator: {
     code: 'KGD1601', severity: 'error', symptom: '504',
     title: 'A NetworkPolicy drops traffic from the local gateway pods to the activator',
-    description: 'When a revision is scaled to zero or in proxy mode, the gateway forwards to the Knative activator on port 8012. A NetworkPolicy that isolates the activator and does not admit the local gateway pods drops those packets silently: the caller sees a timeout or 504.',
+    description: 'When a revision is scaled to zero or in proxy mode, the gateway forwards to the Knative activator on port 8012 — 8013 for an h2c (gRPC) revision, 8112 with system-internal TLS (Knative Serving pkg/networking BackendHTTP2Port, BackendHTTPSPort). A NetworkPolicy that isolates the activator and does not admit the local gateway pods drops those packets silently: the caller sees a timeout or 504.',
     message: 'NetworkPolicy {{policy}} isolates the activator pods and admits none of the local gateway pods {{pods}} on port {{port}}.',
     fix: 'Allow ingress to the activator on port {{port}} from namespace {{gatewayNamespace}} pods with labels {{gatewayLabels}}.',
   },

@@ -66,6 +66,10 @@ export interface KnativeObject {
   readonly labels: Labels;
   readonly annotations: Labels;
   readonly conditions: readonly Condition[];
+  /** Knative Service: the port names of each container of spec.template (Serving reads the protocol off them). */
+  readonly containerPorts: readonly (readonly string[])[] | undefined;
+  /** Knative Service: status.latestReadyRevisionName. */
+  readonly latestReadyRevision: string | undefined;
 }
 
 export function readKnativeObject(r: FieldReader, namespace: string): KnativeObject {
@@ -83,5 +87,7 @@ export function readKnativeObject(r: FieldReader, namespace: string): KnativeObj
     labels: r.strMap(['metadata', 'labels']) ?? EMPTY_MAP,
     annotations: r.strMap(['metadata', 'annotations']) ?? EMPTY_MAP,
     conditions,
+    containerPorts: r.mapList(['spec', 'template', 'spec', 'containers'], (p) => r.mapList([...p, 'ports'], (pp) => r.str([...pp, 'name']) ?? '') ?? []),
+    latestReadyRevision: r.str(['status', 'latestReadyRevisionName']),
   };
 }

@@ -1,5 +1,6 @@
 import type { Resource } from '../load/resource.js';
 import { EMPTY_MAP, type FieldReader } from './reader.js';
+import type { FieldPath } from '../shared/path.js';
 import type { Labels } from './label-selector.js';
 import { readKnativeObject, type Condition } from './knative.js';
 
@@ -22,6 +23,24 @@ export interface InferenceService {
   /** serving.kserve.io/deploymentMode annotation, if set. */
   readonly deploymentMode: string | undefined;
   readonly conditions: readonly Condition[];
+  /**
+   * Per component, the port names of the containers KServe puts in its Knative Service, as written here:
+   * `spec.<c>.containers`, else the one model/framework container; undefined when none declares ports (the
+   * ServingRuntime's then apply, which kgd does not read).
+   */
+  readonly containerPorts: Readonly<Partial<Record<IsvcComponent, readonly (readonly string[])[]>>>;
+}
+
+/** The port names of each container of a component; undefined when no container declares a port. */
+function componentContainerPorts(r: FieldReader, c: IsvcComponent): string[][] | undefined {
+  const names = (p: FieldPath) => r.mapList([...p, 'ports'], (pp) => r.str([...pp, 'name']) ?? '') ?? [];
+  const listed = r.mapList(['spec', c, 'containers'], (p) => names(p));
+  if (listed && listed.length > 0) return listed.some((x) => x.length > 0) ? listed : undefined;
+  const spec = r.obj(['spec', c]) ?? {};
+  for (const key of Object.keys(spec)) {
+    if (r.listLength(['spec', c, key, 'ports']) !== undefined) return [names(['spec', c, key])];
+  }
+  return undefined;
 }
 
 export function readInferenceService(r: FieldReader, namespace: string): InferenceService {
@@ -39,5 +58,9 @@ export function readInferenceService(r: FieldReader, namespace: string): Inferen
     clusterLocal: labels['networking.knative.dev/visibility'] === 'cluster-local',
     deploymentMode: annotations['serving.kserve.io/deploymentMode'],
     conditions: readKnativeObject(r, namespace).conditions,
+    containerPorts: Object.fromEntries(components.flatMap((c) => {
+      const ports = componentContainerPorts(r, c);
+      return ports ? [[c, ports]] : [];
+    })),
   };
 }

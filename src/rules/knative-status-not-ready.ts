@@ -19,7 +19,7 @@ export default defineRule({
     emits: ['KnativeNotReady'],
   },
   check(ctx) {
-    const objects: KnativeObject[] = [
+    const objects: Pick<KnativeObject, 'res' | 'conditions' | 'namespace' | 'name'>[] = [
       ...ctx.snapshot.list('Route'), ...ctx.snapshot.list('KnativeService'), ...ctx.snapshot.list('KIngress'), ...ctx.snapshot.list('InferenceService'),
     ];
     for (const o of objects) {

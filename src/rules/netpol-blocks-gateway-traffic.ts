@@ -6,12 +6,12 @@ import { formatLabels } from '../model/label-selector.js';
 import { gatewaySelects, reachThroughService } from '../platform/istio/listeners.js';
 import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
+import { knativeDomainConfig } from '../platform/knative/domain.js';
+import { revisionBackendPort, revisionPort, revisionProtocol } from '../platform/knative/derive.js';
+import type { InferenceService } from '../model/kserve.js';
 import { localGateways, localObligations } from '../platform/local-path.js';
 import { describeWorkloads } from './_hints.js';
 
-/** Activator's data port (pkg/activator in knative/serving) and queue-proxy's, which revisions are reached on. */
-const ACTIVATOR_PORT = 8012;
-const QUEUE_PROXY_PORT = 8012;
 const DEFAULT_ACTIVATOR_LABELS = { app: 'activator', role: 'activator' };
 
 function describeSources(snapshotPolicies: readonly { ingress: readonly { from?: readonly { podSelector?: unknown; namespaceSelector?: unknown }[] | undefined }[] }[]): string {
@@ -37,28 +37,38 @@ export default defineRule({
     const gwData = { pods: describeWorkloads(gwPods), gatewayNamespace: gwPod.namespace, gatewayLabels: formatLabels(gwPod.labels['app'] ? { app: gwPod.labels['app'] } : gwPod.labels) };
     const systemNs = knativeGatewayConfig(s).systemNamespace;
 
-    // Gateway → activator.
+    // The pod port each InferenceService's revision is reached on, at the activator and at queue-proxy:
+    // 8012 (HTTP/1), 8013 (h2c), 8112 (system-internal TLS), as Serving's KIngress and SKS choose it.
+    const internalTls = knativeDomainConfig(s).systemInternalTls;
+    const backendPort = (isvc: InferenceService) => revisionBackendPort(revisionPort(revisionProtocol(isvc.containerPorts[kserveBackendComponent(isvc)]), internalTls));
+    const isvcs = s.list('InferenceService');
+
+    // Gateway → activator, on every port a revision here needs (8012 when there is no InferenceService).
     const activators = s.list('Workload').filter((w) => w.namespace === systemNs && w.labels['app'] === 'activator');
     const activatorRefs: PodRef[] = activators.length ? activators : [{ namespace: systemNs, labels: DEFAULT_ACTIVATOR_LABELS }];
-    for (const act of activatorRefs) {
-      const v = ingressVerdict(s, gwPod, act, ACTIVATOR_PORT);
-      if (v.allowed) continue;
-      const np = v.isolating[0]!;
-      ctx.report({ id: 'NetworkPolicyBlocksActivator', resource: np.res, path: ['spec', 'ingress'], data: { ...gwData, policy: `${np.namespace}/${np.name}`, port: String(ACTIVATOR_PORT) } });
-      break;
+    const activatorPorts = isvcs.length ? [...new Set(isvcs.map(backendPort))].sort((a, b) => a - b) : [revisionBackendPort(80)];
+    for (const port of activatorPorts) {
+      for (const act of activatorRefs) {
+        const v = ingressVerdict(s, gwPod, act, port);
+        if (v.allowed) continue;
+        const np = v.isolating[0]!;
+        ctx.report({ id: 'NetworkPolicyBlocksActivator', resource: np.res, path: ['spec', 'ingress'], data: { ...gwData, policy: `${np.namespace}/${np.name}`, port: String(port) } });
+        break;
+      }
     }
 
     // Gateway (or activator) → InferenceService pods.
-    for (const isvc of s.list('InferenceService')) {
+    for (const isvc of isvcs) {
       const top = kserveBackendComponent(isvc);
       const service = kserveBackend(isvc, versionOf('kserve', s.versions));
       const pod: PodRef = {
         namespace: isvc.namespace,
         labels: { 'serving.kserve.io/inferenceservice': isvc.name, component: top, 'serving.knative.dev/service': service, 'serving.knative.dev/configuration': service },
       };
-      const fromGw = ingressVerdict(s, gwPod, pod, QUEUE_PROXY_PORT);
+      const port = backendPort(isvc);
+      const fromGw = ingressVerdict(s, gwPod, pod, port);
       if (fromGw.allowed) continue;
-      const fromActivator = ingressVerdict(s, activatorRefs[0]!, pod, QUEUE_PROXY_PORT);
+      const fromActivator = ingressVerdict(s, activatorRefs[0]!, pod, port);
       if (fromActivator.allowed) continue;
       const np = fromGw.isolating[0]!;
       ctx.report({ id: 'NetworkPolicyBlocksPredictor', resource: np.res, path: ['spec', 'ingress'], related: [{ resource: isvc.res }], data: { ...gwData, policy: `${np.namespace}/${np.name}`, isvc: `${isvc.namespace}/${isvc.name}` } });

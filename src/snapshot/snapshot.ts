@@ -92,6 +92,7 @@ export class Snapshot {
     for (const e of views.Endpoints) this.index('Endpoints', e.namespace, e.serviceName, e);
     for (const v of views.VirtualService) this.index('VirtualService', v.namespace, v.name, v);
     for (const n of views.Namespace) this.index('Namespace', '', n.name, n);
+    for (const k of views.KnativeService) this.index('KnativeService', k.namespace, k.name, k);
   }
 
   private index(kind: ViewKind, ns: string, name: string, v: unknown): void {
@@ -109,7 +110,7 @@ export class Snapshot {
     return this.views[kind];
   }
 
-  get<K extends 'Gateway' | 'Service' | 'ConfigMap' | 'Endpoints' | 'VirtualService'>(kind: K, namespace: string, name: string): Views[K] | undefined {
+  get<K extends 'Gateway' | 'Service' | 'ConfigMap' | 'Endpoints' | 'VirtualService' | 'KnativeService'>(kind: K, namespace: string, name: string): Views[K] | undefined {
     return this.byName.get(kind)?.get(key(namespace, name)) as Views[K] | undefined;
   }
 

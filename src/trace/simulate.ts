@@ -10,14 +10,13 @@ import { hostMatches, stripPort } from '../platform/istio/hosts.js';
 import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
 import { ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
+import { revisionBackendPort } from '../platform/knative/derive.js';
 import { runRules } from '../engine/run.js';
 import vsStaleGateways from '../rules/vs-stale-gateways.js';
 import { chooseDestination, destinationFqdn, expandShort, routeAtGateway, routeInMesh, type HttpRequest } from './gateway-routing.js';
 import type { Hop, Outcome, TraceRequest, TraceResult } from './types.js';
 
 const MAX_HOPS = 12;
-const ACTIVATOR_PORT = 8012;
-const QUEUE_PROXY_PORT = 8012;
 
 interface Caller extends PodRef {
   readonly name: string;
@@ -255,6 +254,9 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
   return finish('unknown', `more than ${MAX_HOPS} hops: a routing loop?`);
 
   function revisionHop(target: string): TraceResult {
+    // The activator and queue-proxy port for the revision Service port the route chose (80, 81 h2c, 443 TLS).
+    const ACTIVATOR_PORT = revisionBackendPort(port);
+    const QUEUE_PROXY_PORT = ACTIVATOR_PORT;
     const systemNs = knativeGatewayConfig(s).systemNamespace;
     const activator: PodRef = s.list('Workload').find((x) => x.namespace === systemNs && x.labels['app'] === 'activator') ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
     const [rev, ns] = target.split('.');

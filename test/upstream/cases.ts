@@ -201,14 +201,23 @@ export interface SetupCase {
   readonly configIstio: Record<string, string>;
   readonly configDomain: Record<string, string>;
   readonly ingress: string;
+  /** config-network (system-internal-tls, internal-encryption). */
+  readonly configNetwork: Record<string, string>;
+  /**
+   * Per component, how its containers are written with their port names: `model` (one container, as
+   * spec.<c>.model.ports) or `containers` (spec.<c>.containers). Absent: no ports written (the runtime's apply).
+   */
+  readonly containers: Partial<Record<'predictor' | 'transformer' | 'explainer', { style: 'model' | 'containers'; ports: string[][] }>>;
 }
 
 const ISVC_NAMES = ['sklearn-iris', 'm', 'my-predictor-model', 'a-rather-long-inference-service-name-of-forty-six', 'x'.repeat(44), 'model-default', 'a'.repeat(56)];
 
 export function setupCases(count: number, seed = 1005): SetupCase[] {
   const r = prng(seed);
-  // Predictor names come from a second stream, so that adding them left every other choice as it was.
+  // Predictor names come from a second stream, so that adding them left every other choice as it was;
+  // container ports and config-network from a third, for the same reason.
   const r2 = prng(seed ^ 0x20);
+  const r3 = prng(seed ^ 0x30);
   const out: SetupCase[] = [];
   while (out.length < count) {
     const predictorName = chance(r2, 0.3) ? pick(r2, ['v2', 'blue', 'a-long-predictor-variant-name']) : undefined;
@@ -242,8 +251,18 @@ export function setupCases(count: number, seed = 1005): SetupCase[] {
     if (chance(r, 0.15)) ingress['pathTemplate'] = pick(r, ['/serving/{{ .Namespace }}/{{ .Name }}', '/{{ .Name }}/', 'no-slash/{{ .Name }}']);
     const configDomain = chance(r, 0.15) ? {} : chance(r, 0.5) ? { 'example.com': '' } : configDomainCase(r);
     const notReady = chance(r, 0.08) ? pick(r, ['PredictorReady', 'TransformerReady', 'ExplainerReady']) : undefined;
+    const containers: SetupCase['containers'] = {};
+    for (const comp of components) {
+      if (!chance(r3, 0.4)) continue;
+      const style = pick(r3, ['model', 'containers'] as const);
+      const portSets = [['h2c'], ['http1'], ['http1', 'h2c'], ['h2c', 'grpc'], []];
+      const ports = style === 'model' ? [pick(r3, portSets)] : Array.from({ length: 1 + Math.floor(r3() * 2) }, () => pick(r3, portSets));
+      containers[comp] = { style, ports };
+    }
+    const configNetwork: Record<string, string> = chance(r3, 0.2) ? { 'system-internal-tls': pick(r3, ['Enabled', 'enabled', 'Disabled']) } : chance(r3, 0.06) ? { 'internal-encryption': pick(r3, ['true', 'false']) } : {};
     out.push({
       name: `setup-${out.length}`,
+      configNetwork, containers,
       isvc: { name: pick(r, ISVC_NAMES), namespace: pick(r, ['ns', 'kubeflow-user-example-com']), labels, annotations, components, ...(notReady ? { notReady } : {}), ...(predictorName ? { predictorName } : {}) },
       configIstio, configDomain, ingress: JSON.stringify(ingress),
     });

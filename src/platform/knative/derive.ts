@@ -75,6 +75,33 @@ export interface RouteInput {
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** The revision's protocol (Serving's Revision.GetProtocol); HTTP/1 unless its serving container's first port is named h2c. */
+  readonly protocol: 'http1' | 'h2c';
+  /** The revision all traffic goes to, when the input says (the Knative Service's latestReadyRevisionName); else `<route>-00001`. */
+  readonly revision?: string | undefined;
+}
+
+/**
+ * Serving's Revision.GetProtocol: the serving container (the only one, else the first with ports) whose first
+ * port is named `h2c` makes the revision HTTP/2 cleartext.
+ */
+export function revisionProtocol(containers: readonly (readonly string[])[] | undefined): 'http1' | 'h2c' {
+  if (!containers) return 'http1';
+  const serving = containers.length === 1 ? containers[0] : containers.find((c) => c.length > 0);
+  return serving?.[0] === 'h2c' ? 'h2c' : 'http1';
+}
+
+/**
+ * The pod port behind a revision Service port (knative/serving pkg/networking constants, serverlessservice
+ * resources): 80 → 8012 (HTTP/1), 81 → 8013 (h2c), 443 → 8112 (system-internal TLS); the activator listens on the same.
+ */
+export function revisionBackendPort(servicePort: number): number {
+  return servicePort === 81 ? 8013 : servicePort === 443 ? 8112 : 8012;
+}
+
+/** The revision Service port Serving's KIngress sends to (MakeIngress): 443 with system-internal TLS, 81 for h2c, else 80. */
+export function revisionPort(protocol: 'http1' | 'h2c', systemInternalTls: boolean): number {
+  return systemInternalTls ? 443 : protocol === 'h2c' ? 81 : 80;
 }
 
 interface Rule {
@@ -119,8 +146,8 @@ export function knativeObjects(route: RouteInput, cfg: KnativeGatewayConfig, dom
     ExternalIP: qualified(gatewaysFor(cfg.parsed.external, ingLabels)),
   };
   const ingName = childName(route.name, '');
-  const revision = firstRevision(route.name);
-  const split = { destination: { host: `${revision}.${route.namespace}.svc.${clusterDomain}`, port: { number: 80 } }, weight: 100, headers: { request: { set: { 'Knative-Serving-Namespace': route.namespace, 'Knative-Serving-Revision': revision } } } };
+  const revision = route.revision ?? firstRevision(route.name);
+  const split = { destination: { host: `${revision}.${route.namespace}.svc.${clusterDomain}`, port: { number: revisionPort(route.protocol, domains.systemInternalTls) } }, weight: 100, headers: { request: { set: { 'Knative-Serving-Namespace': route.namespace, 'Knative-Serving-Revision': revision } } } };
   const allHosts = rules.flatMap((r) => r.hosts);
   const spec = (hosts: readonly string[], gatewaysOf: (v: Rule['visibility']) => readonly string[]) => {
     const http: Record<string, unknown>[] = [];
@@ -164,7 +191,11 @@ export function deriveKnative(snapshot: Snapshot): Resource[] {
   for (const isvc of snapshot.list('InferenceService')) {
     if (isvc.deploymentMode && isvc.deploymentMode !== 'Serverless') continue;
     for (const c of isvc.components) {
-      for (const o of knativeObjects(isvcComponentRoute(isvc, c, versionOf('kserve', snapshot.versions)), cfg, domains, snapshot.clusterDomain)) {
+      let route = isvcComponentRoute(isvc, c, versionOf('kserve', snapshot.versions));
+      // The Knative Service itself, when the input has it: its containers and its ready revision beat kgd's guesses.
+      const ksvc = snapshot.get('KnativeService', route.namespace, route.name);
+      if (ksvc) route = { ...route, protocol: ksvc.containerPorts ? revisionProtocol(ksvc.containerPorts) : route.protocol, revision: ksvc.latestReadyRevision };
+      for (const o of knativeObjects(route, cfg, domains, snapshot.clusterDomain)) {
         if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what Knative creates for the ${c} of InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['spec', c] }));
       }
     }
@@ -179,5 +210,5 @@ export function isvcComponentLabels(isvc: InferenceService, component: string, k
 
 /** The Route of a KServe component's Knative Service (`<isvc>-<component>`), as kgd assumes KServe labels it. */
 export function isvcComponentRoute(isvc: InferenceService, component: string, kserve?: string): RouteInput {
-  return { name: componentServiceName(isvc, component, kserve), namespace: isvc.namespace, labels: isvcComponentLabels(isvc, component, kserve), annotations: {} };
+  return { name: componentServiceName(isvc, component, kserve), namespace: isvc.namespace, labels: isvcComponentLabels(isvc, component, kserve), annotations: {}, protocol: revisionProtocol(isvc.containerPorts[component as keyof InferenceService['containerPorts']]) };
 }

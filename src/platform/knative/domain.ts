@@ -19,6 +19,8 @@ export interface DomainConfig {
   readonly error: string | undefined;
   /** config-network's domain-template (Serving's default when unset). */
   readonly template: string;
+  /** config-network system-internal-tls (or the deprecated internal-encryption) enabled: revisions are reached on 443. */
+  readonly systemInternalTls: boolean;
 }
 
 /**
@@ -27,21 +29,33 @@ export interface DomainConfig {
  * selector is a default; with no default at all, `svc.<cluster-domain>` is added (Knative ≥ 1.8), which makes
  * every route cluster-local. Checked against Serving's own parser by test/upstream.test.ts.
  */
-export function parseConfigDomain(data: Readonly<Record<string, string>>, clusterDomain: string, template = DEFAULT_DOMAIN_TEMPLATE): DomainConfig {
+export function parseConfigDomain(data: Readonly<Record<string, string>>, clusterDomain: string, template = DEFAULT_DOMAIN_TEMPLATE, systemInternalTls = false): DomainConfig {
   const entries: DomainEntry[] = [];
   let hasDefault = false;
   for (const [k, v] of Object.entries(data)) {
     if (k === '_example') continue;
     const doc = decodeYamlV2(v);
-    if (!doc.ok) return { entries: [], error: `config-domain key "${k}": ${doc.error}`, template };
+    if (!doc.ok) return { entries: [], error: `config-domain key "${k}": ${doc.error}`, template, systemInternalTls };
     const d = decodeStruct(doc.value, { selector: 'stringMap', type: 'string' }, 'config.domainInternalConfig', { scalarsToStrings: true });
-    if (d.errors[0]) return { entries: [], error: `config-domain key "${k}": ${d.errors[0].message}`, template };
+    if (d.errors[0]) return { entries: [], error: `config-domain key "${k}": ${d.errors[0].message}`, template, systemInternalTls };
     const selector = (d.fields['selector'] ?? {}) as Record<string, string>;
     if (Object.keys(selector).length === 0) hasDefault = true;
     entries.push({ domain: k, selector });
   }
   if (!hasDefault) entries.push({ domain: `svc.${clusterDomain}`, selector: {} });
-  return { entries, error: undefined, template };
+  return { entries, error: undefined, template, systemInternalTls };
+}
+
+/**
+ * config-network's system-internal-tls as knative.dev/networking reads it (pkg/config/config.go
+ * NewConfigFromMap): `enabled`/`disabled` in any case; unset, the deprecated boolean internal-encryption
+ * decides. Other values make Serving refuse the ConfigMap: kgd then assumes disabled.
+ */
+export function systemInternalTlsEnabled(network: Readonly<Record<string, string>>): boolean {
+  const v = (network['system-internal-tls'] ?? '').toLowerCase();
+  if (v === 'enabled') return true;
+  if (v !== '') return false;
+  return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(network['internal-encryption'] ?? '');
 }
 
 /** Serving's LookupDomainForLabels: cluster-local visibility wins; else the most specific matching selector, ties to the smaller key. */
@@ -97,7 +111,7 @@ export function knativeDomainConfig(snapshot: Snapshot): DomainConfig {
     const domainData = { ...(pick('config-domain')?.data ?? {}), ...fromCr('domain') };
     const network = { ...(pick('config-network')?.data ?? {}), ...fromCr('network') };
     const template = network['domain-template'] ?? network['domainTemplate'] ?? DEFAULT_DOMAIN_TEMPLATE;
-    return parseConfigDomain(domainData, snapshot.clusterDomain, template);
+    return parseConfigDomain(domainData, snapshot.clusterDomain, template, systemInternalTlsEnabled(network));
   });
 }
 

@@ -7,7 +7,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	corev1listers "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
-	netapi "knative.dev/networking/pkg/apis/networking"
 	netv1alpha1 "knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netcfg "knative.dev/networking/pkg/config"
 	cfgmap "knative.dev/serving/pkg/apis/config"
@@ -47,8 +46,9 @@ func domainName(ctx context.Context, configDomain, configNetwork map[string]stri
 }
 
 // kingress is the KIngress Serving's route reconciler builds for a Route that sends all traffic to one
-// revision: visibility from Serving's own resolver (no placeholder Services), then resources.MakeIngress.
-func kingress(ctx context.Context, configDomain, configNetwork map[string]string, route *servingv1.Route, revision string) (*netv1alpha1.Ingress, map[string]netv1alpha1.IngressVisibility, error) {
+// revision: visibility from Serving's own resolver (no placeholder Services), the revision's protocol from
+// Serving's Revision.GetProtocol on its containers, then resources.MakeIngress.
+func kingress(ctx context.Context, configDomain, configNetwork map[string]string, route *servingv1.Route, revision string, containers []corev1.Container) (*netv1alpha1.Ingress, map[string]netv1alpha1.IngressVisibility, error) {
 	ctx, err := routeContext(ctx, configDomain, configNetwork, nil)
 	if err != nil {
 		return nil, nil, err
@@ -58,11 +58,12 @@ func kingress(ctx context.Context, configDomain, configNetwork map[string]string
 	if err != nil {
 		return nil, nil, err
 	}
+	rev := &servingv1.Revision{Spec: servingv1.RevisionSpec{PodSpec: corev1.PodSpec{Containers: containers}}}
 	percent := int64(100)
 	latest := true
 	tc := &traffic.Config{
 		Targets: map[string]traffic.RevisionTargets{
-			traffic.DefaultTarget: {{TrafficTarget: servingv1.TrafficTarget{RevisionName: revision, Percent: &percent, LatestRevision: &latest}, Protocol: netapi.ProtocolHTTP1}},
+			traffic.DefaultTarget: {{TrafficTarget: servingv1.TrafficTarget{RevisionName: revision, Percent: &percent, LatestRevision: &latest}, Protocol: rev.GetProtocol()}},
 		},
 		Visibility: vis,
 	}

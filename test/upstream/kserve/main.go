@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"knative.dev/pkg/kmeta"
 	servingv1 "knative.dev/serving/pkg/apis/serving/v1"
@@ -28,6 +29,8 @@ type request struct {
 	Meta          metav1.ObjectMeta         `json:"meta"`
 	Route         *servingv1.Route          `json:"route"`
 	Revision      string                    `json:"revision"`
+	// The containers of the revision (the Knative Service's template): Serving reads the protocol off them.
+	Containers []corev1.Container `json:"containers"`
 }
 
 func answer(r request) any {
@@ -59,7 +62,7 @@ func answer(r request) any {
 		}
 		return map[string]any{"domain": d}
 	case "kingress":
-		ing, vis, err := kingress(context.Background(), r.ConfigDomain, r.ConfigNetwork, r.Route, r.Revision)
+		ing, vis, err := kingress(context.Background(), r.ConfigDomain, r.ConfigNetwork, r.Route, r.Revision, r.Containers)
 		if err != nil {
 			return map[string]any{"error": err.Error()}
 		}

@@ -9,6 +9,8 @@ import { buildSnapshot } from '../src/snapshot/build.js';
 import { buildVirtualHosts, chooseDestination, destinationFqdn, filterChains, gatewayCall, type GatewayCallResult } from '../src/trace/gateway-routing.js';
 import type { HttpMatch, StringMatch } from '../src/model/istio.js';
 import { generateScenarios, istioConfig, kgdManifests, PROXY_LABELS, PROXY_NAMESPACE, type GenCall, type Scenario } from './oracle/scenarios.js';
+import { generateSidecarScenarios, sidecarIstioInput, sidecarKgdManifests, SIDECAR_LABELS, type SidecarScenario } from './oracle/sidecar-scenarios.js';
+import { routeAtSidecar, sidecarVirtualHosts } from '../src/trace/sidecar-routing.js';
 import { stringify } from 'yaml';
 import { loadSources } from '../src/load/sources.js';
 import { traceSnapshot } from '../src/trace/index.js';
@@ -18,6 +20,7 @@ import type { Workload } from '../src/model/core.js';
 import { fromRoot } from './helpers/paths.js';
 
 const SCENARIOS = 320;
+const SIDECAR_SCENARIOS = 200;
 
 function findGo(): string | undefined {
   const candidates = [...(process.env['PATH'] ?? '').split(':').map((d) => join(d, 'go')), '/usr/local/go/bin/go'];
@@ -75,6 +78,44 @@ function kgdRouteConfigs(snap: Snapshot, w: Workload): Record<string, VhostDump[
   return out;
 }
 
+/** A sidecar scenario for kgd: its snapshot, and kgd's answer per call and per route configuration. */
+function sidecarCase(s: SidecarScenario): OracleCase {
+  const snapshot = () => {
+    const parsed = parseManifestText(`${s.name}.yaml`, sidecarKgdManifests(s));
+    assert.deepEqual(parsed.problems, []);
+    return buildSnapshot(parsed.resources);
+  };
+  const ports = [...new Set(s.services.flatMap((x) => x.ports.map((p) => p.port)).concat(s.calls.map((c) => c.port)))];
+  return {
+    name: s.name, ...sidecarIstioInput(s), mode: 'sidecar', proxyLabels: SIDECAR_LABELS, proxyNamespace: s.callerNamespace, calls: s.calls,
+    kgd: () => {
+      const snap = snapshot();
+      return s.calls.map((c) => {
+        const r = routeAtSidecar(snap, s.callerNamespace, c.port, { authority: c.host, path: c.path, method: 'GET', headers: c.headers }, 'cluster.local');
+        const none = { listener: '', routeConfig: '', virtualHost: '', route: '', cluster: '', error: '' };
+        if (r.kind === 'passthrough') return { ...none, listener: 'virtualOutbound', cluster: 'PassthroughCluster' };
+        const base = { ...none, listener: `0.0.0.0_${c.port}`, routeConfig: String(c.port), virtualHost: r.virtualHost.name };
+        if (r.kind === 'no-route') return { ...base, error: 'no route matched' };
+        const route = r.route.kind === 'vs' ? (r.route.route.name ?? '') : r.route.kind;
+        return { ...base, route, cluster: r.route.cluster };
+      });
+    },
+    kgdRouteConfigs: () => {
+      const snap = snapshot();
+      const out: Record<string, VhostDump[]> = {};
+      for (const port of ports) {
+        const vhosts = sidecarVirtualHosts(snap, s.callerNamespace, port, 'cluster.local');
+        if (!vhosts) continue;
+        out[String(port)] = vhosts.map((vh) => ({
+          name: vh.name, domains: [...vh.domains], requireTls: false,
+          routes: vh.routes.map((r) => ({ name: r.kind === 'vs' ? (r.route.name ?? '') : r.kind, match: renderMatch(r.kind === 'vs' ? r.match : undefined), cluster: r.cluster })),
+        }));
+      }
+      return out;
+    },
+  };
+}
+
 /** Route configurations compared whole: the same names; per name the same virtual hosts (by name), domains, TLS requirement and ordered routes. */
 function compareRouteConfigs(ours: Record<string, VhostDump[]>, theirs: Record<string, VhostDump[]>): string[] {
   const diffs: string[] = [];
@@ -97,6 +138,8 @@ const FIELDS = ['error', 'listener', 'virtualHost', 'route', 'cluster'] as const
 interface OracleCase {
   readonly name: string;
   readonly config: string;
+  readonly kube?: string;
+  readonly mode?: 'sidecar';
   readonly proxyLabels: Record<string, string>;
   readonly proxyNamespace: string;
   readonly calls: readonly GenCall[];
@@ -140,25 +183,26 @@ function exampleCases(label: string, snap: Snapshot): OracleCase[] {
   return out;
 }
 
-describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () => {
+describe('oracle: kgd gateway and sidecar routing agree with Istio\'s own simulator', () => {
   const go = findGo();
   const skip = process.env['KGD_SKIP_ORACLE'] === '1' ? 'KGD_SKIP_ORACLE=1' : go ? false : 'Go is not installed, so the Istio oracle cannot be built';
   if (skip && process.env['CI'] === 'true' && process.env['KGD_SKIP_ORACLE'] !== '1') {
     it('runs in CI', () => assert.fail(`the oracle must run in CI: ${skip}`));
     return;
   }
-  it(`${SCENARIOS} generated scenarios and the examples: every request agrees`, { skip, timeout: 30 * 60 * 1000 }, async (t) => {
+  it(`${SCENARIOS} gateway scenarios, the examples and ${SIDECAR_SCENARIOS} sidecar scenarios: every request and route configuration agrees`, { skip, timeout: 30 * 60 * 1000 }, async (t) => {
     const generated: OracleCase[] = generateScenarios(SCENARIOS).map((s) => ({ name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls, kgd: () => kgdResults(s), kgdRouteConfigs: () => scenarioRouteConfigs(s) }));
     const examples: OracleCase[] = [];
     for (const ex of ['custom-gateway-broken', 'custom-gateway-fixed', 'kubeflow']) {
       examples.push(...exampleCases(ex, traceSnapshot((await loadSources([fromRoot('examples', ex)])).resources)));
     }
     assert.ok(examples.length >= 4, `expected a case per gateway workload of the examples, got ${examples.length}`);
-    const scenarios = [...generated, ...examples];
+    const sidecars = generateSidecarScenarios(SIDECAR_SCENARIOS).map(sidecarCase);
+    const scenarios = [...generated, ...examples, ...sidecars];
     const dir = mkdtempSync(join(tmpdir(), 'kgd-oracle-'));
     const input = join(dir, 'scenarios.json');
     const output = join(dir, 'results.json');
-    writeFileSync(input, JSON.stringify(scenarios.map((s) => ({ name: s.name, config: s.config, proxyLabels: s.proxyLabels, proxyNamespace: s.proxyNamespace, calls: s.calls }))));
+    writeFileSync(input, JSON.stringify(scenarios.map((s) => ({ name: s.name, config: s.config, kube: s.kube ?? '', mode: s.mode ?? 'gateway', proxyLabels: s.proxyLabels, proxyNamespace: s.proxyNamespace, calls: s.calls }))));
     const r = spawnSync(go!, ['test', '-count=1', '-run', 'TestOracle', '.'], {
       cwd: fromRoot('test', 'oracle'),
       env: { ...process.env, KGD_ORACLE_SCENARIOS: input, KGD_ORACLE_RESULTS: output, GOFLAGS: '-mod=mod' },
@@ -209,6 +253,17 @@ describe('oracle: kgd gateway routing agrees with Istio\'s own simulator', () =>
     assert.deepEqual(rejected.filter((n) => examples.some((e) => e.name === n)), [], 'Istio rejected the configuration kgd derived for an example');
     // The scenarios must exercise every outcome, or agreement would prove little.
     for (const k of ['routed', 'no route matched', 'no listener matched']) assert.ok((outcomes[k] ?? 0) >= calls / 20, `too few "${k}" outcomes: ${JSON.stringify(outcomes)}`);
+    // Sidecars: through a VirtualService, a Service's own route, allow_any, no listener (passthrough), no route.
+    const sidecarOutcomes: Record<string, number> = {};
+    scenarios.forEach((s, i) => {
+      if (s.mode !== 'sidecar') return;
+      for (const b of istio[i]?.results ?? []) {
+        const k = b.error || (b.cluster === 'PassthroughCluster' ? (b.listener === 'virtualOutbound' ? 'passthrough' : 'allow_any') : b.route === 'default' ? 'service route' : 'VirtualService route');
+        sidecarOutcomes[k] = (sidecarOutcomes[k] ?? 0) + 1;
+      }
+    });
+    t.diagnostic(`sidecar outcomes (Istio): ${JSON.stringify(sidecarOutcomes)}`);
+    for (const k of ['VirtualService route', 'service route', 'allow_any', 'passthrough', 'no route matched']) assert.ok((sidecarOutcomes[k] ?? 0) >= 20, `too few sidecar "${k}" outcomes: ${JSON.stringify(sidecarOutcomes)}`);
     // TLS: plain text to HTTPS, TLS to plain text, the mesh certificate where it is (not) wanted, SNI, httpsRedirect.
     for (const k of ['invalid TLS', 'invalid mTLS', 'protocol error', 'no filter chains matched', 'multiple filter chains matched', 'tls required, sending 301']) assert.ok((outcomes[k] ?? 0) >= 10, `too few "${k}" outcomes: ${JSON.stringify(outcomes)}`);
     assert.deepEqual(disagreements.slice(0, 40), [], `agreement ${(ratio * 100).toFixed(2)}%: every request must agree`);

@@ -152,6 +152,20 @@ describe('kgd trace', () => {
     const r = trace(traceSnapshot([...corpus, ksvc]), { url: URL_INTERNAL });
     assert.ok(r.hops.some((h) => /sklearn-iris-predictor-00007\.kubeflow-user\.svc\.cluster\.local:81\b/.test(h.summary)), r.hops.map((h) => h.summary).join('\n'));
   });
+  it('a short name reaches the gateway through DNS, but the Host is matched as sent: 404, with or without a sidecar (Istio\'s alias virtual host)', async () => {
+    const s = traceSnapshot((await loadSources(['examples/custom-gateway-fixed'])).resources);
+    for (const sidecar of [false, true]) {
+      for (const url of ['http://sklearn-iris.online-serving/v1/models/sklearn-iris:predict', 'http://sklearn-iris/v1/models/sklearn-iris:predict']) {
+        const r = trace(s, { url, from: { namespace: 'online-serving', labels: {}, sidecar } });
+        assert.equal(r.outcome, '404', `${url} sidecar=${sidecar}: ${r.verdict}`);
+        assert.match(r.verdict, /short name/);
+        assert.match(r.fix ?? '', /sklearn-iris\.online-serving\.svc\.cluster\.local/);
+        if (sidecar) assert.match(r.hops[0]!.summary, /routes Host "sklearn-iris(\.online-serving)?" to Service istio-system\/custom-gateway/);
+      }
+    }
+    const full = trace(s, { url: 'http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict', from: { namespace: 'online-serving', labels: {}, sidecar: true } });
+    assert.equal(full.outcome, '200', full.verdict);
+  });
   it('an unknown name does not resolve', () => {
     const r = trace(traceSnapshot(corpus), { url: 'http://nope.kubeflow-user.svc.cluster.local/' });
     assert.equal(r.outcome, 'unresolvable');

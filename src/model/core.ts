@@ -21,6 +21,8 @@ export interface Service {
   readonly selector: Labels | undefined;
   readonly ports: readonly ServicePort[];
   readonly externalName: string | undefined;
+  /** spec.clusterIP, when set to an address (not `None`). */
+  readonly clusterIP: string | undefined;
 }
 
 export function readService(r: FieldReader, namespace: string): Service {
@@ -45,6 +47,7 @@ export function readService(r: FieldReader, namespace: string): Service {
     selector: r.strMap(['spec', 'selector']),
     ports,
     externalName: r.str(['spec', 'externalName']),
+    clusterIP: ((ip) => (ip && ip !== 'None' ? ip : undefined))(r.str(['spec', 'clusterIP'])),
   };
 }
 

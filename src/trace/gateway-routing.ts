@@ -278,7 +278,7 @@ export function stringMatches(m: StringMatch, value: string | undefined): boolea
 }
 
 /** Whether a request meets a match's authority, uri and headers (gateways and port decide earlier). */
-function matchApplies(m: HttpMatch, req: HttpRequest): boolean {
+export function matchApplies(m: HttpMatch, req: HttpRequest): boolean {
   if (m.authority && !stringMatches(m.authority, req.authority)) return false;
   if (m.uri && !stringMatches(m.uri, req.path.split('?')[0]!)) return false;
   for (const [name, hm] of Object.entries(m.headers)) if (!stringMatches(hm, req.headers[name])) return false;
@@ -351,27 +351,6 @@ export function routeAtGateway(snapshot: Snapshot, w: Workload, port: number, re
   const hit = vh.routes.find((r) => !r.match || matchApplies(r.match, req));
   if (!hit) return { kind: 'no-route', port, servers, routeConfig, virtualHost: vh };
   return { kind: 'routed', port, servers, routeConfig, virtualHost: vh, vs: hit.vs, route: hit.route, gateway: hit.gateway, server: hit.server };
-}
-
-/** Routing for a caller's sidecar: VirtualServices bound to `mesh` whose hosts cover the request host. */
-export function routeInMesh(snapshot: Snapshot, req: HttpRequest, port: number, clusterDomain: string, callerNamespace: string): { vs: VirtualService; route: HttpRoute } | undefined {
-  const host = stripPort(req.authority).toLowerCase();
-  const fq = (h: string, ns: string) => (h.includes('.') || h === '*' ? h : `${h}.${ns}.svc.${clusterDomain}`);
-  const candidates = [...snapshot.list('VirtualService')]
-    .filter((vs) => vs.gateways.includes(MESH_GATEWAY))
-    .filter((vs) => vs.hosts.some((h) => {
-      const full = fq(h, vs.namespace).toLowerCase();
-      return hostMatches(full, host) || expandShort(host, callerNamespace, clusterDomain).some((x) => hostMatches(full, x));
-    }))
-    .sort(vsOrder);
-  for (const vs of candidates) {
-    for (const route of vs.http) {
-      const m = route.match.filter((x) => !x.gateways || x.gateways.length === 0 || x.gateways.includes(MESH_GATEWAY));
-      if (route.match.length > 0 && m.length === 0) continue;
-      if (route.match.length === 0 || m.some((x) => (x.port === undefined || x.port === port) && matchApplies(x, req))) return { vs, route };
-    }
-  }
-  return undefined;
 }
 
 /** The FQDN forms a short in-cluster name stands for, as the resolver search path expands it. */

@@ -13,7 +13,8 @@ import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { revisionBackendPort } from '../platform/knative/derive.js';
 import { runRules } from '../engine/run.js';
 import vsStaleGateways from '../rules/vs-stale-gateways.js';
-import { chooseDestination, destinationFqdn, expandShort, routeAtGateway, routeInMesh, type HttpRequest } from './gateway-routing.js';
+import { chooseDestination, destinationFqdn, expandShort, routeAtGateway, type HttpRequest } from './gateway-routing.js';
+import { routeAtSidecar } from './sidecar-routing.js';
 import type { Hop, Outcome, TraceRequest, TraceResult } from './types.js';
 
 const MAX_HOPS = 12;
@@ -108,16 +109,32 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     stale: staleVirtualServices(s),
   });
 
-  // A caller with a sidecar routes by the VirtualServices bound to `mesh` first.
+  // A caller with a sidecar: its Envoy matches the Host as sent against the virtual hosts Istio builds for the
+  // port (VirtualServices bound to `mesh`, Services by their names as seen from the caller's namespace).
   if (from.sidecar) {
-    const m = routeInMesh(s, req, port, s.clusterDomain, from.namespace);
-    if (m) {
-      const dest = chooseDestination(m.route);
-      hops.push({ step: 'sidecar', verdict: 'ok', summary: `the caller's sidecar matches VirtualService ${m.vs.namespace}/${m.vs.name} (mesh) route ${m.route.index}`, ...at(m.vs.res, ['spec', 'http', m.route.index]) });
-      if (!dest) return finish('503', `VirtualService ${m.vs.namespace}/${m.vs.name} route ${m.route.index} has no destination`);
-      req = rewrite(req, m.route);
-      host = destinationFqdn(dest.host, m.vs.namespace, s.clusterDomain);
-      port = dest.port ?? 80;
+    const m = routeAtSidecar(s, from.namespace, port, req, s.clusterDomain);
+    if (m.kind === 'passthrough') {
+      hops.push({ step: 'sidecar', verdict: 'note', summary: `no Service serves HTTP on port ${port}: the caller's sidecar passes the connection to its original destination` });
+    } else if (m.kind === 'no-route') {
+      hops.push({ step: 'sidecar', verdict: 'fail', summary: `the caller's sidecar matches virtual host ${m.virtualHost.name} for Host "${req.authority}", and none of its routes: 404 NR route_not_found` });
+      const first = m.virtualHost.routes.find((r) => r.kind === 'vs');
+      return finish('404', `the caller's sidecar has virtual host ${m.virtualHost.name} for Host "${stripPort(req.authority)}" but no route matches it (authority, path or headers): 404`,
+        first?.kind === 'vs' ? `Send the Host VirtualService ${first.vs.namespace}/${first.vs.name} matches (its authority match is written for the full name), or widen its match.` : undefined);
+    } else if (m.route.kind === 'allow_any') {
+      hops.push({ step: 'sidecar', verdict: 'note', summary: `Host "${stripPort(req.authority)}" matches no virtual host of the caller's sidecar on port ${port}: allow_any passes it to the address DNS gave` });
+    } else if (m.route.kind === 'default') {
+      hops.push({ step: 'sidecar', verdict: 'ok', summary: `the caller's sidecar routes Host "${stripPort(req.authority)}" to Service ${m.route.service.service.namespace}/${m.route.service.service.name} (virtual host ${m.virtualHost.name})`, ...at(m.route.service.service.res) });
+      host = m.route.service.host;
+      resolvedBy = 'envoy';
+    } else {
+      const { vs, route } = m.route;
+      hops.push({ step: 'sidecar', verdict: 'ok', summary: `the caller's sidecar matches VirtualService ${vs.namespace}/${vs.name} (mesh) route ${route.index} in virtual host ${m.virtualHost.name}`, ...at(vs.res, ['spec', 'http', route.index]) });
+      const dest = chooseDestination(route);
+      if (!dest) return finish('503', `VirtualService ${vs.namespace}/${vs.name} route ${route.index} has no destination`);
+      req = rewrite(req, route);
+      const [, p, , h] = m.route.cluster.split('|');
+      host = h ?? destinationFqdn(dest.host, vs.namespace, s.clusterDomain);
+      port = Number(p ?? dest.port ?? 80);
       resolvedBy = 'envoy';
     }
   }
@@ -217,7 +234,19 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       const first = routing.servers[0]!;
       const domains = routing.kind === 'no-virtual-host' ? routing.domains : [];
       hops.push({ step: 'virtual-host', verdict: 'fail', summary: `no virtual host for "${stripPort(req.authority)}" (domains: ${domains.join(', ') || 'none'}): 404 NR route_not_found`, ...at(first.gateway.res, ['spec', 'servers', first.server.index, 'hosts']) });
-      const elsewhere = virtualServicesFor(s, req.authority, caller.namespace).filter((vs) => vs.gatewaysWritten);
+      const sent = stripPort(req.authority).toLowerCase();
+      // Envoy matches the Host as sent. A short name the caller's resolver expanded (DNS search path) reaches
+      // the gateway as written, and the gateway's virtual hosts hold the full name.
+      const literal = virtualServicesFor(s, req.authority, caller.namespace, false);
+      const expanded = virtualServicesFor(s, req.authority, caller.namespace).filter((vs) => !literal.includes(vs));
+      const fullName = expandShort(sent, caller.namespace, s.clusterDomain)[0] ?? sent;
+      if (literal.length === 0 && expanded.length > 0 && domains.includes(fullName)) {
+        const vs = expanded[0]!;
+        hops.push({ step: 'virtual-host', verdict: 'note', summary: `Host "${sent}" is sent as written: DNS expanded it to ${fullName} to find the address, but Envoy matches the Host header literally, and VirtualService ${vs.namespace}/${vs.name} routes only "${fullName}"`, ...at(vs.res, ['spec', 'hosts']) });
+        return finish('404', `Host "${sent}" is a short name: the resolver found the gateway, but the gateway's virtual hosts hold "${fullName}" and Envoy compares the Host header as sent: 404 (route_not_found)`,
+          `Call http://${fullName}/… (or send the header "Host: ${fullName}"); short names only work where a VirtualService lists them.`);
+      }
+      const elsewhere = [...literal, ...expanded].filter((vs) => vs.gatewaysWritten);
       const owner = elsewhere[0];
       if (owner) {
         const bound = owner.gateways.filter((g) => g !== 'mesh').join(', ');
@@ -306,9 +335,9 @@ function virtualServiceHosts(s: Snapshot): { exact: Map<string, VirtualService[]
  * VirtualServices (bound to gateways) whose hosts cover an authority, in Istio's order. Looked up by
  * host: a failing trace in a cluster of thousands must not scan every VirtualService.
  */
-function virtualServicesFor(s: Snapshot, authority: string, callerNs: string): VirtualService[] {
+function virtualServicesFor(s: Snapshot, authority: string, callerNs: string, expand = true): VirtualService[] {
   const host = stripPort(authority).toLowerCase();
-  const forms = [...new Set([host, ...expandShort(host, callerNs, s.clusterDomain)])];
+  const forms = expand ? [...new Set([host, ...expandShort(host, callerNs, s.clusterDomain)])] : [host];
   const index = virtualServiceHosts(s);
   const found = new Set<VirtualService>();
   for (const f of forms) for (const vs of index.exact.get(f) ?? []) found.add(vs);

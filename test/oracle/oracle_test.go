@@ -29,6 +29,8 @@ type call struct {
 	// "" (plain text), "tls" or "mtls" (a client certificate from the mesh), with the SNI sent.
 	TLS string `json:"tls"`
 	Sni string `json:"sni"`
+	// Sidecar calls: the destination IP the application connects to (iptables sends it to the sidecar).
+	Address string `json:"address"`
 }
 
 type scenario struct {
@@ -37,6 +39,10 @@ type scenario struct {
 	ProxyLabels    map[string]string `json:"proxyLabels"`
 	ProxyNamespace string            `json:"proxyNamespace"`
 	Calls          []call            `json:"calls"`
+	// "sidecar": the proxy is an application's sidecar in ProxyNamespace and calls go outbound; else a gateway.
+	Mode string `json:"mode"`
+	// Kubernetes objects (Services) Istio reads from the cluster registry, as YAML.
+	Kube string `json:"kube"`
 }
 
 type result struct {
@@ -243,12 +249,25 @@ func TestOracle(t *testing.T) {
 	for _, sc := range scenarios {
 		sr := scenarioResult{Name: sc.Name}
 		ok := t.Run(sc.Name, func(t *testing.T) {
-			s := xds.NewFakeDiscoveryServer(t, xds.FakeOptions{ConfigString: sc.Config})
-			proxy := s.SetupProxy(&model.Proxy{
-				Type:     model.Router,
-				Labels:   sc.ProxyLabels,
-				Metadata: &model.NodeMetadata{Labels: sc.ProxyLabels, Namespace: sc.ProxyNamespace},
-			})
+			s := xds.NewFakeDiscoveryServer(t, xds.FakeOptions{ConfigString: sc.Config, KubernetesObjectString: sc.Kube})
+			mode := simulation.CallModeGateway
+			var proxy *model.Proxy
+			if sc.Mode == "sidecar" {
+				mode = simulation.CallModeOutbound
+				proxy = s.SetupProxy(&model.Proxy{
+					Type:            model.SidecarProxy,
+					ConfigNamespace: sc.ProxyNamespace,
+					Labels:          sc.ProxyLabels,
+					IPAddresses:     []string{"10.99.0.1"},
+					Metadata:        &model.NodeMetadata{Labels: sc.ProxyLabels, Namespace: sc.ProxyNamespace},
+				})
+			} else {
+				proxy = s.SetupProxy(&model.Proxy{
+					Type:     model.Router,
+					Labels:   sc.ProxyLabels,
+					Metadata: &model.NodeMetadata{Labels: sc.ProxyLabels, Namespace: sc.ProxyNamespace},
+				})
+			}
 			sim := simulation.NewSimulation(t, s, proxy)
 			sr.RouteConfigs = dumpRoutes(sim.Routes)
 			for _, c := range sc.Calls {
@@ -266,7 +285,7 @@ func TestOracle(t *testing.T) {
 				case "mtls":
 					tlsMode = simulation.MTLS
 				}
-				r := sim.Run(simulation.Call{Port: c.Port, HostHeader: strings.ToLower(c.Host), Path: c.Path, Protocol: simulation.HTTP, CallMode: simulation.CallModeGateway, Headers: h, TLS: tlsMode, Sni: c.Sni})
+				r := sim.Run(simulation.Call{Port: c.Port, HostHeader: strings.ToLower(c.Host), Path: c.Path, Protocol: simulation.HTTP, CallMode: mode, Headers: h, TLS: tlsMode, Sni: c.Sni, Address: c.Address})
 				res := result{Listener: r.ListenerMatched, RouteConfig: r.RouteConfigMatched, VirtualHost: r.VirtualHostMatched, Route: r.RouteMatched, Cluster: r.ClusterMatched,
 					SimulatorRoute: r.RouteMatched, SimulatorCluster: r.ClusterMatched}
 				if r.Error != nil {

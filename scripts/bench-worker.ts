@@ -9,7 +9,7 @@ import { loadSources } from '../src/load/sources.js';
 import { traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../src/trace/index.js';
 import { writeTraceAllText } from '../src/report/trace.js';
 import { YAML_OPTIONS } from '../src/load/parse.js';
-import { prepareView } from '../src/snapshot/views.js';
+import { prepareView } from '../src/platform/build.js';
 import { limitHeapGrowth } from '../src/cli/heap.js';
 
 async function run(mode: string, file: string): Promise<Record<string, unknown>> {

@@ -1,8 +1,8 @@
 import { loadSources, type LoadOptions } from './load/sources.js';
 import { loadCluster, type ClusterOptions } from './load/cluster.js';
 import type { Resource } from './load/resource.js';
-import { buildSnapshot } from './snapshot/build.js';
-import { prepareView } from './snapshot/views.js';
+import { buildSnapshot } from './platform/build.js';
+import { prepareView } from './platform/build.js';
 import type { Snapshot, SnapshotOptions } from './snapshot/snapshot.js';
 import { runRules, type RunOptions } from './engine/run.js';
 import { problemToDiagnostic } from './engine/run.js';

@@ -3,7 +3,7 @@ export { checkPaths, checkResources, type CheckOptions, type CheckResult } from 
 export { loadSources, InputError, type LoadResult } from './load/sources.js';
 export { parseManifestText } from './load/parse.js';
 export type { Resource, Location } from './load/resource.js';
-export { buildSnapshot } from './snapshot/build.js';
+export { buildSnapshot } from './platform/build.js';
 export { Snapshot } from './snapshot/snapshot.js';
 export { runRules } from './engine/run.js';
 export { defineRule, type Rule, type RuleContext } from './engine/define-rule.js';

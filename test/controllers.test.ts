@@ -16,7 +16,7 @@ import { kubeRequest } from '../src/load/kube-http.js';
 import { objectPath, resourceNames } from '../src/load/cluster.js';
 import { loadSources } from '../src/load/sources.js';
 import { parseManifestText } from '../src/load/parse.js';
-import { buildSnapshot } from '../src/snapshot/build.js';
+import { buildSnapshot } from '../src/platform/build.js';
 import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { knativeDomainConfig } from '../src/platform/knative/domain.js';
 import { isvcComponentRoute, knativeObjects, revisionProtocol, type RouteInput } from '../src/platform/knative/derive.js';

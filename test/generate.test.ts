@@ -11,7 +11,7 @@ import { bundleToHelmValues, bundleToKustomize, bundleToYaml } from '../src/gene
 import { parseManifestText } from '../src/load/parse.js';
 import type { Resource } from '../src/load/resource.js';
 import { loadSources } from '../src/load/sources.js';
-import { buildSnapshot } from '../src/snapshot/build.js';
+import { buildSnapshot } from '../src/platform/build.js';
 import { trace, traceSnapshot } from '../src/trace/index.js';
 import { assertGolden } from './helpers/golden.js';
 import { fromRoot, ROOT, SHARED } from './helpers/paths.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../src/load/parse.js';
-import { buildSnapshot } from '../src/snapshot/build.js';
+import { buildSnapshot } from '../src/platform/build.js';
 import { istioConfigOrder } from '../src/model/istio.js';
 
 const vs = (name: string, ns: string, created?: string) =>

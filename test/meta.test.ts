@@ -11,6 +11,25 @@ const ruleFiles = readdirSync(fromRoot('src', 'rules')).filter((f) => f.endsWith
 /** Codes reported by the loader and engine rather than by a rule; each has a test in test/load.test.ts. */
 const NON_RULE_CODES: CatalogKey[] = ['YamlSyntaxError', 'DocumentNotAnObject', 'ResourceIncomplete', 'FileUnreadable', 'NoResources', 'NestedList', 'InvalidFieldType', 'DuplicateResource', 'UnsupportedApiVersion', 'CheckSkipped', 'ClusterListFailed'];
 
+/** Every .ts file under a folder of src/, recursively. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(fromRoot('src', dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+}
+
+describe('meta: layers stay one-way', () => {
+  it('nothing below src/platform imports from it (load, model, snapshot, shared)', () => {
+    const offenders: string[] = [];
+    for (const dir of ['load', 'model', 'snapshot', 'shared']) {
+      for (const f of sourceFiles(dir)) {
+        for (const m of readFileSync(fromRoot('src', f), 'utf8').matchAll(/from '([^']+)'/g)) {
+          if (/(^|\/)platform\//.test(m[1]!) || /(^|\/)(rules|engine|trace|cli|report|fix|generate)\//.test(m[1]!)) offenders.push(`src/${f} imports ${m[1]}`);
+        }
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+});
+
 describe('meta: rules, catalog, docs and tests stay in step', () => {
   it('every file in src/rules is registered, and every registered rule has a file', () => {
     assert.deepEqual(rules.map((r) => r.id).sort(), [...ruleFiles].sort());

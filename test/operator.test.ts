@@ -18,7 +18,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { kubeRequest } from '../src/load/kube-http.js';
 import { objectPath, resourceNames } from '../src/load/cluster.js';
 import { parseManifestText } from '../src/load/parse.js';
-import { buildSnapshot } from '../src/snapshot/build.js';
+import { buildSnapshot } from '../src/platform/build.js';
 import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { DISABLE_PORT_TRANSLATION_LABEL } from '../src/platform/istio/listeners.js';
 import { LAST_APPLIED_ANNOTATION } from '../src/platform/k8s/apply.js';

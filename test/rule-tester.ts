@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../src/load/parse.js';
-import { buildSnapshot } from '../src/snapshot/build.js';
+import { buildSnapshot } from '../src/platform/build.js';
 import type { Snapshot, SnapshotOptions, ViewKind } from '../src/snapshot/snapshot.js';
 import { runRules } from '../src/engine/run.js';
 import type { Rule } from '../src/engine/define-rule.js';

@@ -10,7 +10,7 @@ import { describe, it, before } from 'node:test';
 import { parse as parseYaml, stringify } from 'yaml';
 import { generateCluster } from '../scripts/gen-cluster.js';
 import { parseManifestText } from '../src/load/parse.js';
-import { buildSnapshot } from '../src/snapshot/build.js';
+import { buildSnapshot } from '../src/platform/build.js';
 import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
 import { childName } from '../src/platform/knative/names.js';
 import { parseKServeIngress, kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';

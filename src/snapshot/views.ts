@@ -10,7 +10,6 @@ import {
 import { readKnativeObject, readKnativeServing, type KnativeObject, type KnativeServing } from '../model/knative.js';
 import { readInferenceService, type InferenceService } from '../model/kserve.js';
 import { detachDeep } from '../shared/strings.js';
-import { operatorMayRewrite } from '../platform/knative/operator.js';
 
 /** What `list(kind)` returns for each kind. */
 export interface Views {
@@ -96,16 +95,21 @@ function viewKindOf(res: Resource): ViewKind | undefined {
 }
 
 /**
- * Builds the view of a freshly loaded resource and then drops its parsed object, keeping only what
- * locations need. Objects the Knative operator may rewrite, and namespaced objects written without a
- * namespace (their view depends on the snapshot's default namespace), keep their object: they are few.
- * For loaders whose resources go nowhere but into one snapshot (the CLI's), as a `LoadOptions.onResource`.
+ * Makes a loader hook that builds the view of a freshly loaded resource and then drops its parsed object,
+ * keeping only what locations need. Objects `keep` names (those a controller may rewrite: the platform layer
+ * knows which), and namespaced objects written without a namespace (their view depends on the snapshot's
+ * default namespace), keep their object: they are few. For loaders whose resources go nowhere but into one
+ * snapshot (the CLI's), as a `LoadOptions.onResource`.
  */
-export function prepareView(res: Resource): void {
+export function viewPreparer(keep: (res: Resource) => boolean): (res: Resource) => void {
+  return (res) => prepareView(res, keep);
+}
+
+function prepareView(res: Resource, keep: (res: Resource) => boolean): void {
   const c = classify(res);
   // The snapshot gives these a namespace (or takes theirs away), so their view is read there, from a copy;
   // the operator rewrites these. Both keep their object, detached from the file text (see detach).
-  if ((c && c.supported && (res.namespace === undefined) !== CLUSTER_SCOPED.has(c.kind)) || operatorMayRewrite(res)) {
+  if ((c && c.supported && (res.namespace === undefined) !== CLUSTER_SCOPED.has(c.kind)) || keep(res)) {
     (res as { object: Readonly<Record<string, unknown>> }).object = detachDeep(res.object);
     return;
   }

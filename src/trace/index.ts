@@ -1,5 +1,5 @@
 import type { Resource } from '../load/resource.js';
-import { buildSnapshot } from '../snapshot/build.js';
+import { buildSnapshot } from '../platform/build.js';
 import type { Snapshot, SnapshotOptions } from '../snapshot/snapshot.js';
 import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
 import { kserveExternalHost } from '../platform/kserve/derive.js';

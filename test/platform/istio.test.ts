@@ -4,7 +4,7 @@ import { resolveGatewayRef } from '../../src/platform/istio/gateway-ref.js';
 import { hostMatches, hostsIntersect, parseServerHost, serverHostAdmits } from '../../src/platform/istio/hosts.js';
 import { listenersFor } from '../../src/platform/istio/listeners.js';
 import { parseManifestText } from '../../src/load/parse.js';
-import { buildSnapshot } from '../../src/snapshot/build.js';
+import { buildSnapshot } from '../../src/platform/build.js';
 import { deployment, docs, gateway, NO_TRANSLATION, service } from '../helpers/manifests.js';
 
 describe('Istio gateway references', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../../src/load/parse.js';
-import { buildSnapshot } from '../../src/snapshot/build.js';
+import { buildSnapshot } from '../../src/platform/build.js';
 import { operatorLocalServiceNamespace } from '../../src/platform/knative/operator.js';
 import { LAST_APPLIED_ANNOTATION } from '../../src/platform/k8s/apply.js';
 import { docs, gateway } from '../helpers/manifests.js';

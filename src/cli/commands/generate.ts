@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { loadSources } from '../../load/sources.js';
-import { buildSnapshot } from '../../snapshot/build.js';
+import { buildSnapshot } from '../../platform/build.js';
 import { DEFAULT_SPEC, generateLocalGateway, SpecError, type LocalGatewaySpec } from '../../generate/local-gateway.js';
 import { bundleToHelmValues, bundleToKustomize, bundleToYaml } from '../../generate/render.js';
 import { UsageError } from '../errors.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
 import { loadCluster } from '../../load/cluster.js';
-import { prepareView } from '../../snapshot/views.js';
+import { prepareView } from '../../platform/build.js';
 import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../../trace/index.js';
 import { TraceInputError } from '../../trace/simulate.js';
 import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';

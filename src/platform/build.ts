@@ -1,13 +1,17 @@
 import type { Resource } from '../load/resource.js';
 import { makeDerived } from '../load/derived.js';
-import { applyOperator } from '../platform/knative/operator.js';
-import { knativeServingOf } from '../platform/knative/effective.js';
-import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from '../platform/knative/shipped.js';
-import { Snapshot, type SnapshotOptions } from './snapshot.js';
-import { deriveKServe } from '../platform/kserve/derive.js';
-import { deriveKnative } from '../platform/knative/derive.js';
+import { applyOperator, operatorMayRewrite } from './knative/operator.js';
+import { viewPreparer } from '../snapshot/views.js';
+import { knativeServingOf } from './knative/effective.js';
+import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './knative/shipped.js';
+import { Snapshot, type SnapshotOptions } from '../snapshot/snapshot.js';
+import { deriveKServe } from './kserve/derive.js';
+import { deriveKnative } from './knative/derive.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
+
+/** The loader hook for input that goes into one snapshot: views read early, objects dropped but those the operator rewrites. */
+export const prepareView = viewPreparer(operatorMayRewrite);
 
 /**
  * Builds the snapshot as the cluster would look once the controllers that own gateway resources have

@@ -112,6 +112,18 @@ describe('bad input: clear findings with file and line, never a crash', () => {
     assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.id), []);
   });
 
+  it('versions the input does not show are assumed, and said once (info, no file)', async () => {
+    const gw = 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g, namespace: istio-system}\nspec: {selector: {istio: ingressgateway}, servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]}\n';
+    const r = await checkPaths([file(gw)]);
+    const v = r.diagnostics.filter((d) => d.id === ('VersionsAssumed' satisfies CatalogKey));
+    assert.equal(v.length, 1);
+    assert.equal(v[0]!.severity, 'info');
+    assert.equal(v[0]!.location, undefined);
+    assert.match(v[0]!.message, /Istio \(\d+\.\d+\.\d+\)/);
+    const pinned = await checkPaths([file(gw)], { versions: { istio: '1.22.0' } });
+    assert.deepEqual(pinned.diagnostics.filter((d) => d.id === 'VersionsAssumed'), []);
+  });
+
   it('a file with more resources than a function call takes arguments (150,000) loads', async () => {
     const docs = Array.from({ length: 150000 }, (_, i) => `{apiVersion: v1, kind: Namespace, metadata: {name: n${i}}}`).join('\n---\n');
     const r = await checkPaths([file(docs)]);

@@ -101,6 +101,13 @@ export const catalog = {
     message: 'Could not list {{kind}} from the cluster: {{reason}}.',
     fix: 'Let the credentials list {{kind}} (deploy/clusterrole.yaml has every verb kgd needs), or run with credentials that can.',
   },
+  VersionsAssumed: {
+    code: 'KGD0012', severity: 'info', symptom: 'input',
+    title: 'Controller versions the input does not show, assumed the newest',
+    description: 'Several behaviours kgd checks changed between releases of net-istio, Knative Serving, the Knative operator, KServe and Istio (the README lists them). kgd reads each version off the input (the operator\'s status.version, image tags and version labels of the controllers, Istio\'s revision label; a KnativeServing\'s spec.version); for the components it found none for, it assumes the newest it models and says so here.',
+    message: 'Assumed the newest kgd models for {{assumed}} (not in the input); read from the input: {{detected}}.',
+    fix: 'If the cluster runs older releases, pass them: --versions {{example}}.',
+  },
 
   // 1100–1199: Knative's config-istio.
   ConfigIstioMixedFormats: {

@@ -16,7 +16,8 @@ export interface InputProblem {
     | 'InvalidFieldType'
     | 'DuplicateResource'
     | 'UnsupportedApiVersion'
-    | 'ClusterListFailed';
+    | 'ClusterListFailed'
+    | 'VersionsAssumed';
   readonly data: Readonly<Record<string, string>>;
   /** Either a raw location (syntax errors), or a resource + path the engine locates. */
   readonly location?: Location;

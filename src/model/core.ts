@@ -63,6 +63,8 @@ export interface Workload {
   readonly labels: Labels;
   readonly annotations: Labels;
   readonly containerPorts: readonly ContainerPort[];
+  /** The container images (spec.containers[].image), for the versions they carry in their tags. */
+  readonly images: readonly string[];
   /** True for a Pod, false for a template (which stands for the pods it would make). */
   readonly isPod: boolean;
   readonly replicas: number | undefined;
@@ -72,7 +74,10 @@ export function readWorkload(r: FieldReader, namespace: string, isPod: boolean):
   const meta = isPod ? ['metadata'] : ['spec', 'template', 'metadata'];
   const spec = isPod ? ['spec'] : ['spec', 'template', 'spec'];
   const containerPorts: ContainerPort[] = [];
+  const images: string[] = [];
   r.mapList([...spec, 'containers'], (cp) => {
+    const image = r.str([...cp, 'image']);
+    if (image) images.push(image);
     r.mapList([...cp, 'ports'], (pp) => {
       const containerPort = r.int([...pp, 'containerPort']);
       if (containerPort !== undefined) containerPorts.push({ name: r.str([...pp, 'name']), containerPort });
@@ -86,6 +91,7 @@ export function readWorkload(r: FieldReader, namespace: string, isPod: boolean):
     labels: r.strMap([...meta, 'labels']) ?? EMPTY_MAP,
     annotations: r.strMap([...meta, 'annotations']) ?? EMPTY_MAP,
     containerPorts,
+    images,
     isPod,
     replicas: isPod ? undefined : r.int(['spec', 'replicas']),
   };

@@ -14,6 +14,8 @@ export interface KnativeServing {
   readonly namespace: string;
   readonly name: string;
   readonly version: string | undefined;
+  /** status.version: the Serving release the operator installed. */
+  readonly statusVersion: string | undefined;
   /** spec.config: ConfigMap name (with or without `config-`) → data to merge. */
   readonly config: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Whether the operator installs and transforms net-istio (spec.ingress nil, or istio.enabled true). */
@@ -44,6 +46,7 @@ export function readKnativeServing(r: FieldReader, namespace: string): KnativeSe
     namespace,
     name: r.resource.name,
     version: r.str(['spec', 'version']),
+    statusVersion: r.str(['status', 'version']),
     config,
     istioEnabled,
     localGatewayOverride: readOverride(r, 'knative-local-gateway'),

@@ -7,6 +7,8 @@ import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from '.
 import { Snapshot, type SnapshotOptions } from '../snapshot/snapshot.js';
 import { deriveKServe } from './kserve/derive.js';
 import { deriveKnative } from './knative/derive.js';
+import { assumedVersionsProblem, resolveVersions } from './detect-versions.js';
+import { NEWEST } from './versions.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
 
@@ -18,8 +20,14 @@ export const prepareView = viewPreparer(operatorMayRewrite);
  * acted: the Knative operator's installs and selector rewrites for a KnativeServing, and, with
  * `assumeDefaults`, net-istio's shipped local Gateway and Service where the input has neither.
  */
-export function buildSnapshot(resources: readonly Resource[], options: SnapshotOptions = {}): Snapshot {
-  const first = new Snapshot(resources, options);
+export function buildSnapshot(resources: readonly Resource[], given: SnapshotOptions = {}): Snapshot {
+  const first = new Snapshot(resources, given);
+  // The versions: given ones win, the rest are read off the input (absent: the newest kgd models).
+  const sources = resolveVersions(first, given.versions ?? {});
+  first.withVersions(sources);
+  const assumed = assumedVersionsProblem(first, NEWEST);
+  if (assumed) first.withProblems([...first.problems, { id: 'VersionsAssumed', data: assumed }]);
+  const options: SnapshotOptions = { ...given, versions: first.versions };
   let effective: Resource[] | undefined;
   const ks = knativeServingOf(first);
   if (ks) effective = applyOperator(first.resources, ks, options.versions);
@@ -31,11 +39,11 @@ export function buildSnapshot(resources: readonly Resource[], options: SnapshotO
     if (!hasSvc) list.push(makeDerived(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR), ASSUMED));
     if (!hasGw || !hasSvc) effective = list;
   }
-  let current = effective ? new Snapshot(effective, options).withProblems(first.problems) : first;
+  let current = effective ? new Snapshot(effective, options).withProblems(first.problems).withVersions(sources) : first;
   if (options.deriveControllers) {
     const extra = [...deriveKServe(current), ...deriveKnative(current)];
     // Input problems were found on the first pass; keep them, since later passes see the same inputs.
-    if (extra.length > 0) current = new Snapshot([...current.resources, ...extra], options).withProblems(first.problems);
+    if (extra.length > 0) current = new Snapshot([...current.resources, ...extra], options).withProblems(first.problems).withVersions(sources);
   }
   return current;
 }

@@ -25,6 +25,15 @@ export interface SnapshotOptions {
 /** Component → version, e.g. `{ kserve: '0.13.1' }` (src/platform/versions.ts decides what each changes). */
 export type ComponentVersions = Partial<Readonly<Record<'netIstio' | 'kserve' | 'serving' | 'operator' | 'istio', string>>>;
 
+/** Where a component's version came from: the command line, or a field of an object in the input. */
+export interface VersionSource {
+  readonly component: keyof ComponentVersions;
+  readonly version: string;
+  /** e.g. `--versions`, or `image tag of Deployment knative-serving/controller`. */
+  readonly how: string;
+  readonly resource: Resource | undefined;
+}
+
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
 function groupByNamespace<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
@@ -46,7 +55,9 @@ export class Snapshot {
   problems: readonly InputProblem[];
   readonly clusterDomain: string;
   readonly assumeDefaults: boolean;
-  readonly versions: ComponentVersions;
+  versions: ComponentVersions;
+  /** How each version in `versions` was found (empty for the ones kgd assumes: the newest it models). */
+  versionSources: readonly VersionSource[] = [];
   private readonly views: { [K in ViewKind]: Views[K][] };
   private readonly byName = new Map<string, Map<string, unknown>>();
   private readonly memos = new Map<string, unknown>();
@@ -159,6 +170,13 @@ export class Snapshot {
   /** Replaces the input problems (used when a snapshot is rebuilt from already-checked resources). */
   withProblems(problems: readonly InputProblem[]): this {
     this.problems = problems;
+    return this;
+  }
+
+  /** Sets the versions the platform layer found (detected from the input, or given). */
+  withVersions(sources: readonly VersionSource[]): this {
+    this.versionSources = sources;
+    this.versions = Object.fromEntries(sources.map((x) => [x.component, x.version]));
     return this;
   }
 

@@ -1,0 +1,140 @@
+/**
+ * The version of each controller, read off the input: what the Knative operator says it installed, the
+ * version labels and image tags of the controllers' Deployments and pods, Istio's revision label. Versions
+ * given on the command line win; a component with no evidence is taken as the newest kgd models (and
+ * `versionsAssumed` says so).
+ */
+import semver from 'semver';
+import type { Resource } from '../load/resource.js';
+import type { Workload } from '../model/core.js';
+import type { ComponentVersions, Snapshot, VersionSource } from '../snapshot/snapshot.js';
+import { displayName } from '../load/resource.js';
+import type { Component } from './versions.js';
+
+/** A version as semver (`v1.15.2` → `1.15.2`, `1.15` → `1.15.0`); undefined when it is not one. */
+export function normalizeVersion(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(raw.trim());
+  if (!m) return undefined;
+  return semver.valid(`${m[1]}.${m[2]}.${m[3] ?? '0'}`) ?? undefined;
+}
+
+/** The tag of an image reference (`repo/name:tag[@digest]`), when it has one. */
+function imageTag(image: string): string | undefined {
+  const noDigest = image.split('@')[0]!;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(colon + 1) : undefined;
+}
+
+/** Image repositories (path suffixes) whose tag is a component's version. */
+const IMAGES: readonly { readonly component: Component; readonly repo: RegExp }[] = [
+  { component: 'serving', repo: /knative\.dev\/serving\/cmd\/(controller|activator|autoscaler|webhook)$/ },
+  { component: 'netIstio', repo: /knative\.dev\/net-istio\/cmd\/(controller|webhook)$/ },
+  { component: 'operator', repo: /knative\.dev\/operator\/cmd\/operator$/ },
+  { component: 'kserve', repo: /(^|\/)kserve\/kserve-controller$/ },
+  { component: 'istio', repo: /(^|\/)(pilot|proxyv2)$/ },
+];
+
+/** Deployments whose `app.kubernetes.io/version` (or release label) is a component's version. */
+function labelComponent(w: Workload): Component | undefined {
+  const name = w.res.name;
+  const l = w.labels;
+  const part = l['app.kubernetes.io/name'] ?? '';
+  if (l['app.kubernetes.io/component'] === 'net-istio' || name === 'net-istio-controller' || name === 'net-istio-webhook') return 'netIstio';
+  if (name === 'knative-operator' || part === 'knative-operator') return 'operator';
+  if (name === 'kserve-controller-manager' || part === 'kserve') return 'kserve';
+  if (name === 'istiod' || l['app'] === 'istiod') return 'istio';
+  if (part === 'knative-serving' || (['controller', 'activator', 'autoscaler', 'webhook'].includes(name) && w.namespace === 'knative-serving')) return 'serving';
+  return undefined;
+}
+
+/** Istio's revision label `1-24-3` (istioctl's revision naming) as a version; other revision names are not one. */
+function revisionVersion(rev: string | undefined): string | undefined {
+  const m = /^(\d+)-(\d+)(?:-(\d+))?$/.exec(rev ?? '');
+  return m ? normalizeVersion(`${m[1]}.${m[2]}.${m[3] ?? '0'}`) : undefined;
+}
+
+/**
+ * Every piece of version evidence in the input, strongest first per component: what the Knative operator
+ * reports installed, image tags, version labels, Istio revision labels, then what a KnativeServing asks for
+ * (Serving; net-istio follows Serving's minor; the operator is at least that release).
+ */
+export function versionEvidence(snapshot: Snapshot): VersionSource[] {
+  const out: VersionSource[] = [];
+  const add = (component: Component, raw: string | undefined, how: string, resource: Resource | undefined) => {
+    const version = normalizeVersion(raw);
+    if (version) out.push({ component, version, how, resource });
+  };
+  const kss = snapshot.list('KnativeServing');
+  for (const ks of kss) add('serving', ks.statusVersion, `status.version of ${displayName(ks.res)}`, ks.res);
+  for (const w of snapshot.list('Workload')) {
+    for (const image of w.images) {
+      const repo = image.split('@')[0]!.replace(/:[^/:]*$/, '');
+      const hit = IMAGES.find((x) => x.repo.test(repo));
+      if (hit) add(hit.component, imageTag(image), `image ${image} of ${displayName(w.res)}`, w.res);
+    }
+  }
+  for (const w of snapshot.list('Workload')) {
+    const c = labelComponent(w);
+    if (!c) continue;
+    add(c, w.labels['app.kubernetes.io/version'], `label app.kubernetes.io/version of ${displayName(w.res)}`, w.res);
+    add(c, w.labels['serving.knative.dev/release'] ?? w.labels['networking.knative.dev/release'], `release label of ${displayName(w.res)}`, w.res);
+  }
+  for (const w of snapshot.list('Workload')) add('istio', revisionVersion(w.labels['istio.io/rev']), `label istio.io/rev of ${displayName(w.res)}`, w.res);
+  for (const ks of kss) {
+    add('serving', ks.version, `spec.version of ${displayName(ks.res)}`, ks.res);
+    const asked = normalizeVersion(ks.statusVersion ?? ks.version);
+    if (asked) {
+      const minor = `${semver.major(asked)}.${semver.minor(asked)}.0`;
+      add('netIstio', minor, `the Serving release ${displayName(ks.res)} runs (net-istio is released with it)`, ks.res);
+      add('operator', minor, `the Serving release ${displayName(ks.res)} runs (the operator is at least that release)`, ks.res);
+    }
+  }
+  return out;
+}
+
+/** The version kgd uses per component: given on the command line, else the strongest evidence in the input. */
+export function resolveVersions(snapshot: Snapshot, given: ComponentVersions): VersionSource[] {
+  const out: VersionSource[] = [];
+  const evidence = versionEvidence(snapshot);
+  for (const component of ['serving', 'netIstio', 'operator', 'kserve', 'istio'] as const) {
+    const g = given[component];
+    if (g !== undefined) out.push({ component, version: g, how: '--versions', resource: undefined });
+    else {
+      const e = evidence.find((x) => x.component === component);
+      if (e) out.push(e);
+    }
+  }
+  return out;
+}
+
+const NAMES: Readonly<Record<Component, string>> = { serving: 'Knative Serving', netIstio: 'net-istio', operator: 'the Knative operator', kserve: 'KServe', istio: 'Istio' };
+const FLAG: Readonly<Record<Component, string>> = { serving: 'knative', netIstio: 'net-istio', operator: 'operator', kserve: 'kserve', istio: 'istio' };
+
+/** The components whose behaviour this input depends on: their objects (or the objects they act on) are in it. */
+export function relevantComponents(snapshot: Snapshot): Component[] {
+  const cms = snapshot.list('ConfigMap');
+  const knativeConfig = cms.some((c) => ['config-istio', 'config-domain', 'config-network'].includes(c.name));
+  const isvcs = snapshot.list('InferenceService').length > 0;
+  const ks = snapshot.list('KnativeServing').length > 0;
+  const out: Component[] = [];
+  if (knativeConfig || ks || isvcs) out.push('serving', 'netIstio');
+  if (ks) out.push('operator');
+  if (isvcs || cms.some((c) => c.name === 'inferenceservice-config')) out.push('kserve');
+  if (snapshot.list('Gateway').length > 0 || snapshot.list('VirtualService').length > 0) out.push('istio');
+  return out;
+}
+
+/** What to say about versions, once: the relevant components kgd found no version for (assumed the newest). */
+export function assumedVersionsProblem(snapshot: Snapshot, newest: Readonly<Record<Component, string>>): { assumed: string; detected: string; example: string } | undefined {
+  const known = new Set(snapshot.versionSources.map((x) => x.component));
+  const assumed = relevantComponents(snapshot).filter((c) => !known.has(c));
+  if (assumed.length === 0) return undefined;
+  const detected = snapshot.versionSources.map((x) => `${NAMES[x.component]} ${x.version} (${x.how})`);
+  return {
+    assumed: assumed.map((c) => `${NAMES[c]} (${newest[c]})`).join(', '),
+    detected: detected.length > 0 ? detected.join('; ') : 'nothing',
+    example: assumed.map((c) => `${FLAG[c]}=${newest[c]!.split('.').slice(0, 2).join('.')}`).join(','),
+  };
+}

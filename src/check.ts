@@ -3,6 +3,7 @@ import { loadCluster, type ClusterOptions } from './load/cluster.js';
 import type { Resource } from './load/resource.js';
 import { buildSnapshot } from './platform/build.js';
 import { prepareView } from './platform/build.js';
+import { completeDumps } from './load/dump-marker.js';
 import type { Snapshot, SnapshotOptions } from './snapshot/snapshot.js';
 import { runRules, type RunOptions } from './engine/run.js';
 import { problemToDiagnostic } from './engine/run.js';
@@ -34,7 +35,9 @@ export function checkResources(resources: readonly Resource[], options: CheckOpt
 /** `kgd check --cluster`: the same rules over what a live API server holds. */
 export async function checkCluster(cluster: ClusterOptions, options: CheckOptions = {}): Promise<CheckResult> {
   const loaded = await loadCluster(cluster);
-  const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options });
+  // The live cluster is the whole cluster, unless only some namespaces or not every kind could be read.
+  const complete = options.complete ?? (!cluster.namespaces && loaded.problems.length === 0);
+  const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options, complete });
   const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);
   return { diagnostics: all, snapshot, files: [loaded.source], resourceCount: loaded.resources.length };
 }
@@ -43,8 +46,10 @@ export async function checkCluster(cluster: ClusterOptions, options: CheckOption
 export async function checkPaths(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
   // Each resource's view is read as it is parsed and its object dropped, so the parsed input never lives whole.
   const loaded = await loadSources(paths, { onResource: prepareView, ...options });
+  // A `kgd dump` of a whole cluster says so in its first line: then it is complete too.
+  const complete = options.complete ?? completeDumps(loaded.files);
   // The resources were loaded here and go nowhere else: their objects can go once the views exist.
-  const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options });
+  const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options, complete });
   const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);
   return { diagnostics: all, snapshot, files: loaded.files, resourceCount: loaded.resources.length };
 }

@@ -89,6 +89,22 @@ describe('kgd generate local-gateway: round trip over upstream defaults', () => 
   }
 });
 
+describe('kgd generate local-gateway: the bundle checked alone (a partial input)', () => {
+  // What a user does first: generate, then check the file. The bundle relies on what every install has (Knative's
+  // knative-ingress-gateway, Istio's ingress pods): assumed, not reported; with --complete their absence is.
+  for (const spec of matrix.filter((m) => m.withDeployment)) {
+    it(`${spec.knative}/${spec.flavour} ${spec.namespace} :${spec.port}: no error alone; --complete reports only what a default install has`, () => {
+      const bundle = parseManifestText('bundle.yaml', bundleToYaml(generateLocalGateway(spec, buildSnapshot([], { clusterDomain: spec.clusterDomain }))));
+      assert.deepEqual(bundle.problems, []);
+      const alone = checkResources(bundle.resources, { clusterDomain: spec.clusterDomain }).diagnostics;
+      assert.deepEqual(alone.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
+      const complete = checkResources(bundle.resources, { clusterDomain: spec.clusterDomain, complete: true }).diagnostics;
+      assert.equal(complete.filter((d) => d.id === 'InputAssumed').length, 0);
+      for (const d of complete.filter((x) => x.severity === 'error')) assert.match(d.message, /knative-ingress-gateway|istio-ingressgateway|ingressgateway/, `${d.code} ${d.resource}: ${d.message}`);
+    });
+  }
+});
+
 describe('kgd generate local-gateway: merging with a real install', () => {
   it('a custom gateway on the Kubeflow corpus: legacy keys become lists, other keys stay, NetworkPolicy and AuthorizationPolicy allowances added; check is clean and the trace succeeds', () => {
     const spec: LocalGatewaySpec = { name: 'ml-local-gateway', namespace: 'ml-gw', selector: { app: 'ml-local-gateway' }, knative: 'manifests', kserveNamespace: 'kserve', port: 8081, clusterDomain: 'cluster.local', withDeployment: true, flavour: 'custom' };

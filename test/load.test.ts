@@ -124,6 +124,19 @@ describe('bad input: clear findings with file and line, never a crash', () => {
     assert.deepEqual(pinned.diagnostics.filter((d) => d.id === 'VersionsAssumed'), []);
   });
 
+  it('objects a default install has, that the input relies on, are assumed and said once; --complete reports them missing', async () => {
+    const cfg = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config-istio, namespace: knative-serving, labels: {networking.knative.dev/ingress-provider: istio, app.kubernetes.io/component: net-istio, app.kubernetes.io/name: knative-serving}}\ndata: {}\n';
+    const r = await checkPaths([file(cfg)]);
+    const a = r.diagnostics.filter((d) => d.id === ('InputAssumed' satisfies CatalogKey));
+    assert.equal(a.length, 1);
+    assert.match(a[0]!.message, /Gateway knative-serving\/knative-local-gateway, Gateway knative-serving\/knative-ingress-gateway, Service istio-system\/knative-local-gateway, Deployment istio-system\/istio-ingressgateway, Service istio-system\/istio-ingressgateway/);
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), []);
+    const complete = await checkPaths([file(cfg)], { complete: true });
+    assert.deepEqual(complete.diagnostics.filter((d) => d.id === 'InputAssumed'), []);
+    assert.ok(complete.diagnostics.some((d) => d.code === 'KGD1108'), complete.diagnostics.map((d) => d.code).join(' '));
+    assert.ok(complete.diagnostics.some((d) => d.code === 'KGD1109'), complete.diagnostics.map((d) => d.code).join(' '));
+  });
+
   it('a file with more resources than a function call takes arguments (150,000) loads', async () => {
     const docs = Array.from({ length: 150000 }, (_, i) => `{apiVersion: v1, kind: Namespace, metadata: {name: n${i}}}`).join('\n---\n');
     const r = await checkPaths([file(docs)]);

@@ -9,7 +9,7 @@ import { fromRoot } from './helpers/paths.js';
 
 const ruleFiles = readdirSync(fromRoot('src', 'rules')).filter((f) => f.endsWith('.ts') && !f.startsWith('_') && f !== 'index.ts').map((f) => f.slice(0, -3));
 /** Codes reported by the loader and engine rather than by a rule; each has a test in test/load.test.ts. */
-const NON_RULE_CODES: CatalogKey[] = ['YamlSyntaxError', 'DocumentNotAnObject', 'ResourceIncomplete', 'FileUnreadable', 'NoResources', 'NestedList', 'InvalidFieldType', 'DuplicateResource', 'UnsupportedApiVersion', 'CheckSkipped', 'ClusterListFailed', 'VersionsAssumed'];
+const NON_RULE_CODES: CatalogKey[] = ['YamlSyntaxError', 'DocumentNotAnObject', 'ResourceIncomplete', 'FileUnreadable', 'NoResources', 'NestedList', 'InvalidFieldType', 'DuplicateResource', 'UnsupportedApiVersion', 'CheckSkipped', 'ClusterListFailed', 'VersionsAssumed', 'InputAssumed'];
 
 /** Every .ts file under a folder of src/, recursively. */
 function sourceFiles(dir: string): string[] {

@@ -63,7 +63,9 @@ function runOne(rule: Rule, c: ValidCase): { diags: Diagnostic[]; read: Set<stri
   const parsed = parseManifestText('test.yaml', c.manifests);
   assert.deepEqual(parsed.problems.map((p) => p.id), [], `${c.name}: the test manifests do not parse`);
   const read = new Set<string>();
-  const snapshot = recording(buildSnapshot(parsed.resources, c.options), read);
+  // A case's manifests are the whole cluster unless it says otherwise (options.complete: false tests what a
+  // partial input assumes): a rule is tested on exactly what the case gives it.
+  const snapshot = recording(buildSnapshot(parsed.resources, { complete: true, ...c.options }), read);
   // The input-level note on assumed versions is not the rule's (test/platform/detect-versions.test.ts has it).
   return { diags: withoutAssumptions(runRules(snapshot, [rule])), read };
 }

@@ -108,6 +108,13 @@ export const catalog = {
     message: 'Assumed the newest kgd models for {{assumed}} (not in the input); read from the input: {{detected}}.',
     fix: 'If the cluster runs older releases, pass them: --versions {{example}}.',
   },
+  InputAssumed: {
+    code: 'KGD0013', severity: 'info', symptom: 'input',
+    title: 'Objects every default install has, assumed because the input does not show them',
+    description: 'A folder of manifests or a piped `kubectl get` is rarely the whole cluster. When the input relies on objects every default install has without showing them — Knative\'s shipped `knative-ingress-gateway`/`knative-local-gateway` Gateways named by config-istio, Istio\'s `istio-ingressgateway` pods and Service selected by `istio: ingressgateway` — kgd assumes them as upstream ships them instead of reporting them missing, and lists them here. With `--complete` (and with `--cluster`) the input is the whole cluster and their absence is reported.',
+    message: 'Not in the input, assumed as a default install has them: {{objects}}.',
+    fix: 'Add them to the input if yours differ; pass --complete when the input is the whole cluster (their absence is then reported).',
+  },
 
   // 1100–1199: Knative's config-istio.
   ConfigIstioMixedFormats: {

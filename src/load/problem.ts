@@ -17,7 +17,8 @@ export interface InputProblem {
     | 'DuplicateResource'
     | 'UnsupportedApiVersion'
     | 'ClusterListFailed'
-    | 'VersionsAssumed';
+    | 'VersionsAssumed'
+    | 'InputAssumed';
   readonly data: Readonly<Record<string, string>>;
   /** Either a raw location (syntax errors), or a resource + path the engine locates. */
   readonly location?: Location;

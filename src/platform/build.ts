@@ -8,9 +8,12 @@ import { Snapshot, type SnapshotOptions } from '../snapshot/snapshot.js';
 import { deriveKServe } from './kserve/derive.js';
 import { deriveKnative } from './knative/derive.js';
 import { assumedVersionsProblem, resolveVersions } from './detect-versions.js';
+import { installDefaults } from './install-defaults.js';
+import { displayName } from '../load/resource.js';
 import { NEWEST } from './versions.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
+const INSTALL_DEFAULT = 'assumed: a default install has it and the input does not show it (--complete: the input is the whole cluster)';
 
 /** The loader hook for input that goes into one snapshot: views read early, objects dropped but those the operator rewrites. */
 export const prepareView = viewPreparer(operatorMayRewrite);
@@ -40,10 +43,20 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
     if (!hasGw || !hasSvc) effective = list;
   }
   let current = effective ? new Snapshot(effective, options).withProblems(first.problems).withVersions(sources) : first;
+  // Partial input: what every default install has and this input relies on without showing is assumed, and said once.
+  if (!options.complete) {
+    const defaults = installDefaults(current);
+    if (defaults.length > 0) {
+      const made = defaults.map((o) => makeDerived(o, INSTALL_DEFAULT));
+      const problem = { id: 'InputAssumed' as const, data: { objects: made.map(displayName).join(', ') } };
+      current = new Snapshot([...current.resources, ...made], options).withProblems([...first.problems, problem]).withVersions(sources);
+    }
+  }
+  const problems = current.problems;
   if (options.deriveControllers) {
     const extra = [...deriveKServe(current), ...deriveKnative(current)];
     // Input problems were found on the first pass; keep them, since later passes see the same inputs.
-    if (extra.length > 0) current = new Snapshot([...current.resources, ...extra], options).withProblems(first.problems).withVersions(sources);
+    if (extra.length > 0) current = new Snapshot([...current.resources, ...extra], options).withProblems(problems).withVersions(sources);
   }
   return current;
 }

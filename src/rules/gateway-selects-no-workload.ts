@@ -14,7 +14,7 @@ export default defineRule({
     const gateways = ctx.snapshot.list('Gateway');
     if (gateways.length === 0) return;
     const candidates = gatewayWorkloads(ctx.snapshot);
-    if (candidates.length === 0) {
+    if (candidates.length === 0 && !ctx.snapshot.complete) {
       ctx.skip('the input has no gateway pods (Pod, Deployment, StatefulSet or DaemonSet of an Istio gateway)', 'the gateway Deployments');
       return;
     }

@@ -12,7 +12,7 @@ export default defineRule({
   check(ctx) {
     const cfg = knativeGatewayConfig(ctx.snapshot);
     if (cfg.status !== 'ok') return;
-    if (ctx.snapshot.list('Gateway').length === 0) {
+    if (ctx.snapshot.list('Gateway').length === 0 && !ctx.snapshot.complete) {
       ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');
       return;
     }

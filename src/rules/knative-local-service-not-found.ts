@@ -25,7 +25,7 @@ export default defineRule({
         ctx.report({ id: 'ServiceHostOutsideClusterDomain', resource: at.resource, path: at.path, innerPath, data: { service: e.service, clusterDomain: ctx.snapshot.clusterDomain } });
         continue;
       }
-      if (ctx.snapshot.list('Service').length === 0) {
+      if (ctx.snapshot.list('Service').length === 0 && !ctx.snapshot.complete) {
         ctx.skip('the input has no Service', 'the gateway Services (istio-system)');
         return;
       }

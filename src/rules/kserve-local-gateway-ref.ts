@@ -31,7 +31,7 @@ export default defineRule({
       const resolved = `${refs[0]!.namespace}/${refs[0]!.name}`;
       ctx.report({ ...at, id: 'KServeLocalGatewayLegacyForm', data: { value, resolved }, repair: { summary: `write localGateway as "${resolved}"`, edits: [{ resource: res, path: cfg.path, op: 'set', inner: { key: 'localGateway' }, value: resolved }] } });
     }
-    if (ctx.snapshot.list('Gateway').length === 0) {
+    if (ctx.snapshot.list('Gateway').length === 0 && !ctx.snapshot.complete) {
       ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');
       return;
     }

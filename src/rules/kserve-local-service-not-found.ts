@@ -25,7 +25,7 @@ export default defineRule({
         ctx.report({ ...at, id: 'ServiceHostOutsideClusterDomain', data: { service: value, clusterDomain: ctx.snapshot.clusterDomain } });
         continue;
       }
-      if (ctx.snapshot.list('Service').length === 0) {
+      if (ctx.snapshot.list('Service').length === 0 && !ctx.snapshot.complete) {
         ctx.skip('the input has no Service', 'the gateway Services (istio-system)');
         return;
       }

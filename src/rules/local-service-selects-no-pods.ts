@@ -27,7 +27,7 @@ export default defineRule({
         ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec'], data: { ...base.data, problem: 'has no selector and no ready endpoints', hint: gwHint } });
         continue;
       }
-      if (ctx.snapshot.list('Workload').length === 0) {
+      if (ctx.snapshot.list('Workload').length === 0 && !ctx.snapshot.complete) {
         ctx.skip('the input has no Pods or workloads', 'the gateway Deployments');
         continue;
       }

@@ -11,7 +11,7 @@ export default defineRule({
   check(ctx) {
     const vss = ctx.snapshot.list('VirtualService');
     if (vss.length === 0) return;
-    if (ctx.snapshot.list('Gateway').length === 0) {
+    if (ctx.snapshot.list('Gateway').length === 0 && !ctx.snapshot.complete) {
       ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');
       return;
     }

@@ -20,6 +20,12 @@ export interface SnapshotOptions {
   readonly deriveControllers?: boolean;
   /** Versions of the controllers the input runs (net-istio, KServe, ...); absent ones are taken as the newest. */
   readonly versions?: ComponentVersions;
+  /**
+   * The input is the whole cluster (`--complete`, `--cluster`): what it lacks is absent. Otherwise objects every
+   * default install has, that the input relies on without showing, are assumed (src/platform/install-defaults.ts).
+   * @default false
+   */
+  readonly complete?: boolean;
 }
 
 /** Component → version, e.g. `{ kserve: '0.13.1' }` (src/platform/versions.ts decides what each changes). */
@@ -55,6 +61,8 @@ export class Snapshot {
   problems: readonly InputProblem[];
   readonly clusterDomain: string;
   readonly assumeDefaults: boolean;
+  /** The input is the whole cluster: a kind it has none of is absent, not merely left out. */
+  readonly complete: boolean;
   versions: ComponentVersions;
   /** How each version in `versions` was found (empty for the ones kgd assumes: the newest it models). */
   versionSources: readonly VersionSource[] = [];
@@ -66,6 +74,7 @@ export class Snapshot {
     const defaultNs = options.defaultNamespace ?? 'default';
     this.clusterDomain = options.clusterDomain ?? 'cluster.local';
     this.assumeDefaults = options.assumeDefaults ?? false;
+    this.complete = options.complete ?? false;
     this.versions = options.versions ?? {};
     const problems: InputProblem[] = [];
     const views: { [K in ViewKind]: Views[K][] } = {

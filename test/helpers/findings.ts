@@ -1,8 +1,8 @@
 /**
- * Findings other than the one that says which controller versions kgd assumed (KGD0012): tests about what the
- * rules find on a configuration leave that one out; test/load.test.ts and test/platform/detect-versions.test.ts
- * test it.
+ * Findings other than the two that say what kgd assumed about a partial input — controller versions (KGD0012)
+ * and objects a default install has (KGD0013): tests about what the rules find on a configuration leave them
+ * out; test/load.test.ts, test/platform/detect-versions.test.ts and test/platform/install-defaults.test.ts test them.
  */
 export function withoutAssumptions<T extends { readonly id: string }>(findings: readonly T[]): T[] {
-  return findings.filter((d) => d.id !== 'VersionsAssumed');
+  return findings.filter((d) => d.id !== 'VersionsAssumed' && d.id !== 'InputAssumed');
 }

@@ -22,6 +22,7 @@ new RuleTester().run(rule, {
       manifests: docs(gateway('knative-serving', 'knative-local-gateway', { istio: 'ingressgateway' }), deployment('istio-system', 'cluster-local-gateway', { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' })),
       errors: [{ id: 'GatewaySelectsNoWorkload', data: { selector: 'istio=ingressgateway' } }],
     },
-    { name: 'no gateway pods in the input', manifests: docs(gateway('istio-system', 'g', INGRESS_PODS)), errors: [{ id: 'CheckSkipped', message: 'no gateway pods' }] },
+    { name: 'no gateway pods in a partial input: the rule says it could not check', manifests: docs(gateway('istio-system', 'g', INGRESS_PODS)), options: { complete: false }, errors: [{ id: 'CheckSkipped', message: 'no gateway pods' }] },
+    { name: 'no gateway pods in the whole cluster (--complete): the Gateway selects none', manifests: docs(gateway('istio-system', 'g', INGRESS_PODS)), errors: [{ id: 'GatewaySelectsNoWorkload', resource: 'Gateway istio-system/g' }] },
   ],
 });

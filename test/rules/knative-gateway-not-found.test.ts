@@ -4,6 +4,7 @@ import { configIstio, defaultStack, docs, gateway } from '../helpers/manifests.j
 
 new RuleTester().run(rule, {
   valid: [
+    { name: 'a partial input whose config-istio names the shipped Gateways: assumed (KGD0013), not reported', manifests: docs(configIstio(), gateway('istio-system', 'other', { istio: 'ingressgateway' })), options: { complete: false } },
     { name: 'upstream defaults with the shipped Gateways', manifests: docs(defaultStack()) },
     {
       name: 'custom local gateway that exists',
@@ -31,9 +32,15 @@ new RuleTester().run(rule, {
       errors: [{ id: 'KnativeGatewayNotFound', data: { role: 'external', gateway: 'knative-serving/knative-ingress-gateway', port: '80' } }],
     },
     {
-      name: 'no Gateway at all: the rule says it could not check',
-      manifests: docs(configIstio()),
+      name: 'no Gateway at all in a partial input, custom ones named: the rule says it could not check',
+      manifests: docs(configIstio({ 'local-gateways': '- name: ml-gw\n  namespace: istio-system\n  service: ml-gw.istio-system.svc.cluster.local', 'external-gateways': '- name: ml-ext\n  namespace: istio-system\n  service: ml-ext.istio-system.svc.cluster.local' })),
+      options: { complete: false },
       errors: [{ id: 'CheckSkipped', message: 'no Istio Gateway' }],
+    },
+    {
+      name: 'no Gateway at all in the whole cluster (--complete): both default Gateways are missing',
+      manifests: docs(configIstio()),
+      errors: [{ id: 'KnativeGatewayNotFound', data: { gateway: 'knative-serving/knative-local-gateway' } }, { id: 'KnativeGatewayNotFound', data: { gateway: 'knative-serving/knative-ingress-gateway' } }],
     },
   ],
 });

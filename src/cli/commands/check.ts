@@ -10,6 +10,7 @@ interface CheckFlags {
   output: string;
   failOn: string;
   assumeDefaults?: boolean;
+  complete?: boolean;
   clusterDomain: string;
   namespace: string;
   rule?: string[];
@@ -31,6 +32,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('-o, --output <format>', 'text, json or sarif', 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info or none', 'error')
     .option('--assume-defaults', 'fill in upstream defaults (config-istio, KServe ingress, Knative\'s local Gateway and Service) for what the input lacks')
+    .option('--complete', 'the input is the whole cluster: report what it lacks instead of assuming what a default install has (--cluster and a kgd dump imply it, unless --namespaces or a kind could not be read)')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--rule <id...>', 'run only these rules (see `kgd rules`)')
@@ -55,7 +57,9 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       }
       const showProgress = io.stderr.isTTY && format === 'text';
       let count = 0;
-      const options = { assumeDefaults: flags.assumeDefaults ?? false, clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, only: flags.rule, severity, versions: parseVersions(flags.versions) };
+      // --complete says so; otherwise the source decides (a live cluster read whole, a complete kgd dump).
+      const complete = flags.complete === true ? true : undefined;
+      const options = { assumeDefaults: flags.assumeDefaults ?? false, complete, clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, only: flags.rule, severity, versions: parseVersions(flags.versions) };
       if (!flags.cluster && (flags.kubeconfig || flags.context || flags.namespaces)) throw new UsageError('--kubeconfig, --context and --namespaces go with --cluster');
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
       const result = flags.cluster

@@ -3,6 +3,7 @@ import { loadCluster } from '../../load/cluster.js';
 import { displayName } from '../../load/resource.js';
 import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
 import { UsageError } from '../errors.js';
+import { COMPLETE_MARK, DUMP_HEADER } from '../../load/dump-marker.js';
 
 interface DumpFlags {
   cluster?: boolean;
@@ -29,7 +30,8 @@ export function registerDump(program: Command, io: { stdout: NodeJS.WriteStream;
       for (const p of loaded.problems) io.stderr.write(`kgd: not in the dump: ${p.data['kind']}: ${p.data['reason']}\n`);
       const sorted = [...loaded.resources].sort((a, b) => displayName(a).localeCompare(displayName(b)) || a.apiVersion.localeCompare(b.apiVersion));
       if (flags.output === 'json') io.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: sorted.map((r) => r.object) }, null, 2) + '\n');
-      else io.stdout.write(`# kgd dump of ${loaded.source}\n` + yamlStream(sorted.map((r) => objectToYaml(r.object))));
+      // The header says whether this is the whole cluster as kgd reads it: `kgd check` then assumes nothing.
+      else io.stdout.write(`${DUMP_HEADER} ${loaded.source}${loaded.problems.length === 0 ? ` ${COMPLETE_MARK}` : ''}\n` + yamlStream(sorted.map((r) => objectToYaml(r.object))));
       io.setExit(0);
     });
 }

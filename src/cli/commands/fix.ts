@@ -14,6 +14,7 @@ interface FixFlags {
   clusterDomain: string;
   namespace: string;
   assumeDefaults?: boolean;
+  complete?: boolean;
   cluster?: boolean;
   kubeconfig?: string;
   context?: string;
@@ -84,6 +85,7 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
+    .option('--complete', 'the input is the whole cluster: assume nothing a default install has (--cluster implies it)')
     .option('--cluster', 'repair the live cluster (kubeconfig) instead of files: shows the patches; with --apply sends them')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster')
     .option('--context <name>', 'kubeconfig context for --cluster')
@@ -99,7 +101,7 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
       if ((flags.yes || flags.forceConflicts) && !flags.apply) throw new UsageError('--yes and --force-conflicts go with --apply');
       // Objects are kept (no compaction): patches are computed against them.
-      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, compact: false, onResource: undefined };
+      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || flags.cluster === true, compact: false, onResource: undefined };
       const result = flags.cluster
         ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context }, checkOptions)
         : await checkPaths(paths, checkOptions);

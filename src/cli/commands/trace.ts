@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
 import { loadCluster } from '../../load/cluster.js';
 import { prepareView } from '../../platform/build.js';
+import { completeDumps } from '../../load/dump-marker.js';
 import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../../trace/index.js';
 import { TraceInputError } from '../../trace/simulate.js';
 import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';
@@ -20,6 +21,7 @@ interface TraceFlags {
   clusterDomain: string;
   namespace: string;
   assumeDefaults?: boolean;
+  complete?: boolean;
   cluster?: boolean;
   kubeconfig?: string;
   context?: string;
@@ -55,6 +57,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
+    .option('--complete', 'the input is the whole cluster: assume nothing a default install has (--cluster implies it)')
     .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList)
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
@@ -71,7 +74,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       if (!flags.cluster && (flags.kubeconfig || flags.context)) throw new UsageError('--kubeconfig and --context go with --cluster');
       if (inputs.length === 0) inputs.push('.');
       const loaded = flags.cluster ? await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context }) : await loadSources(inputs, { onResource: prepareView });
-      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, versions: parseVersions(flags.versions) }).compact();
+      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || flags.cluster === true || ('files' in loaded && completeDumps(loaded.files)), versions: parseVersions(flags.versions) }).compact();
       const color = useColor(io.stdout);
       if (flags.all) {
         let allOk = true;

@@ -1,0 +1,75 @@
+/**
+ * Input is partial: a manifest folder or a piped `kubectl get` rarely holds the whole cluster. Objects every
+ * default install has, that the input's own configuration relies on and does not show, are assumed rather than
+ * reported missing — unless the input is known to be complete (`--complete`, `--cluster`).
+ */
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { knativeGatewayConfig } from './knative/effective.js';
+import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './knative/shipped.js';
+
+/** Istio's default ingress gateway pods and Service (the `default` profile: manifests/charts/gateway values). */
+const ISTIO_INGRESS_LABELS = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
+
+function istioIngressDeployment(): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels: { ...ISTIO_INGRESS_LABELS } },
+    spec: {
+      selector: { matchLabels: { ...ISTIO_INGRESS_LABELS } },
+      template: {
+        metadata: { labels: { ...ISTIO_INGRESS_LABELS } },
+        spec: { containers: [{ name: 'istio-proxy', image: 'auto', ports: [{ name: 'status-port', containerPort: 15021 }, { name: 'http2', containerPort: 8080 }, { name: 'https', containerPort: 8443 }] }] },
+      },
+    },
+  };
+}
+
+function istioIngressService(): Record<string, unknown> {
+  return {
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels: { ...ISTIO_INGRESS_LABELS } },
+    spec: {
+      type: 'LoadBalancer', selector: { ...ISTIO_INGRESS_LABELS },
+      ports: [{ name: 'status-port', port: 15021, targetPort: 15021 }, { name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }],
+    },
+  };
+}
+
+const isDefaultSelector = (s: Readonly<Record<string, string>> | undefined) => s !== undefined && Object.keys(s).length === 1 && s['istio'] === DEFAULT_GATEWAY_SELECTOR['istio'];
+
+/**
+ * What a default install would add to this input: Knative's shipped Gateways where config-istio names them
+ * (`knative-serving/knative-ingress-gateway`, `knative-serving/knative-local-gateway`) and the input lacks them
+ * and its `knative-local-gateway` Service where the local gateways name it (unless net-istio's installation or a
+ * KnativeServing is in the input), and Istio's ingress gateway Deployment
+ * and Service where a Gateway selects `istio: ingressgateway` and no workload in the input has that label
+ * (unless Istio's installation is in the input).
+ */
+export function installDefaults(snapshot: Snapshot): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const cfg = knativeGatewayConfig(snapshot);
+  const selectors = snapshot.list('Gateway').map((g) => g.selector);
+  const workloads = snapshot.list('Workload');
+  // A layer whose installation is in the input ships these objects with it: then their absence is real.
+  // net-istio's: its controller; a KnativeServing (the operator installs them itself, or, with another ingress, none).
+  const netIstioInstalled = workloads.some((w) => ['net-istio-controller', 'net-istio-webhook'].includes(w.res.name) || w.labels['app.kubernetes.io/component'] === 'net-istio');
+  // Istio's: istiod or an IstioOperator (which may turn the ingress gateway off: see #19).
+  const istioInstalled = workloads.some((w) => w.res.name === 'istiod' || w.labels['app'] === 'istiod') || snapshot.resources.some((r) => r.kind === 'IstioOperator');
+  if (cfg.status === 'ok' && !netIstioInstalled && snapshot.list('KnativeServing').length === 0) {
+    for (const e of [...cfg.parsed.local, ...cfg.parsed.external]) {
+      if (e.namespace !== 'knative-serving' || snapshot.get('Gateway', e.namespace, e.name)) continue;
+      const kind = e.name === 'knative-local-gateway' ? 'local' : e.name === 'knative-ingress-gateway' ? 'ingress' : undefined;
+      if (!kind || out.some((o) => (o['metadata'] as { name: string }).name === e.name)) continue;
+      out.push(shippedGateway(kind, 'knative-serving', DEFAULT_GATEWAY_SELECTOR));
+      selectors.push(DEFAULT_GATEWAY_SELECTOR);
+    }
+    // net-istio's knative-local-gateway Service, where config-istio's local gateways name it.
+    const shippedHost = `knative-local-gateway.istio-system.svc.${snapshot.clusterDomain}`;
+    if (cfg.parsed.local.some((e) => e.service === shippedHost) && !snapshot.get('Service', 'istio-system', 'knative-local-gateway')) {
+      out.push(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR));
+    }
+  }
+  if (!istioInstalled && selectors.some(isDefaultSelector) && !workloads.some((w) => w.labels['istio'] === 'ingressgateway')) {
+    out.push(istioIngressDeployment());
+    if (!snapshot.get('Service', 'istio-system', 'istio-ingressgateway')) out.push(istioIngressService());
+  }
+  return out;
+}

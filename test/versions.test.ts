@@ -23,6 +23,8 @@ const sides: Record<BehaviourId, { before: string; after: string; source: string
   'net-istio-mesh-gateway-kept': { before: '1.4.0', after: '1.5.0', source: 'knative-extensions/net-istio#915' },
   'net-istio-empty-list-means-none': { before: '1.21.1', after: '1.22.0', source: 'knative-extensions/net-istio#1524' },
   'operator-structured-gateway-namespace': { before: '1.20.0', after: '1.21.0', source: 'knative/operator#2217' },
+  'operator-local-service-selector': { before: '1.7.3', after: '1.8.0', source: 'knative/operator#1231' },
+  'operator-gateway-override-skipped': { before: '1.9.5', after: '1.10.0', source: 'knative/operator#1628' },
   'kserve-host-regexp-exact': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve#3779' },
   'kserve-ingress-service-required': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve v0.14.0 configmap.go' },
   'kserve-gateway-api-needs-kserve-gateway': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 configmap.go' },
@@ -42,6 +44,20 @@ describe('versions: every behaviour on both sides of its boundary', () => {
       assert.equal(present(s.after), since, `at ${s.after}`);
     });
   }
+  it('operator-gateway-override-skipped: its end (1.13.0), its backports (1.10.8, 1.11.12) and the Serving manifests it needs (≥ 1.10)', () => {
+    const at = (operator: string, serving = '1.12.0') => behaves('operator-gateway-override-skipped', { operator, serving });
+    assert.deepEqual(['1.10.7', '1.10.8', '1.11.11', '1.11.12', '1.12.5', '1.13.0'].map((v) => at(v)), [true, false, true, false, true, false]);
+    assert.equal(at('1.11.0', '1.9.0'), false, 'Serving 1.9 manifests still ship v1alpha3 Gateways');
+  });
+  it('the operator rows change what kgd derives: selector overrides on the Gateway and the Service', () => {
+    const ks = 'apiVersion: operator.knative.dev/v1beta1\nkind: KnativeServing\nmetadata: {name: knative-serving, namespace: knative-serving}\nspec: {ingress: {istio: {enabled: true, knative-local-gateway: {selector: {app: custom}}}}}\n';
+    const snap = (operator: string) => traceSnapshot(parseManifestText('ks.yaml', ks).resources, { versions: { operator, serving: '1.12.0' } });
+    const sel = (operator: string) => [snap(operator).get('Gateway', 'knative-serving', 'knative-local-gateway')?.selector, snap(operator).get('Service', 'istio-system', 'knative-local-gateway')?.selector];
+    assert.deepEqual(sel('1.7.0'), [{ app: 'custom' }, { istio: 'ingressgateway' }], 'operator 1.7: Gateway yes, Service no');
+    assert.deepEqual(sel('1.11.0'), [{ istio: 'ingressgateway' }, { app: 'custom' }], 'operator 1.11.0: the v1beta1 Gateway is skipped');
+    assert.deepEqual(sel('1.11.12'), [{ app: 'custom' }, { app: 'custom' }], 'operator 1.11.12: backport');
+    assert.deepEqual(sel('1.13.0'), [{ app: 'custom' }, { app: 'custom' }]);
+  });
   it('without a version, the newest', () => {
     assert.equal(behaves('kserve-host-regexp-exact', {}), behaves('kserve-host-regexp-exact', { kserve: NEWEST.kserve }));
     assert.equal(behaves('net-istio-empty-list-means-none', {}), false, 'kgd models net-istio 1.21.1 (Kubeflow) as the newest');

@@ -9,7 +9,7 @@ import type { Resource } from '../load/resource.js';
 import type { Workload } from '../model/core.js';
 import type { ComponentVersions, Snapshot, VersionSource } from '../snapshot/snapshot.js';
 import { displayName } from '../load/resource.js';
-import type { Component } from './versions.js';
+import { NEWEST, type Component } from './versions.js';
 
 /** A version as semver (`v1.15.2` → `1.15.2`, `1.15` → `1.15.0`); undefined when it is not one. */
 export function normalizeVersion(raw: string | undefined): string | undefined {
@@ -58,7 +58,7 @@ function revisionVersion(rev: string | undefined): string | undefined {
 /**
  * Every piece of version evidence in the input, strongest first per component: what the Knative operator
  * reports installed, image tags, version labels, Istio revision labels, then what a KnativeServing asks for
- * (Serving; net-istio follows Serving's minor; the operator is at least that release).
+ * (Serving; net-istio follows Serving's minor; the operator is taken as the newest that installs it).
  */
 export function versionEvidence(snapshot: Snapshot): VersionSource[] {
   const out: VersionSource[] = [];
@@ -88,7 +88,10 @@ export function versionEvidence(snapshot: Snapshot): VersionSource[] {
     if (asked) {
       const minor = `${semver.major(asked)}.${semver.minor(asked)}.0`;
       add('netIstio', minor, `the Serving release ${displayName(ks.res)} runs (net-istio is released with it)`, ks.res);
-      add('operator', minor, `the Serving release ${displayName(ks.res)} runs (the operator is at least that release)`, ks.res);
+      // An operator installs its own Serving minor and the three before it: the newest that can run this one.
+      const newestOperator = `${semver.major(asked)}.${semver.minor(asked) + 3}.0`;
+      const capped = semver.lt(newestOperator, NEWEST.operator) ? newestOperator : NEWEST.operator;
+      add('operator', capped, `the newest operator that installs the Serving release ${displayName(ks.res)} runs (it installs its own minor and the three before)`, ks.res);
     }
   }
   return out;

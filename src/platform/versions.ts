@@ -23,6 +23,10 @@ export interface Behaviour {
   readonly since?: string;
   /** First version without it (exclusive); absent: still there. */
   readonly until?: string;
+  /** Patch releases of older minors that got the change ending it (backports): from each, on its minor, it is gone. */
+  readonly backportedTo?: readonly string[];
+  /** Another component's release it also needs (e.g. the manifests an operator installs). */
+  readonly requires?: { readonly component: Component; readonly since: string };
   readonly what: string;
   /** The upstream change (PR, commit, file) that moved the boundary. */
   readonly change: string;
@@ -54,6 +58,16 @@ export const BEHAVIOURS = {
     what: "the Knative operator puts the `knative-local-gateway` Service in the `namespace` of the structured `local-gateways` entry named knative-local-gateway (spec.config `istio`, then `config-istio`); before, only the legacy `local-gateway.<ns>.knative-local-gateway` value's namespace moved it from istio-system.",
     change: 'knative/operator#2217 (fixes #2201, commit 78678ff6d), pkg/reconciler/knativeserving/ingress/ingress_service.go',
     checkedBy: ['Knative operator 1.23.0'],
+  },
+  'operator-local-service-selector': {
+    component: 'operator', since: '1.8.0',
+    what: 'the Knative operator applies `spec.ingress.istio.knative-local-gateway.selector` to the `knative-local-gateway` **Service** as well as to the Gateway; before, the Service keeps net-istio\'s `istio: ingressgateway`, so with custom gateway pods the local Service selects none (knative/operator#1206, #831).',
+    change: 'knative/operator#1231 (commit 9e30a5262), pkg/reconciler/knativeserving/ingress/ingress_service.go',
+  },
+  'operator-gateway-override-skipped': {
+    component: 'operator', since: '1.10.0', until: '1.13.0', backportedTo: ['1.10.8', '1.11.12'], requires: { component: 'serving', since: '1.10.0' },
+    what: 'the Knative operator\'s Gateway transformer matches only `networking.istio.io/v1alpha3` Gateways while the net-istio manifests it installs for Serving ≥ 1.10 ship `v1beta1` ones, so `spec.ingress.istio.<gateway>.selector` and `servers` reach no Gateway: they keep `istio: ingressgateway` (knative/operator#1469). Fixed in 1.13.0 and backported to 1.10.8 and 1.11.12.',
+    change: 'knative/operator#1628 (commit 5e2d097c7; backports #1651, #1650), pkg/reconciler/knativeserving/ingress/istio.go gatewayTransform',
   },
   'kserve-host-regexp-exact': {
     component: 'kserve', since: '0.14.0',
@@ -109,5 +123,13 @@ export function behaves(id: BehaviourId, versions: Versions): boolean {
   if (!v) return behaves(id, {});
   if (b.since && semver.lt(v, b.since)) return false;
   if (b.until && semver.gte(v, b.until)) return false;
+  for (const fix of b.backportedTo ?? []) {
+    const f = semver.parse(fix)!;
+    if (v.major === f.major && v.minor === f.minor && semver.gte(v, f)) return false;
+  }
+  if (b.requires) {
+    const other = semver.coerce(versionOf(b.requires.component, versions));
+    if (other && semver.lt(other, b.requires.since)) return false;
+  }
   return true;
 }

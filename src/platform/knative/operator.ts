@@ -91,14 +91,18 @@ export function applyOperator(resources: readonly Resource[], ks: KnativeServing
     { name: 'knative-local-gateway', o: ks.localGatewayOverride, kind: 'local' as const },
     { name: 'knative-ingress-gateway', o: ks.ingressGatewayOverride, kind: 'ingress' as const },
   ];
+  // Operators 1.10–1.12 (before the 1.10.8/1.11.12 backports) skip the overrides for the v1beta1 Gateways they install.
+  const gatewayOverrides = !behaves('operator-gateway-override-skipped', versions ?? {});
   for (const t of targets) {
-    const desired = shippedGateway(t.kind, ks.namespace, overrideSelector(t.o) ?? DEFAULT_GATEWAY_SELECTOR);
-    if (t.o?.servers) (desired['spec'] as Record<string, unknown>)['servers'] = overrideServers(t.o.servers);
+    const desired = shippedGateway(t.kind, ks.namespace, (gatewayOverrides ? overrideSelector(t.o) : undefined) ?? DEFAULT_GATEWAY_SELECTOR);
+    if (gatewayOverrides && t.o?.servers) (desired['spec'] as Record<string, unknown>)['servers'] = overrideServers(t.o.servers);
     const i = out.findIndex((r) => isIstioGateway(r) && r.namespace === ks.namespace && r.name === t.name);
     if (i >= 0) out[i] = { ...out[i]!, object: applyOver(out[i]!.object, desired) };
     else out.push(makeDerived(desired, `installed by the Knative operator for ${ksLabel}`, origin(t.name, t.o)));
   }
-  const desiredSvc = shippedLocalService(svcNs, overrideSelector(ks.localGatewayOverride) ?? DEFAULT_GATEWAY_SELECTOR);
+  // Before operator 1.8 the Service keeps net-istio's selector whatever the KnativeServing says.
+  const serviceOverride = behaves('operator-local-service-selector', versions ?? {}) ? overrideSelector(ks.localGatewayOverride) : undefined;
+  const desiredSvc = shippedLocalService(svcNs, serviceOverride ?? DEFAULT_GATEWAY_SELECTOR);
   const si = out.findIndex((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
   if (si >= 0) out[si] = { ...out[si]!, object: applyOver(out[si]!.object, desiredSvc, SERVICE_MERGE_KEYS) };
   else out.push(makeDerived(desiredSvc, `installed by the Knative operator for ${ksLabel}`, origin('knative-local-gateway', ks.localGatewayOverride)));

@@ -16,6 +16,11 @@ export interface Report {
   readonly related?: readonly { readonly resource: Resource; readonly path?: FieldPath }[];
   /** The one safe repair, when there is one (`kgd fix` applies it); else the catalog's fix text is a suggestion. */
   readonly repair?: Repair;
+  /**
+   * When a controller owns the reported object and rewrites it (the Knative operator), the field the user owns
+   * instead: the fix names it, and it is shown as a related location.
+   */
+  readonly owner?: { readonly resource: Resource; readonly path: FieldPath; readonly fix: string };
 }
 
 export interface RuleContext {

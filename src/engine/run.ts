@@ -39,7 +39,7 @@ export function reportToDiagnostic(rule: Rule, r: Report, sev?: Severity): Diagn
   for (const k of [...placeholders(def.message), ...placeholders(def.fix)]) {
     if (data[k] === undefined) throw new RuleContractError(`rule ${rule.id} reported ${r.id} without data.${k}`);
   }
-  return makeDiagnostic(
+  const d = makeDiagnostic(
     r.id,
     data,
     {
@@ -48,11 +48,13 @@ export function reportToDiagnostic(rule: Rule, r: Report, sev?: Severity): Diagn
       path: r.path ? formatPath(r.path) + (r.innerPath && r.innerPath.length ? ` → ${formatPath(r.innerPath)}` : '') : undefined,
       location: locate(r.resource, r.path ?? [], r.innerPath),
       derivedFrom: r.resource.derivedFrom,
-      related: (r.related ?? []).map((x) => ({ resource: displayName(x.resource), location: locate(x.resource, x.path ?? []) })),
+      related: [...(r.related ?? []), ...(r.owner ? [r.owner] : [])].map((x) => ({ resource: displayName(x.resource), location: locate(x.resource, x.path ?? []) })),
       ...(r.repair ? { repair: r.repair } : {}),
     },
     sev,
   );
+  // A fix on an object its controller rewrites would not last: name the field the user owns.
+  return r.owner ? { ...d, fix: r.owner.fix } : d;
 }
 
 /** Runs rules over a snapshot and returns every finding (input problems included), sorted. */

@@ -2,12 +2,13 @@ import { defineRule } from '../engine/define-rule.js';
 import { formatLabels } from '../model/label-selector.js';
 import { gatewaySelects, gatewayWorkloads } from '../platform/istio/listeners.js';
 import { selectorHint } from './_hints.js';
+import { operatorOwnedSelector } from '../platform/knative/operator.js';
 
 export default defineRule({
   id: 'gateway-selects-no-workload',
   meta: {
     description: "A Gateway's selector must match gateway pods.",
-    inputs: ['Gateway', 'Workload', 'Service'],
+    inputs: ['Gateway', 'Workload', 'Service', 'KnativeServing'],
     emits: ['GatewaySelectsNoWorkload'],
   },
   check(ctx) {
@@ -22,11 +23,14 @@ export default defineRule({
     for (const g of gateways) {
       if (all.some((w) => gatewaySelects(g, w))) continue;
       const selector = g.selector ?? {};
+      // The operator's Gateway: the fix is the KnativeServing field, which it copies onto the Gateway.
+      const owner = operatorOwnedSelector(ctx.snapshot, g.res, 'the labels of the gateway pods');
       ctx.report({
         id: 'GatewaySelectsNoWorkload',
         resource: g.res,
         path: ['spec', 'selector'],
         data: { selector: formatLabels(selector), hint: selectorHint(selector, candidates) },
+        ...(owner ? { owner } : {}),
       });
     }
   },

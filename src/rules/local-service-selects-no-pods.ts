@@ -4,6 +4,7 @@ import { formatLabels } from '../model/label-selector.js';
 import { gatewayWorkloads } from '../platform/istio/listeners.js';
 import { localObligations } from '../platform/local-path.js';
 import { selectorHint } from './_hints.js';
+import { operatorOwnedSelector } from '../platform/knative/operator.js';
 
 export default defineRule({
   id: 'local-service-selects-no-pods',
@@ -39,7 +40,9 @@ export default defineRule({
         const repair = gwSel && Object.keys(gwSel).length > 0 && ctx.snapshot.workloadsMatching(gwSel, svc.namespace).length > 0
           ? { summary: `select the Gateway's pods (${formatLabels(gwSel)})`, edits: [{ resource: svc.res, path: ['spec', 'selector'], op: 'set' as const, value: { ...gwSel } }] }
           : undefined;
-        ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec', 'selector'], data: { ...base.data, problem: `selects no pods in namespace ${svc.namespace} (selector ${formatLabels(svc.selector)})${near}`, hint: gwHint }, ...(repair ? { repair } : {}) });
+        // The operator's Service: an edit would be reverted; the fix is the KnativeServing field (no repair then).
+        const owner = operatorOwnedSelector(ctx.snapshot, svc.res, gwSel && Object.keys(gwSel).length > 0 ? formatLabels(gwSel) : 'the gateway pods\' labels');
+        ctx.report({ ...base, id: 'LocalServiceSelectsNoPods', path: ['spec', 'selector'], data: { ...base.data, problem: `selects no pods in namespace ${svc.namespace} (selector ${formatLabels(svc.selector)})${near}`, hint: gwHint }, ...(owner ? { owner } : repair ? { repair } : {}) });
         continue;
       }
       if (endpoints && endpoints.readyAddresses === 0) {

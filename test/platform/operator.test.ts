@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../../src/load/parse.js';
 import { buildSnapshot } from '../../src/platform/build.js';
+import { checkResources } from '../../src/check.js';
 import { operatorLocalServiceNamespace } from '../../src/platform/knative/operator.js';
 import { LAST_APPLIED_ANNOTATION } from '../../src/platform/k8s/apply.js';
 import { docs, gateway } from '../helpers/manifests.js';
@@ -61,5 +62,23 @@ describe('Knative operator behaviour', () => {
     const g = s.get('Gateway', 'knative-serving', 'knative-local-gateway')!;
     assert.deepEqual(g.servers.map((x) => x.portNumber), [8082]);
     assert.deepEqual(g.selector, { istio: 'ingressgateway' });
+  });
+});
+
+describe('fixes name the KnativeServing field when the operator owns the object', () => {
+  const pods = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { selector: { matchLabels: { app: 'gw' } }, template: { metadata: { labels: { app: 'gw' } }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } } } };
+  const run = (operator: string) => checkResources(parseManifestText('t.yaml', docs(ks({ ingress: { istio: { enabled: true, 'knative-local-gateway': { selector: { app: 'custom' } } } } }), pods)).resources, { complete: true, versions: { operator, serving: '1.12.0' } }).diagnostics;
+  it('KGD1401 on the operator\'s Gateway points at spec.ingress.istio.knative-local-gateway.selector, with the KnativeServing as a related location', () => {
+    const d = run('1.13.0').find((x) => x.code === 'KGD1401' && x.resource === 'Gateway knative-serving/knative-local-gateway')!;
+    assert.ok(d, 'KGD1401 on the local Gateway');
+    assert.match(d.fix, /rewrites Gateway knative-serving\/knative-local-gateway on every reconcile: set spec\.ingress\.istio\.knative-local-gateway\.selector in KnativeServing knative-serving\/knative-serving/);
+    assert.ok(d.related.some((r) => r.resource === 'KnativeServing knative-serving/knative-serving'));
+  });
+  it('an operator that skips the override says to upgrade it (1.11.0), one that does not apply it to the Service likewise (1.7.0)', () => {
+    assert.match(run('1.11.0').find((x) => x.code === 'KGD1401' && x.resource === 'Gateway knative-serving/knative-local-gateway')!.fix, /skips .* upgrade it to 1\.13/);
+    const svc = run('1.7.0').find((x) => x.code === 'KGD1402' && x.resource === 'Service istio-system/knative-local-gateway');
+    assert.ok(svc, run('1.7.0').map((x) => `${x.code} ${x.resource}`).join('\n'));
+    assert.match(svc.fix, /does not apply spec\.ingress\.istio\.knative-local-gateway\.selector to it .* upgrade the operator to 1\.8/);
+    assert.equal(svc.repair, undefined, 'no repair on an object the operator rewrites');
   });
 });

@@ -3,8 +3,8 @@ import { makeDerived } from '../../load/derived.js';
 import type { GatewayOverride, KnativeServing } from '../../model/knative.js';
 import { decodeAs, decodeYamlV2, type StructSchema } from '../../shared/go-decode.js';
 import { applyOver, SERVICE_MERGE_KEYS } from '../k8s/apply.js';
-import { behaves } from '../versions.js';
-import { knativeGatewayConfig } from './effective.js';
+import { behaves, versionOf } from '../versions.js';
+import { knativeGatewayConfig, knativeServingOf } from './effective.js';
 import { parseServiceHost } from './config-istio.js';
 import type { ComponentVersions, Snapshot } from '../../snapshot/snapshot.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './shipped.js';
@@ -127,4 +127,24 @@ export function operatorMisplacesLocalService(snapshot: Snapshot):
   if (operatorNamespace === host.namespace) return undefined;
   if (snapshot.get('Service', host.namespace, host.name)) return undefined;
   return { serviceHost: local.service, operatorNamespace, serviceNamespace: host.namespace, serviceName: host.name, ks, key: local.key };
+}
+
+/**
+ * The KnativeServing field that decides this object's selector when the Knative operator owns it (it rewrites its
+ * `knative-local-gateway`/`knative-ingress-gateway` Gateways and the `knative-local-gateway` Service on every
+ * reconcile), with the fix to give instead of one on the object; undefined when no operator owns it.
+ */
+export function operatorOwnedSelector(snapshot: Snapshot, res: Resource, selector: string): { resource: Resource; path: string[]; fix: string } | undefined {
+  const ks = knativeServingOf(snapshot);
+  if (!ks || !ks.istioEnabled || !operatorMayRewrite(res)) return undefined;
+  const gateway = res.kind === 'Gateway' ? res.name : 'knative-local-gateway';
+  if (res.kind === 'Gateway' && res.namespace !== ks.namespace) return undefined;
+  if (res.kind === 'Service' && res.namespace !== operatorLocalServiceNamespace(ks, snapshot.versions)) return undefined;
+  const field = `spec.ingress.istio.${gateway}.selector`;
+  const ksName = `KnativeServing ${ks.namespace}/${ks.name}`;
+  const operator = versionOf('operator', snapshot.versions);
+  let fix = `The Knative operator rewrites ${res.kind} ${res.namespace}/${res.name} on every reconcile: set ${field} in ${ksName} to ${selector}.`;
+  if (res.kind === 'Service' && !behaves('operator-local-service-selector', snapshot.versions)) fix = `The Knative operator ${operator} rewrites this Service and does not apply ${field} to it (knative/operator#1231): upgrade the operator to 1.8 or later, then set ${field} in ${ksName} to ${selector}.`;
+  if (res.kind === 'Gateway' && behaves('operator-gateway-override-skipped', snapshot.versions)) fix = `The Knative operator ${operator} skips ${field} for the v1beta1 Gateways it installs (knative/operator#1469): upgrade it to 1.13 (or 1.10.8, 1.11.12) or later, then set ${field} in ${ksName} to ${selector}.`;
+  return { resource: ks.res, path: ['spec', 'ingress', 'istio', gateway, 'selector'], fix };
 }

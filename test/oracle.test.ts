@@ -27,6 +27,12 @@ function findGo(): string | undefined {
   return candidates.find((p) => p && existsSync(p));
 }
 
+/** A computation done at most once (each case's snapshot serves both its calls and its route configurations). */
+function once<T>(f: () => T): () => T {
+  let v: { value: T } | undefined;
+  return () => (v ??= { value: f() }).value;
+}
+
 function scenarioSnapshot(s: Scenario): { snap: Snapshot; pod: Workload } {
   const parsed = parseManifestText(`${s.name}.yaml`, kgdManifests(s));
   assert.deepEqual(parsed.problems, []);
@@ -34,14 +40,12 @@ function scenarioSnapshot(s: Scenario): { snap: Snapshot; pod: Workload } {
   return { snap, pod: snap.list('Workload')[0]! };
 }
 
-function scenarioRouteConfigs(s: Scenario): Record<string, VhostDump[]> {
-  const { snap, pod } = scenarioSnapshot(s);
-  return kgdRouteConfigs(snap, pod);
+function scenarioRouteConfigs(scenario: ReturnType<typeof scenarioSnapshot>): Record<string, VhostDump[]> {
+  return kgdRouteConfigs(scenario.snap, scenario.pod);
 }
 
 /** kgd's answer for every call of a scenario. */
-function kgdResults(s: Scenario): GatewayCallResult[] {
-  const { snap, pod } = scenarioSnapshot(s);
+function kgdResults(s: Scenario, { snap, pod }: ReturnType<typeof scenarioSnapshot>): GatewayCallResult[] {
   return s.calls.map((c) => gatewayCall(snap, pod, c.port, { authority: c.host, path: c.path, method: 'GET', headers: c.headers, ...(c.tls ? { tls: { mode: c.tls, sni: c.sni } } : {}) }, 'cluster.local'));
 }
 
@@ -80,11 +84,11 @@ function kgdRouteConfigs(snap: Snapshot, w: Workload): Record<string, VhostDump[
 
 /** A sidecar scenario for kgd: its snapshot, and kgd's answer per call and per route configuration. */
 function sidecarCase(s: SidecarScenario): OracleCase {
-  const snapshot = () => {
+  const snapshot = once(() => {
     const parsed = parseManifestText(`${s.name}.yaml`, sidecarKgdManifests(s));
     assert.deepEqual(parsed.problems, []);
     return buildSnapshot(parsed.resources);
-  };
+  });
   const ports = [...new Set(s.services.flatMap((x) => x.ports.map((p) => p.port)).concat(s.calls.map((c) => c.port)))];
   return {
     name: s.name, ...sidecarIstioInput(s), mode: 'sidecar', proxyLabels: SIDECAR_LABELS, proxyNamespace: s.callerNamespace, calls: s.calls,
@@ -191,7 +195,10 @@ describe('oracle: kgd gateway and sidecar routing agree with Istio\'s own simula
     return;
   }
   it(`${SCENARIOS} gateway scenarios, the examples and ${SIDECAR_SCENARIOS} sidecar scenarios: every request and route configuration agrees`, { skip, timeout: 30 * 60 * 1000 }, async (t) => {
-    const generated: OracleCase[] = generateScenarios(SCENARIOS).map((s) => ({ name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls, kgd: () => kgdResults(s), kgdRouteConfigs: () => scenarioRouteConfigs(s) }));
+    const generated: OracleCase[] = generateScenarios(SCENARIOS).map((s) => {
+      const snapshot = once(() => scenarioSnapshot(s));
+      return { name: s.name, config: istioConfig(s), proxyLabels: PROXY_LABELS, proxyNamespace: PROXY_NAMESPACE, calls: s.calls, kgd: () => kgdResults(s, snapshot()), kgdRouteConfigs: () => scenarioRouteConfigs(snapshot()) };
+    });
     const examples: OracleCase[] = [];
     for (const ex of ['custom-gateway-broken', 'custom-gateway-fixed', 'kubeflow']) {
       examples.push(...exampleCases(ex, traceSnapshot((await loadSources([fromRoot('examples', ex)])).resources)));

@@ -92,7 +92,7 @@ function bindsTo(vs: VirtualService, g: Gateway): boolean {
 const vsOrder = istioConfigOrder;
 
 /** A match Envoy treats as catch-all: path `/` (or none) and no header matcher (an authority match is one). */
-function isCatchAll(m: HttpMatch | undefined): boolean {
+export function isCatchAll(m: HttpMatch | undefined): boolean {
   if (!m) return true;
   if (m.authority || Object.keys(m.headers).length > 0) return false;
   if (!m.uri) return true;

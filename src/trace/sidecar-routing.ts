@@ -3,7 +3,7 @@ import type { Service } from '../model/core.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { MESH_GATEWAY } from '../platform/istio/gateway-ref.js';
 import { hostMatches, stripPort } from '../platform/istio/hosts.js';
-import { matchApplies, type HttpRequest } from './gateway-routing.js';
+import { chooseDestination, destinationFqdn, isCatchAll, matchApplies, type HttpRequest } from './gateway-routing.js';
 
 /**
  * Outbound HTTP routing in an application's sidecar, as Istio builds it (pilot/pkg/networking/core/httproute.go
@@ -29,7 +29,12 @@ export interface MeshService {
 
 /** One Envoy route in a sidecar virtual host. */
 export type SidecarRoute =
-  | { readonly kind: 'vs'; readonly vs: VirtualService; readonly route: HttpRoute; readonly match: HttpMatch | undefined; readonly cluster: string }
+  | {
+      readonly kind: 'vs'; readonly vs: VirtualService; readonly route: HttpRoute; readonly match: HttpMatch | undefined;
+      /** Where the route sends the request (an ExternalName destination resolved to its target), and its cluster. */
+      readonly destination: { readonly host: string; readonly port: number } | undefined;
+      readonly cluster: string;
+    }
   | { readonly kind: 'default'; readonly service: MeshService; readonly cluster: string }
   | { readonly kind: 'allow_any'; readonly cluster: 'PassthroughCluster' };
 
@@ -59,14 +64,20 @@ function httpOrSniffed(name: string | undefined, protocol: string): boolean {
 function registry(snapshot: Snapshot, port: number, clusterDomain: string): Map<string, MeshService> {
   return snapshot.memo(`mesh-registry:${port}:${clusterDomain}`, () => {
     const hostOf = (s: Service) => `${s.name}.${s.namespace}.svc.${clusterDomain}`.toLowerCase();
+    const aliasTarget = (s: Service) => (s.type === 'ExternalName' || s.externalName ? (s.externalName ?? '').toLowerCase() : undefined);
     const out = new Map<string, MeshService>();
     const services = snapshot.list('Service');
+    // ExternalName Services by the host they point at (Istio's Attributes.Aliases of that Service), whatever their ports.
+    const aliasesOf = new Map<string, string[]>();
+    for (const x of services) {
+      const target = aliasTarget(x);
+      if (target !== undefined) aliasesOf.set(target, [...(aliasesOf.get(target) ?? []), hostOf(x)]);
+    }
     for (const s of services) {
       if (!s.ports.some((p) => p.port === port && httpOrSniffed(p.name, p.protocol))) continue;
-      const alias = s.type === 'ExternalName' || s.externalName ? (s.externalName ?? '').toLowerCase() : undefined;
+      const alias = aliasTarget(s);
       const host = hostOf(s);
-      const aliases = services.filter((x) => (x.type === 'ExternalName' || x.externalName) && (x.externalName ?? '').toLowerCase() === host).map(hostOf);
-      out.set(host, { service: s, host, alias, aliases: alias === undefined ? aliases : [], address: alias === undefined ? s.clusterIP : undefined });
+      out.set(host, { service: s, host, alias, aliases: alias === undefined ? (aliasesOf.get(host) ?? []) : [], address: alias === undefined ? s.clusterIP : undefined });
     }
     return out;
   });
@@ -96,13 +107,11 @@ function meshRoutes(vs: VirtualService, port: number): { route: HttpRoute; match
 }
 
 /** GetDestinationCluster: the destination port, else the Service's one port, else the listener's; an alias goes to its target. */
-function destinationCluster(route: HttpRoute, vs: VirtualService, reg: ReadonlyMap<string, MeshService>, port: number, clusterDomain: string): string {
-  const dest = [...route.route].sort((a, b) => (b.weight ?? 100) - (a.weight ?? 100))[0];
-  if (!dest) return '';
-  const host = (dest.host.includes('.') ? dest.host : `${dest.host}.${vs.namespace}.svc.${clusterDomain}`).toLowerCase();
-  const svc = reg.get(host);
-  const target = svc?.alias ?? host;
-  return `outbound|${dest.port ?? port}||${target}`;
+function destination(route: HttpRoute, vs: VirtualService, reg: ReadonlyMap<string, MeshService>, port: number, clusterDomain: string): { host: string; port: number } | undefined {
+  const dest = chooseDestination(route);
+  if (!dest) return undefined;
+  const host = destinationFqdn(dest.host, vs.namespace, clusterDomain).toLowerCase();
+  return { host: reg.get(host)?.alias ?? host, port: dest.port ?? port };
 }
 
 /** The kube short forms of a host as seen from a caller namespace (generateAltVirtualHostsForKubernetesService). */
@@ -138,16 +147,20 @@ export function sidecarVirtualHosts(snapshot: Snapshot, callerNamespace: string,
     // Per Service host, the VirtualService that owns it (computeWildcardHostVirtualServiceIndex, MostSpecificHostMatch):
     // the first with that exact host, else the first with the most specific wildcard host covering it.
     const wildcardOwner = new Map<string, VirtualService>();
+    const exactOwner = new Map<string, VirtualService>();
+    const wildcards: { host: string; vs: VirtualService }[] = [];
+    for (const vs of allMesh) for (const h of vs.hosts) {
+      if (h.startsWith('*')) wildcards.push({ host: h, vs });
+      else if (!exactOwner.has(h)) exactOwner.set(h, vs);
+    }
     for (const svcHost of reg.keys()) {
-      const exact = allMesh.find((vs) => vs.hosts.some((h) => h === svcHost));
+      const exact = exactOwner.get(svcHost);
       if (exact) {
         wildcardOwner.set(svcHost, exact);
         continue;
       }
       let best: { vs: VirtualService; len: number } | undefined;
-      for (const vs of allMesh) for (const h of vs.hosts) {
-        if (h.startsWith('*') && hostMatches(h, svcHost) && (!best || h.length > best.len)) best = { vs, len: h.length };
-      }
+      for (const w of wildcards) if (hostMatches(w.host, svcHost) && (!best || w.host.length > best.len)) best = { vs: w.vs, len: w.host.length };
       if (best) wildcardOwner.set(svcHost, best.vs);
     }
     interface Wrapper { services: MeshService[]; vsHosts: string[]; routes: SidecarRoute[] }
@@ -155,7 +168,10 @@ export function sidecarVirtualHosts(snapshot: Snapshot, callerNamespace: string,
     for (const vs of vss) {
       const built = meshRoutes(vs, port);
       if (built.length === 0) continue;
-      const routes: SidecarRoute[] = built.map((r) => ({ kind: 'vs', vs, route: r.route, match: r.match, cluster: destinationCluster(r.route, vs, reg, port, clusterDomain) }));
+      const routes: SidecarRoute[] = built.map((r) => {
+        const d = destination(r.route, vs, reg, port, clusterDomain);
+        return { kind: 'vs', vs, route: r.route, match: r.match, destination: d, cluster: d ? `outbound|${d.port}||${d.host}` : '' };
+      });
       const vsHosts: string[] = [];
       const services: MeshService[] = [];
       for (const h of vs.hosts) {
@@ -222,7 +238,7 @@ export function sidecarVirtualHosts(snapshot: Snapshot, callerNamespace: string,
 }
 
 function sortCatchAllLast(routes: SidecarRoute[]): SidecarRoute[] {
-  const catchAll = (r: SidecarRoute) => r.kind === 'vs' && (!r.match || (!r.match.authority && Object.keys(r.match.headers).length === 0 && (!r.match.uri || ('prefix' in r.match.uri && r.match.uri.prefix === '/') || ('regex' in r.match.uri && r.match.uri.regex === '.*'))));
+  const catchAll = (r: SidecarRoute) => r.kind === 'vs' && isCatchAll(r.match);
   return [...routes.filter((r) => !catchAll(r)), ...routes.filter(catchAll)];
 }
 

@@ -129,12 +129,11 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     } else {
       const { vs, route } = m.route;
       hops.push({ step: 'sidecar', verdict: 'ok', summary: `the caller's sidecar matches VirtualService ${vs.namespace}/${vs.name} (mesh) route ${route.index} in virtual host ${m.virtualHost.name}`, ...at(vs.res, ['spec', 'http', route.index]) });
-      const dest = chooseDestination(route);
+      const dest = m.route.destination;
       if (!dest) return finish('503', `VirtualService ${vs.namespace}/${vs.name} route ${route.index} has no destination`);
       req = rewrite(req, route);
-      const [, p, , h] = m.route.cluster.split('|');
-      host = h ?? destinationFqdn(dest.host, vs.namespace, s.clusterDomain);
-      port = Number(p ?? dest.port ?? 80);
+      host = dest.host;
+      port = dest.port;
       resolvedBy = 'envoy';
     }
   }

@@ -1,4 +1,4 @@
-import type { Resource } from '../load/resource.js';
+import { displayName, type Resource } from '../load/resource.js';
 import { makeDerived } from '../load/derived.js';
 import { applyOperator, operatorMayRewrite } from './knative/operator.js';
 import { viewPreparer } from '../snapshot/views.js';
@@ -9,7 +9,6 @@ import { deriveKServe } from './kserve/derive.js';
 import { deriveKnative } from './knative/derive.js';
 import { assumedVersionsProblem, resolveVersions } from './detect-versions.js';
 import { installDefaults } from './install-defaults.js';
-import { displayName } from '../load/resource.js';
 import { NEWEST } from './versions.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
@@ -20,8 +19,10 @@ export const prepareView = viewPreparer(operatorMayRewrite);
 
 /**
  * Builds the snapshot as the cluster would look once the controllers that own gateway resources have
- * acted: the Knative operator's installs and selector rewrites for a KnativeServing, and, with
- * `assumeDefaults`, net-istio's shipped local Gateway and Service where the input has neither.
+ * acted, at the versions the input shows (or is given): the Knative operator's installs and selector rewrites
+ * for a KnativeServing; with `assumeDefaults`, net-istio's shipped local Gateway and Service where the input
+ * has neither; unless `complete`, what a default install has and the input relies on (install-defaults.ts);
+ * with `deriveControllers`, what KServe and Knative create per InferenceService.
  */
 export function buildSnapshot(resources: readonly Resource[], given: SnapshotOptions = {}): Snapshot {
   const first = new Snapshot(resources, given);
@@ -31,6 +32,8 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
   const assumed = assumedVersionsProblem(first, NEWEST);
   if (assumed) first.withProblems([...first.problems, { id: 'VersionsAssumed', data: assumed }]);
   const options: SnapshotOptions = { ...given, versions: first.versions };
+  // Each later pass re-indexes more resources; input problems and versions were found on the first.
+  const rebuild = (list: readonly Resource[], problems = first.problems) => new Snapshot(list, options).withProblems(problems).withVersions(sources);
   let effective: Resource[] | undefined;
   const ks = knativeServingOf(first);
   if (ks) effective = applyOperator(first.resources, ks, options.versions);
@@ -42,21 +45,19 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
     if (!hasSvc) list.push(makeDerived(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR), ASSUMED));
     if (!hasGw || !hasSvc) effective = list;
   }
-  let current = effective ? new Snapshot(effective, options).withProblems(first.problems).withVersions(sources) : first;
+  let current = effective ? rebuild(effective) : first;
   // Partial input: what every default install has and this input relies on without showing is assumed, and said once.
   if (!options.complete) {
     const defaults = installDefaults(current);
     if (defaults.length > 0) {
       const made = defaults.map((o) => makeDerived(o, INSTALL_DEFAULT));
       const problem = { id: 'InputAssumed' as const, data: { objects: made.map(displayName).join(', ') } };
-      current = new Snapshot([...current.resources, ...made], options).withProblems([...first.problems, problem]).withVersions(sources);
+      current = rebuild([...current.resources, ...made], [...first.problems, problem]);
     }
   }
-  const problems = current.problems;
   if (options.deriveControllers) {
     const extra = [...deriveKServe(current), ...deriveKnative(current)];
-    // Input problems were found on the first pass; keep them, since later passes see the same inputs.
-    if (extra.length > 0) current = new Snapshot([...current.resources, ...extra], options).withProblems(problems).withVersions(sources);
+    if (extra.length > 0) current = rebuild([...current.resources, ...extra], current.problems);
   }
   return current;
 }

@@ -2,7 +2,8 @@
  * Upstream code as the oracle for kgd's models of the controllers before Istio: net-istio's config-istio parser
  * and VirtualService builder (1.2.0 and 1.21.1, from ../shared/upstream-src), KServe's ingress-config parser and
  * createIngress (0.13.1 and 0.16.0, from the Go module proxy), Knative Serving's config-domain parser, domain
- * template and KIngress builder (the Serving version each KServe release pins), and knative.dev/pkg's
+ * template and KIngress builder (the Serving version each KServe release pins; the domain also at Serving 1.7 and
+ * 1.10, test/upstream/serving), and knative.dev/pkg's
  * kmeta.ChildName. Every generated input is given to both; agreement must be 100%.
  */
 import assert from 'node:assert/strict';
@@ -14,11 +15,11 @@ import { buildSnapshot } from '../src/platform/build.js';
 import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
 import { childName } from '../src/platform/knative/names.js';
 import { parseKServeIngress, kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
-import { domainNameFromTemplate, fqdnProblem, parseConfigDomain, knativeDomainConfig } from '../src/platform/knative/domain.js';
+import { defaultDomain, domainNameFromTemplate, fqdnProblem, parseConfigDomain, knativeDomainConfig } from '../src/platform/knative/domain.js';
 import { isvcComponentRoute, knativeObjects } from '../src/platform/knative/derive.js';
 import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
-import { ask, findGo, kserveOracle, netIstioOracle, type KServeVersion, type NetIstioVersion } from './helpers/upstream.js';
+import { ask, findGo, kserveOracle, netIstioOracle, servingOracle, type KServeVersion, type NetIstioVersion, type ServingVersion } from './helpers/upstream.js';
 import { canonical, same } from './upstream/compare.js';
 import { childNameCases, configIstioCases, domainCases, kserveIngressCases, setupCases, type SetupCase } from './upstream/cases.js';
 
@@ -42,12 +43,13 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
     it('runs in CI', () => assert.fail(`the upstream oracle must run in CI: ${skip}`));
     return;
   }
-  const bins: { netIstio: Record<NetIstioVersion, string>; kserve: Record<KServeVersion, string> } = { netIstio: {} as Record<NetIstioVersion, string>, kserve: {} as Record<KServeVersion, string> };
+  const bins: { netIstio: Record<NetIstioVersion, string>; kserve: Record<KServeVersion, string>; serving: Record<ServingVersion, string> } = { netIstio: {} as Record<NetIstioVersion, string>, kserve: {} as Record<KServeVersion, string>, serving: {} as Record<ServingVersion, string> };
   before(() => {
     if (skip) return;
     const go = findGo()!;
     for (const v of ['1.21.1', '1.2.0'] as const) bins.netIstio[v] = netIstioOracle(v, go);
     for (const v of ['0.20.0', '0.16.0', '0.13.1'] as const) bins.kserve[v] = kserveOracle(v, go);
+    for (const v of ['1.10.0', '1.7.0'] as const) bins.serving[v] = servingOracle(v, go);
   }, { timeout: 60 * 60 * 1000 });
 
   for (const version of ['1.21.1', '1.2.0'] as const) {
@@ -121,22 +123,33 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
     });
   }
 
-  it(`config-domain: ${DOMAIN_CASES} generated ConfigMaps and Routes get the domain Knative Serving gives them`, { skip }, (t) => {
-    const cases = domainCases(DOMAIN_CASES);
-    const theirs = ask<Answer>(bins.kserve['0.16.0'], cases.map((c) => ({ op: 'domain', configDomain: c.configDomain, configNetwork: {}, meta: { name: c.name, namespace: c.namespace, labels: c.labels } })));
-    const diffs: string[] = [];
-    cases.forEach((c, i) => {
-      const cfg = parseConfigDomain(c.configDomain, CD);
-      const up = theirs[i]!;
-      const host = domainNameFromTemplate(cfg, c.name, c.namespace, c.labels, {}, CD) ?? '';
-      const problem = cfg.error ?? fqdnProblem(host);
-      const mine = problem ? { error: problem } : { domain: host };
-      if ((up.error !== undefined) !== ('error' in mine)) diffs.push(`${JSON.stringify(c)}: Serving ${up.error ?? up['domain']}, kgd ${JSON.stringify(mine)}`);
-      else if (up.error === undefined && up['domain'] !== (mine as { domain: string }).domain) diffs.push(`${JSON.stringify(c)}: Serving ${up['domain']}, kgd ${(mine as { domain: string }).domain}`);
-    });
-    t.diagnostic(`${cases.length} cases, ${theirs.filter((x) => x.error).length} refused`);
-    assert.deepEqual(diffs.slice(0, 15), []);
-  });
+  // Serving's default domain changed twice (versions.ts: serving-default-domain-*): 1.7 and 1.10 from
+  // test/upstream/serving, 1.17 as KServe 0.16.0 pins it; each under two cluster domains (CLUSTER_DOMAIN).
+  for (const [serving, oracle] of [['1.7.0', 'serving'], ['1.10.0', 'serving'], ['1.17.0', 'kserve']] as const) {
+    for (const cd of [CD, 'corp.internal']) {
+      it(`config-domain: ${DOMAIN_CASES} generated ConfigMaps and Routes get the domain Knative Serving ${serving} gives them, cluster domain ${cd}`, { skip }, (t) => {
+        const bin = oracle === 'serving' ? bins.serving[serving as ServingVersion] : bins.kserve['0.16.0'];
+        const env = { CLUSTER_DOMAIN: cd };
+        if (oracle === 'serving') assert.equal(ask<Answer>(bin, [{ op: 'clusterDomain' }], env)[0]!['clusterDomain'], cd, 'the oracle reads the cluster domain kgd is given');
+        const cases = domainCases(DOMAIN_CASES);
+        const theirs = ask<Answer>(bin, cases.map((c) => ({ op: 'domain', configDomain: c.configDomain, configNetwork: {}, meta: { name: c.name, namespace: c.namespace, labels: c.labels } })), env);
+        const diffs: string[] = [];
+        cases.forEach((c, i) => {
+          const cfg = parseConfigDomain(c.configDomain, cd, undefined, false, defaultDomain({ serving }, cd));
+          const up = theirs[i]!;
+          const host = domainNameFromTemplate(cfg, c.name, c.namespace, c.labels, {}, cd) ?? '';
+          const problem = cfg.error ?? fqdnProblem(host);
+          const mine = problem ? { error: problem } : { domain: host };
+          if ((up.error !== undefined) !== ('error' in mine)) diffs.push(`${JSON.stringify(c)}: Serving ${up.error ?? up['domain']}, kgd ${JSON.stringify(mine)}`);
+          else if (up.error === undefined && up['domain'] !== (mine as { domain: string }).domain) diffs.push(`${JSON.stringify(c)}: Serving ${up['domain']}, kgd ${(mine as { domain: string }).domain}`);
+        });
+        const empty = cases.filter((c) => Object.keys(c.configDomain).length === 0).length;
+        t.diagnostic(`${cases.length} cases, ${theirs.filter((x) => x.error).length} refused, ${empty} with an empty config-domain`);
+        assert.ok(empty >= 10, 'enough cases fall back to Serving\'s default domain');
+        assert.deepEqual(diffs.slice(0, 15), []);
+      });
+    }
+  }
 
   it('npm run gen:cluster: the VirtualServices it writes for a sample of InferenceServices are the ones KServe 0.16 and net-istio 1.21 make', { skip }, () => {
     const docs = docsOfGeneratedCluster(24);

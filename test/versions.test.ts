@@ -10,6 +10,9 @@ import { BEHAVIOURS, behaves, NEWEST, type BehaviourId } from '../src/platform/v
 import { parseVersions } from '../src/cli/versions.js';
 import { kserveHostRegExp } from '../src/platform/kserve/derive.js';
 import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
+import { defaultDomain, parseConfigDomain } from '../src/platform/knative/domain.js';
+import { kingressRules } from '../src/platform/knative/derive.js';
+import { checkResources } from '../src/check.js';
 import { parseKServeIngress } from '../src/platform/kserve/ingress-config.js';
 import { loadSources } from '../src/load/sources.js';
 import { parseManifestText } from '../src/load/parse.js';
@@ -25,6 +28,9 @@ const sides: Record<BehaviourId, { before: string; after: string; source: string
   'operator-structured-gateway-namespace': { before: '1.20.0', after: '1.21.0', source: 'knative/operator#2217' },
   'operator-local-service-selector': { before: '1.7.3', after: '1.8.0', source: 'knative/operator#1231' },
   'operator-gateway-override-skipped': { before: '1.9.5', after: '1.10.0', source: 'knative/operator#1628' },
+  'serving-default-domain-cluster-local': { before: '1.7.0', after: '1.8.0', source: 'knative/serving#13259' },
+  'serving-default-domain-follows-cluster-domain': { before: '1.10.0', after: '1.11.0', source: 'knative/serving#13964' },
+  'net-istio-webhook-object-selector': { before: '1.2.0', after: '1.3.0', source: 'knative-extensions/net-istio#868' },
   'kserve-host-regexp-exact': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve#3779' },
   'kserve-ingress-service-required': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve v0.14.0 configmap.go' },
   'kserve-gateway-api-needs-kserve-gateway': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 configmap.go' },
@@ -65,6 +71,20 @@ describe('versions: every behaviour on both sides of its boundary', () => {
 });
 
 describe('versions: their effect', () => {
+  it('Serving\'s default domain when config-domain has none: example.com before 1.8, svc.cluster.local until 1.11, then svc.<cluster domain>', () => {
+    const route = { name: 'r', namespace: 'ns', labels: {}, annotations: {}, protocol: 'http1' as const };
+    const rules = (serving: string, cd: string) => kingressRules(route, parseConfigDomain({}, cd, undefined, false, defaultDomain({ serving }, cd)), cd)!.map((r) => `${r.visibility}:${r.hosts.at(-1)}`);
+    assert.deepEqual(rules('1.7.0', 'cluster.local'), ['ClusterLocal:r.ns.svc.cluster.local', 'ExternalIP:r.ns.example.com'], 'before 1.8 every route is also on the ingress');
+    assert.deepEqual(rules('1.8.0', 'cluster.local'), ['ClusterLocal:r.ns.svc.cluster.local']);
+    assert.deepEqual(rules('1.10.0', 'corp.internal'), ['ClusterLocal:r.ns.svc.corp.internal', 'ExternalIP:r.ns.svc.cluster.local'], '1.8–1.10 on another cluster domain: the literal svc.cluster.local is external');
+    assert.deepEqual(rules('1.11.0', 'corp.internal'), ['ClusterLocal:r.ns.svc.corp.internal']);
+  });
+  it('net-istio before 1.3 validates config-istio by its namespace: KGD1111 does not apply', () => {
+    const cm = parseManifestText('config-istio.yaml', stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: {} })).resources;
+    const codes = (netIstio: string) => checkResources(cm, { versions: { netIstio } }).diagnostics.map((d) => d.code);
+    assert.ok(codes('1.3.0').includes('KGD1111'));
+    assert.ok(!codes('1.2.0').includes('KGD1111'));
+  });
   it('KServe 0.13 matches the short forms of the internal host, 0.14+ only the whole name', () => {
     const re13 = new RegExp(kserveHostRegExp('m.ns.svc.cluster.local', 'cluster.local', '0.13.1'));
     const re16 = new RegExp(kserveHostRegExp('m.ns.svc.cluster.local', 'cluster.local', '0.16.0'));

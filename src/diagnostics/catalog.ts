@@ -190,7 +190,7 @@ export const catalog = {
   ConfigIstioNotValidated: {
     code: 'KGD1111', severity: 'warning', symptom: 'not-ready',
     title: 'config-istio without the labels that let net-istio\'s webhook validate it',
-    description: 'net-istio\'s admission webhook only checks ConfigMaps labelled `app.kubernetes.io/name: knative-serving` and `app.kubernetes.io/component: net-istio`. Without them a broken config-istio is accepted and only fails when the controller restarts.',
+    description: 'net-istio\'s admission webhook only checks ConfigMaps labelled `app.kubernetes.io/name: knative-serving` and `app.kubernetes.io/component: net-istio`. Without them a broken config-istio is accepted and only fails when the controller restarts. (net-istio before 1.3 selected by the namespace instead, so the rule does not apply there.)',
     message: 'config-istio lacks the label(s) {{labels}}, so the net-istio webhook does not validate changes to it.',
     fix: 'Add the labels {{labels}} to config-istio.',
   },

@@ -69,6 +69,23 @@ export const BEHAVIOURS = {
     what: 'the Knative operator\'s Gateway transformer matches only `networking.istio.io/v1alpha3` Gateways while the net-istio manifests it installs for Serving ≥ 1.10 ship `v1beta1` ones, so `spec.ingress.istio.<gateway>.selector` and `servers` reach no Gateway: they keep `istio: ingressgateway` (knative/operator#1469). Fixed in 1.13.0 and backported to 1.10.8 and 1.11.12.',
     change: 'knative/operator#1628 (commit 5e2d097c7; backports #1651, #1650), pkg/reconciler/knativeserving/ingress/istio.go gatewayTransform',
   },
+  'serving-default-domain-cluster-local': {
+    component: 'serving', since: '1.8.0',
+    what: 'with no default entry in config-domain, routes get the domain `svc.cluster.local`, so they are cluster-local (no ExternalIP rule, not on the ingress gateway); before, they get `example.com` and an external rule `<route>.<ns>.example.com`.',
+    change: 'knative/serving#13259 (fixes #13182), pkg/reconciler/route/config/domain.go DefaultDomain',
+    checkedBy: ['Knative Serving 1.7.0', 'Knative Serving 1.10.0'],
+  },
+  'serving-default-domain-follows-cluster-domain': {
+    component: 'serving', since: '1.11.0',
+    what: "the default domain is `svc.<cluster-domain>` (the cluster's DNS domain); before, it is `svc.cluster.local` whatever the cluster domain, so on a cluster with another domain routes without a config-domain default are external, at `<route>.<ns>.svc.cluster.local`.",
+    change: 'knative/serving#13964 (fixes #13955), pkg/reconciler/route/config/domain.go DefaultDomain = "svc." + network.GetClusterDomainName()',
+    checkedBy: ['Knative Serving 1.10.0', 'Knative Serving 1.17.0 (as pinned by KServe 0.16.0)'],
+  },
+  'net-istio-webhook-object-selector': {
+    component: 'netIstio', since: '1.3.0',
+    what: "net-istio's config validation webhook selects ConfigMaps by their labels (`app.kubernetes.io/name: knative-serving`, `app.kubernetes.io/component: net-istio`); before, by a namespaceSelector (`serving.knative.dev/release` exists on the namespace), so the ConfigMap's own labels do not matter (KGD1111 does not apply).",
+    change: 'knative-extensions/net-istio#868, config/600-validating-webhook.yaml (read in net-istio 1.2.0 and 1.21.1)',
+  },
   'kserve-host-regexp-exact': {
     component: 'kserve', since: '0.14.0',
     what: "KServe's VirtualService matches the authority `<isvc>.<ns>.svc.<domain>` only (with an optional port): HostRegExp's suffix test gained `(?i)` and no longer matches, so the short forms `<isvc>.<ns>` and `<isvc>.<ns>.svc` fell out; before, they matched.",

@@ -161,9 +161,34 @@ export function kserveManager(version: KServeVersion, go: string): string {
   return out;
 }
 
-/** Runs an oracle on a batch of requests; answers come back in the same order. */
-export function ask<T = Record<string, unknown>>(binary: string, requests: readonly unknown[]): T[] {
-  const r = spawnSync(binary, [], { input: JSON.stringify(requests), encoding: 'utf8', maxBuffer: 512 << 20, env: { ...process.env, SYSTEM_NAMESPACE: 'knative-serving', POD_NAMESPACE: 'kserve' } });
+export const SERVING_VERSIONS = {
+  '1.10.0': { modfile: 'go.mod' },
+  '1.7.0': { modfile: 'go.v17.mod' },
+} as const;
+export type ServingVersion = keyof typeof SERVING_VERSIONS;
+
+/**
+ * Builds (or finds in the cache) Knative Serving's domain oracle (test/upstream/serving) at a release older than
+ * any KServe oracle pins: its main.go, the shared request loop and the version's modfile, in a work folder.
+ */
+export function servingOracle(version: ServingVersion, go: string): string {
+  const v = SERVING_VERSIONS[version];
+  const dir = fromRoot('test', 'upstream', 'serving');
+  const files = [join(dir, 'main.go'), fromRoot('test', 'upstream', 'kserve', 'serve.go'), join(dir, v.modfile), join(dir, v.modfile.replace(/\.mod$/, '.sum'))];
+  const out = join(CACHE, `serving-${version}-${hashFiles(files)}`);
+  if (existsSync(out)) return out;
+  const work = join(CACHE, 'src', `serving-${version}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const [from, to] of [[files[0]!, 'main.go'], [files[1]!, 'serve.go'], [files[2]!, 'go.mod'], [files[3]!, 'go.sum']] as const) copyFileSync(from, join(work, to));
+  run(go, ['build', '-o', `${out}.tmp`, '.'], { cwd: work, env: { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' } });
+  renameSync(`${out}.tmp`, out);
+  return out;
+}
+
+/** Runs an oracle on a batch of requests; answers come back in the same order. `env` adds to the process's (e.g. CLUSTER_DOMAIN). */
+export function ask<T = Record<string, unknown>>(binary: string, requests: readonly unknown[], env: Readonly<Record<string, string>> = {}): T[] {
+  const r = spawnSync(binary, [], { input: JSON.stringify(requests), encoding: 'utf8', maxBuffer: 512 << 20, env: { ...process.env, SYSTEM_NAMESPACE: 'knative-serving', POD_NAMESPACE: 'kserve', ...env } });
   if (r.status !== 0) throw new Error(`${binary} exited ${r.status}: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as T[];
   if (out.length !== requests.length) throw new Error(`${binary} answered ${out.length} of ${requests.length} requests`);

@@ -3,6 +3,7 @@ import { decodeStruct, decodeYamlV2 } from '../../shared/go-decode.js';
 import { evaluateSimpleTemplate } from '../../shared/go-template.js';
 import { knativeServingOf } from './effective.js';
 import { isDns1123Label, isDns1123Subdomain } from '../../shared/k8s-names.js';
+import { behaves, type Versions } from '../versions.js';
 
 export const VISIBILITY_LABEL = 'networking.knative.dev/visibility';
 export const DEFAULT_DOMAIN_TEMPLATE = '{{.Name}}.{{.Namespace}}.{{.Domain}}';
@@ -26,10 +27,11 @@ export interface DomainConfig {
 /**
  * config-domain as Knative Serving reads it (pkg/reconciler/route/config/domain.go NewDomainFromConfigMap):
  * every key but `_example` is a domain whose value is YAML `{selector: {...}, type: ...}`; an entry without a
- * selector is a default; with no default at all, `svc.<cluster-domain>` is added (Knative ≥ 1.8), which makes
- * every route cluster-local. Checked against Serving's own parser by test/upstream.test.ts.
+ * selector is a default; with no default at all, Serving's default domain is added (`defaultDomain`: since
+ * Knative 1.8 `svc.<cluster-domain>`, which makes every route cluster-local). Checked against Serving's own
+ * parser by test/upstream.test.ts, at three Serving releases.
  */
-export function parseConfigDomain(data: Readonly<Record<string, string>>, clusterDomain: string, template = DEFAULT_DOMAIN_TEMPLATE, systemInternalTls = false): DomainConfig {
+export function parseConfigDomain(data: Readonly<Record<string, string>>, clusterDomain: string, template = DEFAULT_DOMAIN_TEMPLATE, systemInternalTls = false, fallback = `svc.${clusterDomain}`): DomainConfig {
   const entries: DomainEntry[] = [];
   let hasDefault = false;
   for (const [k, v] of Object.entries(data)) {
@@ -42,7 +44,7 @@ export function parseConfigDomain(data: Readonly<Record<string, string>>, cluste
     if (Object.keys(selector).length === 0) hasDefault = true;
     entries.push({ domain: k, selector });
   }
-  if (!hasDefault) entries.push({ domain: `svc.${clusterDomain}`, selector: {} });
+  if (!hasDefault) entries.push({ domain: fallback, selector: {} });
   return { entries, error: undefined, template, systemInternalTls };
 }
 
@@ -102,6 +104,15 @@ export function fqdnProblem(name: string): string | undefined {
   return bad === undefined ? undefined : `"${bad}" in "${name}" is not a valid DNS label`;
 }
 
+/**
+ * The domain Serving gives routes when config-domain has no default entry (pkg/reconciler/route/config/domain.go
+ * DefaultDomain), by Serving release: `example.com`, then `svc.cluster.local` (1.8), then `svc.<cluster-domain>` (1.11).
+ */
+export function defaultDomain(versions: Versions, clusterDomain: string): string {
+  if (!behaves('serving-default-domain-cluster-local', versions)) return 'example.com';
+  return behaves('serving-default-domain-follows-cluster-domain', versions) ? `svc.${clusterDomain}` : 'svc.cluster.local';
+}
+
 /** config-domain and config-network of the input (the KnativeServing's spec.config overrides, merged as the operator does). */
 export function knativeDomainConfig(snapshot: Snapshot): DomainConfig {
   return snapshot.memo('knative-domain-config', () => {
@@ -111,7 +122,7 @@ export function knativeDomainConfig(snapshot: Snapshot): DomainConfig {
     const domainData = { ...(pick('config-domain')?.data ?? {}), ...fromCr('domain') };
     const network = { ...(pick('config-network')?.data ?? {}), ...fromCr('network') };
     const template = network['domain-template'] ?? network['domainTemplate'] ?? DEFAULT_DOMAIN_TEMPLATE;
-    return parseConfigDomain(domainData, snapshot.clusterDomain, template, systemInternalTlsEnabled(network));
+    return parseConfigDomain(domainData, snapshot.clusterDomain, template, systemInternalTlsEnabled(network), defaultDomain(snapshot.versions, snapshot.clusterDomain));
   });
 }
 

@@ -62,7 +62,7 @@ function base(): Record<string, unknown>[] {
 /** Writes the cluster to `out` document by document; returns the injected mistakes. */
 export function generateCluster(opts: ClusterOptions, out: (doc: string) => void): Injection[] {
   const kserveCfg: KServeIngressConfig = {
-    status: 'ok', configMap: undefined, ingressGateway: 'kubeflow/kubeflow-gateway', localGateway: 'knative-serving/knative-local-gateway',
+    status: 'ok', configMap: undefined, ingressGateway: 'kubeflow/kubeflow-gateway', localGateway: 'knative-serving/knative-local-gateway', localGatewayKeyPresent: true,
     localGatewayService: `knative-local-gateway.istio-system.svc.${CD}`, knativeLocalGatewayService: `knative-local-gateway.istio-system.svc.${CD}`,
     knativeLocalGatewayServiceSet: false, ingressDomain: DOMAIN, disableIstioVirtualHost: false, issues: [], path: [],
     ingressKeyPresent: true, additionalIngressDomains: [], pathTemplate: '', kserveVersion: NEWEST.kserve,

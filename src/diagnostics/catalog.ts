@@ -245,7 +245,7 @@ export const catalog = {
     title: 'KServe and Knative use different local gateways',
     description: 'A request to an InferenceService crosses the local gateway pods twice: first on KServe\'s `localGateway`, then (after the Host rewrite to the predictor) on Knative\'s config-istio local gateway. Both must be served by the pods behind the local gateway Service on the port it targets. Using two different Gateways works only if they share pods and port; the usual, safe setup names the same Gateway in both.',
     message: 'KServe localGateway is {{kserve}} but config-istio\'s local gateway is {{knative}}.',
-    fix: 'Set localGateway to "{{knative}}" (or point config-istio at {{kserve}}).',
+    fix: 'Set localGateway to "{{knative}}" (or point config-istio at {{kserve}}){{alternative}}.',
   },
   KServeLocalServiceMismatch: {
     code: 'KGD1305', severity: 'warning', symptom: '404',
@@ -260,6 +260,13 @@ export const catalog = {
     description: 'KServe makes `<isvc>.<ns>.svc` an ExternalName to `localGatewayService` and routes the rewritten request to `knativeLocalGatewayService`. A Service that does not exist leaves the name unresolvable.',
     message: 'KServe {{key}} "{{value}}" names Service {{namespace}}/{{name}}, which is not in the input.',
     fix: 'Set {{key}} to the local gateway Service FQDN (usually "{{suggestion}}") or create Service {{namespace}}/{{name}}.',
+  },
+  KServeLocalGatewayUnset: {
+    code: 'KGD1307', severity: 'error', symptom: '404',
+    title: 'KServe\'s ingress config sets no localGateway',
+    description: 'KServe binds each InferenceService\'s VirtualService to `localGateway` as written (pkg/controller/v1beta1/inferenceservice/reconcilers/ingress). With the key absent or empty that is an empty Gateway name, which Istio\'s validation refuses, so the VirtualService is not created and in-cluster calls to `<isvc>.<ns>.svc.cluster.local` find no route.',
+    message: 'The `ingress` JSON {{how}}, so KServe\'s VirtualService would name an empty Gateway.',
+    fix: 'Set localGateway to "{{suggestion}}" (the Gateway the local gateway pods serve).',
   },
 
   // 1400–1499: Istio gateways, their pods and Services.

@@ -7,6 +7,7 @@ import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
 import { normalizeHost } from '../platform/local-path.js';
+import { behaves } from '../platform/versions.js';
 
 /** KServe's Service keys only name where to send traffic; Knative's choice is the one that has a Gateway bound to it. */
 function setKServeKey(res: Resource, path: FieldPath, key: string, value: string): Repair {
@@ -38,10 +39,12 @@ export default defineRule({
       }
       return;
     }
+    // KServe ≥ 0.14 can keep its own local gateway for hop 1 and hand hop 2 to Knative's: name that key too.
+    const alternative = behaves('kserve-ingress-service-required', ctx.snapshot.versions) ? '' : `; or, to keep KServe on its own local gateway, set knativeLocalGatewayService to "${local.service}" so that the second hop reaches Knative's`;
     if (ks.localGateway) {
       const r = resolveGatewayRef(ks.localGateway, '');
       if (r.namespace && (r.namespace !== local.namespace || r.name !== local.name)) {
-        ctx.report({ id: 'KServeLocalGatewayMismatch', resource: res, path: ks.path, innerPath: ['localGateway'], data: { kserve: `${r.namespace}/${r.name}`, knative: `${local.namespace}/${local.name}` } });
+        ctx.report({ id: 'KServeLocalGatewayMismatch', resource: res, path: ks.path, innerPath: ['localGateway'], data: { kserve: `${r.namespace}/${r.name}`, knative: `${local.namespace}/${local.name}`, alternative } });
       }
     }
     if (ks.localGatewayService && normalizeHost(ks.localGatewayService) !== normalizeHost(local.service)) {

@@ -8,7 +8,7 @@ export default defineRule({
   meta: {
     description: 'KServe localGateway must be written as namespace/name and name an existing Gateway.',
     inputs: ['ConfigMap', 'KnativeServing', 'Gateway', 'InferenceService'],
-    emits: ['KServeLocalGatewayLegacyForm', 'KServeLocalGatewayNotFound'],
+    emits: ['KServeLocalGatewayLegacyForm', 'KServeLocalGatewayNotFound', 'KServeLocalGatewayUnset'],
   },
   check(ctx) {
     const cfg = kserveIngressConfig(ctx.snapshot);
@@ -19,7 +19,8 @@ export default defineRule({
     const suggestion = kn ? `${kn.namespace}/${kn.name}` : 'knative-serving/knative-local-gateway';
     const at = { resource: res, path: cfg.path, innerPath: ['localGateway'] };
     if (value === '') {
-      ctx.report({ ...at, id: 'KServeLocalGatewayNotFound', data: { value, gateway: '(none)', suggestion } });
+      const how = cfg.localGatewayKeyPresent ? 'sets localGateway to ""' : 'has no localGateway key';
+      ctx.report({ ...at, id: 'KServeLocalGatewayUnset', data: { how, suggestion }, repair: { summary: `set localGateway to "${suggestion}"`, edits: [{ resource: res, path: cfg.path, op: 'set', inner: { key: 'localGateway' }, value: suggestion }] } });
       return;
     }
     // A bare name resolves in each InferenceService's own namespace, as KServe's VirtualService lives there.

@@ -81,4 +81,15 @@ describe('fixes name the KnativeServing field when the operator owns the object'
     assert.match(svc.fix, /does not apply spec\.ingress\.istio\.knative-local-gateway\.selector to it .* upgrade the operator to 1\.8/);
     assert.equal(svc.repair, undefined, 'no repair on an object the operator rewrites');
   });
+  it('KGD1403 when operator 1.7 leaves the Service on istio: ingressgateway while the Gateway follows the KnativeServing: the fix is to upgrade, then the KnativeServing field', () => {
+    const ingress = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' }, spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, template: { metadata: { labels: { istio: 'ingressgateway' } }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } } } };
+    const custom = { ...pods, spec: { selector: { matchLabels: { app: 'custom' } }, template: { metadata: { labels: { app: 'custom' } }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } } } };
+    const diags = (operator: string) => checkResources(parseManifestText('t.yaml', docs(ks({ ingress: { istio: { enabled: true, 'knative-local-gateway': { selector: { app: 'custom' } } } } }), ingress, custom)).resources, { complete: true, versions: { operator, serving: '1.7.0' } }).diagnostics;
+    const d = diags('1.7.0').find((x) => x.code === 'KGD1403');
+    assert.ok(d, diags('1.7.0').map((x) => `${x.code} ${x.resource}`).join('\n'));
+    assert.equal(d.resource, 'Service istio-system/knative-local-gateway');
+    assert.match(d.fix, /does not apply spec\.ingress\.istio\.knative-local-gateway\.selector to it .* upgrade the operator to 1\.8.*to app=custom/);
+    assert.equal(d.repair, undefined);
+    assert.ok(!diags('1.8.0').some((x) => x.code === 'KGD1403'), 'operator 1.8 applies the selector to the Service too');
+  });
 });

@@ -19,8 +19,17 @@ new RuleTester().run(rule, {
       name: 'Knative moved to the custom gateway, KServe did not (kserve#4387)',
       manifests: docs(customKnative, kserveConfig(KSERVE_DEFAULT_INGRESS)),
       errors: [
-        { id: 'KServeLocalGatewayMismatch', data: { kserve: 'knative-serving/knative-local-gateway', knative: 'istio-system/custom-gateway' } },
+        { id: 'KServeLocalGatewayMismatch', data: { kserve: 'knative-serving/knative-local-gateway', knative: 'istio-system/custom-gateway', alternative: '; or, to keep KServe on its own local gateway, set knativeLocalGatewayService to "custom-gateway.istio-system.svc.cluster.local" so that the second hop reaches Knative\'s' } },
         { id: 'KServeLocalServiceMismatch', data: { key: 'localGatewayService', knative: 'custom-gateway.istio-system.svc.cluster.local' } },
+      ],
+    },
+    {
+      name: 'KServe before 0.14 has no knativeLocalGatewayService: the fix does not name it',
+      manifests: docs(customKnative, kserveConfig({ ...KSERVE_DEFAULT_INGRESS, ingressService: 'istio-ingressgateway.istio-system.svc.cluster.local' })),
+      options: { versions: { kserve: '0.13.1' } },
+      errors: [
+        { id: 'KServeLocalGatewayMismatch', data: { alternative: '' } },
+        { id: 'KServeLocalServiceMismatch' },
       ],
     },
     {

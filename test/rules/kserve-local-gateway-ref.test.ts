@@ -33,6 +33,11 @@ new RuleTester().run(rule, {
       manifests: docs(defaultStack({ kserve: kserveConfig({ ...KSERVE_DEFAULT_INGRESS, localGateway: 'knative-local-gateway' }) }), isvc('models', 'iris')),
       errors: [{ id: 'KServeLocalGatewayNotFound', data: { gateway: 'models/knative-local-gateway' } }],
     },
-    { name: 'empty localGateway', manifests: withLocal(''), errors: [{ id: 'KServeLocalGatewayNotFound', data: { gateway: '(none)' } }] },
+    { name: 'empty localGateway', manifests: withLocal(''), errors: [{ id: 'KServeLocalGatewayUnset', data: { how: 'sets localGateway to ""', suggestion: 'knative-serving/knative-local-gateway' } }] },
+    {
+      name: 'no localGateway key: says so and names the local gateway config-istio uses',
+      manifests: docs(defaultStack({ kserve: kserveConfig({ ingressGateway: 'knative-serving/knative-ingress-gateway', localGatewayService: 'knative-local-gateway.istio-system.svc.cluster.local' }) })),
+      errors: [{ id: 'KServeLocalGatewayUnset', data: { how: 'has no localGateway key', suggestion: 'knative-serving/knative-local-gateway' } }],
+    },
   ],
 });

@@ -46,6 +46,8 @@ export interface KServeIngressConfig {
   readonly ingressKeyPresent: boolean;
   readonly ingressGateway: string;
   readonly localGateway: string;
+  /** The `ingress` JSON has a localGateway key (possibly empty). */
+  readonly localGatewayKeyPresent: boolean;
   readonly localGatewayService: string;
   /** What KServe routes the Host-rewritten request to; falls back to localGatewayService when empty. */
   readonly knativeLocalGatewayService: string;
@@ -130,7 +132,7 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
     const path: FieldPath = ['data', INGRESS_KEY];
     const kserveVersion = versionOf('kserve', snapshot.versions);
     if (!cm && !snapshot.assumeDefaults) {
-      return { status: 'missing', configMap: undefined, ingressKeyPresent: false, ingressGateway: '', localGateway: '', localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', additionalIngressDomains: [], pathTemplate: '', disableIstioVirtualHost: false, issues: [], path, kserveVersion };
+      return { status: 'missing', configMap: undefined, ingressKeyPresent: false, ingressGateway: '', localGateway: '', localGatewayKeyPresent: false, localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', additionalIngressDomains: [], pathTemplate: '', disableIstioVirtualHost: false, issues: [], path, kserveVersion };
     }
     const { values, issues } = cm ? parseKServeIngress(cm.data[INGRESS_KEY], kserveVersion) : { values: { ...KSERVE_DEFAULT_INGRESS }, issues: [] };
     const legacy = behaves('kserve-ingress-service-required', { kserve: kserveVersion });
@@ -143,6 +145,7 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
       ingressKeyPresent: cm ? cm.data[INGRESS_KEY] !== undefined : true,
       ingressGateway: str('ingressGateway'),
       localGateway: str('localGateway'),
+      localGatewayKeyPresent: 'localGateway' in values,
       localGatewayService,
       knativeLocalGatewayService: knative || localGatewayService,
       knativeLocalGatewayServiceSet: knative !== '',

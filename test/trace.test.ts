@@ -9,6 +9,8 @@ import type { Outcome } from '../src/trace/types.js';
 import { formatTraceText } from '../src/report/trace.js';
 import { added, mutate } from './helpers/mutate.js';
 import { assertGolden } from './helpers/golden.js';
+import { deployment, docs, gateway, NO_TRANSLATION, service } from './helpers/manifests.js';
+import { parseManifestText } from '../src/load/parse.js';
 import { ROOT, SHARED } from './helpers/paths.js';
 
 process.chdir(ROOT);
@@ -96,6 +98,23 @@ describe('kgd trace', () => {
     assert.equal(fail.step, 'virtual-host');
     assert.match(r.verdict, /VirtualService online-serving\/sklearn-iris on istio-system\/custom-gateway/);
     assertGolden('trace-broken.txt', formatTraceText(r));
+  });
+  it('a server port two Services translate differently (KGD1406): the trace says which listener kgd took and that the other order changes the outcome', () => {
+    const POD = { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' };
+    const vs = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'h', namespace: 'istio-system' }, spec: { hosts: ['h.example.com'], gateways: ['istio-system/cluster-local-gateway'], http: [{ route: [{ destination: { host: 'cluster-local-gateway.istio-system.svc.cluster.local' } }] }] } };
+    const text = docs(deployment('istio-system', 'cluster-local-gateway', POD), gateway('istio-system', 'cluster-local-gateway', POD, [{ port: 80, hosts: ['*'] }]), gateway('knative-serving', 'knative-local-gateway', POD, [{ port: 8081 }]),
+      service('istio-system', 'cluster-local-gateway', POD, [{ port: 80, targetPort: 8080 }]), service('istio-system', 'knative-local-gateway', POD, [{ port: 80, targetPort: 8081 }]), vs);
+    const s = traceSnapshot(parseManifestText('kf14.yaml', text).resources, { complete: true });
+    const r = trace(s, { url: 'http://knative-local-gateway.istio-system.svc.cluster.local/', headers: ['Host: h.example.com'] });
+    assert.equal(r.outcome, '404');
+    const note = r.hops.find((h) => h.verdict === 'note' && h.summary.startsWith('ambiguous (KGD1406)'));
+    assert.ok(note, r.hops.map((h) => h.summary).join('\n'));
+    assert.match(note.summary, /kgd took istio-system\/cluster-local-gateway, so the server is on pod port 8080, not this listener/);
+    // Without the second Service's translation (Kubeflow's fix, the opt-out label), nothing is ambiguous.
+    const fixed = docs(deployment('istio-system', 'cluster-local-gateway', POD), gateway('istio-system', 'cluster-local-gateway', POD, [{ port: 80, hosts: ['*'] }]), gateway('knative-serving', 'knative-local-gateway', POD, [{ port: 8081 }]),
+      service('istio-system', 'cluster-local-gateway', POD, [{ port: 80, targetPort: 8080 }]), service('istio-system', 'knative-local-gateway', POD, [{ port: 80, targetPort: 8081 }], NO_TRANSLATION), vs);
+    const r2 = trace(traceSnapshot(parseManifestText('kf14.yaml', fixed).resources, { complete: true }), { url: 'http://knative-local-gateway.istio-system.svc.cluster.local/', headers: ['Host: h.example.com'] });
+    assert.ok(!r2.hops.some((h) => h.summary.startsWith('ambiguous')));
   });
   it('the fixed twin traces to success, internal and external', async () => {
     const s = traceSnapshot((await loadSources(['examples/custom-gateway-fixed'])).resources);

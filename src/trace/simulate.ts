@@ -204,6 +204,15 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       return finish('403', `${authz.reason}: 403 RBAC: access denied`, 'Allow in-cluster calls on the gateway pods.');
     }
     const routing = routeAtGateway(s, w, target, req);
+    // KGD1406: a server port two Services translate to different pod ports. Istio binds it to the first
+    // Service's targetPort in its service order, which the input cannot show for certain: say which one kgd took.
+    for (const a of listenersFor(s, w).ambiguities) {
+      if (!a.candidates.some((c) => c.targetPort === target)) continue;
+      const taken = a.candidates[0]!;
+      const others = a.candidates.filter((c) => c.targetPort !== taken.targetPort).map((c) => `${c.targetPort} (Service ${c.service.namespace}/${c.service.name})`);
+      const here = taken.targetPort === target ? 'this listener' : `pod port ${taken.targetPort}, not this listener`;
+      hops.push({ step: 'listener', verdict: 'note', summary: `ambiguous (KGD1406): server port ${a.server.portNumber} of Gateway ${a.gateway.namespace}/${a.gateway.name} is translated by Service ${taken.service.namespace}/${taken.service.name} to ${taken.targetPort} and by others to ${others.join(', ')}; Istio takes the first Service in its order (creation time), kgd took ${taken.service.namespace}/${taken.service.name}, so the server is on ${here}; with the Services created in the other order it would be on ${others.join(' or ')}`, ...at(a.gateway.res, ['spec', 'servers', a.server.index, 'port', 'number']) });
+    }
     if (routing.kind === 'no-listener') {
       const ports = [...listenersFor(s, w).byPort.keys()].sort((a, b) => a - b);
       hops.push({ step: 'listener', verdict: 'fail', summary: `no Envoy listener on ${displayName(w.res)} port ${target} (listeners: ${ports.join(', ') || 'none'})`, ...at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) });

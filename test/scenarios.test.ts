@@ -98,6 +98,9 @@ describe('--assume-defaults', () => {
     assert.ok(ids.includes('KServeLocalGatewayMismatch'), ids.join(', '));
     const derived = assumed.snapshot.get('Gateway', 'knative-serving', 'knative-local-gateway');
     assert.match(derived?.res.derivedFrom ?? '', /--assume-defaults/);
+    // What it filled in is said in the same info finding as a default install's objects, Istio's ingress pods included.
+    const said = assumed.diagnostics.find((d) => d.id === 'InputAssumed')?.message ?? '';
+    for (const o of ['ConfigMap knative-serving/config-istio', 'Gateway knative-serving/knative-local-gateway', 'Service istio-system/knative-local-gateway', 'Deployment istio-system/istio-ingressgateway']) assert.ok(said.includes(o), `${o} in: ${said}`);
   });
 });
 

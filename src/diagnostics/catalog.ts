@@ -89,9 +89,9 @@ export const catalog = {
   CheckSkipped: {
     code: 'KGD0010', severity: 'info', symptom: 'degraded',
     title: 'A check that could not run on this input',
-    description: 'A rule needs resources that the input does not contain, so it did not run. kgd does not guess; add the resources or pass --assume-defaults to use upstream defaults.',
+    description: 'A rule needs resources that the input does not contain, so it did not run. kgd does not guess; add the resources. `--assume-defaults` fills in what upstream ships for config-istio, KServe\'s `ingress` settings and Knative\'s local Gateway and Service (and says so in KGD0013); it cannot stand in for your own gateway pods or Services.',
     message: 'Rule {{rule}} did not run: {{reason}}.',
-    fix: 'Include {{needs}} in the input, or pass --assume-defaults.',
+    fix: 'Include {{needs}} in the input.',
   },
 
   ClusterListFailed: {
@@ -111,7 +111,7 @@ export const catalog = {
   InputAssumed: {
     code: 'KGD0013', severity: 'info', symptom: 'input',
     title: 'Objects every default install has, assumed because the input does not show them',
-    description: 'A folder of manifests or a piped `kubectl get` is rarely the whole cluster. When the input relies on objects every default install has without showing them — Knative\'s shipped `knative-ingress-gateway`/`knative-local-gateway` Gateways named by config-istio, Istio\'s `istio-ingressgateway` pods and Service selected by `istio: ingressgateway` — kgd assumes them as upstream ships them instead of reporting them missing, and lists them here. With `--complete` (and with `--cluster`) the input is the whole cluster and their absence is reported.',
+    description: 'A folder of manifests or a piped `kubectl get` is rarely the whole cluster. When the input relies on objects every default install has without showing them — Knative\'s shipped `knative-ingress-gateway`/`knative-local-gateway` Gateways named by config-istio, Istio\'s `istio-ingressgateway` pods and Service selected by `istio: ingressgateway` — kgd assumes them as upstream ships them instead of reporting them missing, and lists them here, together with what `--assume-defaults` filled in. With `--complete` (and with `--cluster`) the input is the whole cluster and their absence is reported.',
     message: 'Not in the input, assumed as a default install has them: {{objects}}.',
     fix: 'Add them to the input if yours differ; pass --complete when the input is the whole cluster (their absence is then reported).',
   },
@@ -318,6 +318,13 @@ export const catalog = {
     description: 'Istio merges servers of several Gateways that land on the same pod port only when the protocols are compatible (HTTP with HTTP, or TLS servers told apart by SNI). Otherwise it keeps the first (by creation time, then name) and drops the other; a TLS server whose host is already the SNI name of an earlier server on that port is dropped too.',
     message: 'On pods {{pods}}, port {{port}}: server {{dropped}} conflicts with {{kept}} and is dropped.',
     fix: 'Move one of the servers to another port.',
+  },
+  UnusedGatewaySelectsNoWorkload: {
+    code: 'KGD1408', severity: 'warning', symptom: 'degraded',
+    title: 'A Gateway nothing routes through selects no gateway pods',
+    description: 'Like KGD1401, but no config-istio entry, KServe ingress setting or VirtualService names this Gateway, so no request kgd knows of depends on it (for example the operator\'s knative-local-gateway once config-istio points at a custom local gateway). It only matters if something starts using it.',
+    message: 'The selector {{selector}} of this Gateway matches no Pod or pod template in the input; nothing in the input routes through it.',
+    fix: 'Delete the Gateway if it is unused, or set spec.selector to the labels of the gateway pods{{hint}}.',
   },
 
   // 1500–1599: VirtualServices.

@@ -8,11 +8,10 @@ import { Snapshot, type SnapshotOptions } from '../snapshot/snapshot.js';
 import { deriveKServe } from './kserve/derive.js';
 import { deriveKnative } from './knative/derive.js';
 import { assumedVersionsProblem, resolveVersions } from './detect-versions.js';
-import { installDefaults } from './install-defaults.js';
+import { INSTALL_DEFAULT, installDefaults } from './install-defaults.js';
 import { NEWEST } from './versions.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
-const INSTALL_DEFAULT = 'assumed: a default install has it and the input does not show it (--complete: the input is the whole cluster)';
 
 /** The loader hook for input that goes into one snapshot: views read early, objects dropped but those the operator rewrites. */
 export const prepareView = viewPreparer(operatorMayRewrite);
@@ -29,14 +28,20 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
   // The versions: given ones win, the rest are read off the input (absent: the newest kgd models).
   const sources = resolveVersions(first, given.versions ?? {});
   first.withVersions(sources);
-  const assumed = assumedVersionsProblem(first, NEWEST);
-  if (assumed) first.withProblems([...first.problems, { id: 'VersionsAssumed', data: assumed }]);
+  const versionsAssumed = assumedVersionsProblem(first, NEWEST);
+  if (versionsAssumed) first.withProblems([...first.problems, { id: 'VersionsAssumed', data: versionsAssumed }]);
   const options: SnapshotOptions = { ...given, versions: first.versions };
   // Each later pass re-indexes more resources; input problems and versions were found on the first.
   const rebuild = (list: readonly Resource[], problems = first.problems) => new Snapshot(list, options).withProblems(problems).withVersions(sources);
   let effective: Resource[] | undefined;
+  // What was assumed, said once (KGD0013): --assume-defaults' upstream defaults, and a default install's objects.
+  const assumed: string[] = [];
   const ks = knativeServingOf(first);
   if (ks) effective = applyOperator(first.resources, ks, options.versions);
+  if (options.assumeDefaults) {
+    if (!ks && !first.list('ConfigMap').some((c) => c.name === 'config-istio')) assumed.push('ConfigMap knative-serving/config-istio (net-istio\'s defaults)');
+    if (!first.list('ConfigMap').some((c) => c.name === 'inferenceservice-config')) assumed.push('ConfigMap kserve/inferenceservice-config (KServe\'s shipped ingress settings)');
+  }
   if (options.assumeDefaults && !ks) {
     const list = [...first.resources];
     const hasGw = first.get('Gateway', 'knative-serving', 'knative-local-gateway');
@@ -44,17 +49,20 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
     if (!hasGw) list.push(makeDerived(shippedGateway('local', 'knative-serving', DEFAULT_GATEWAY_SELECTOR), ASSUMED));
     if (!hasSvc) list.push(makeDerived(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR), ASSUMED));
     if (!hasGw || !hasSvc) effective = list;
+    if (!hasGw) assumed.push('Gateway knative-serving/knative-local-gateway');
+    if (!hasSvc) assumed.push('Service istio-system/knative-local-gateway');
   }
   let current = effective ? rebuild(effective) : first;
-  // Partial input: what every default install has and this input relies on without showing is assumed, and said once.
+  // Partial input: what every default install has and this input relies on without showing is assumed.
   if (!options.complete) {
     const defaults = installDefaults(current);
     if (defaults.length > 0) {
       const made = defaults.map((o) => makeDerived(o, INSTALL_DEFAULT));
-      const problem = { id: 'InputAssumed' as const, data: { objects: made.map(displayName).join(', ') } };
-      current = rebuild([...current.resources, ...made], [...first.problems, problem]);
+      assumed.push(...made.map(displayName));
+      current = rebuild([...current.resources, ...made]);
     }
   }
+  if (assumed.length > 0) current = rebuild(current.resources, [...first.problems, { id: 'InputAssumed' as const, data: { objects: assumed.join(', ') } }]);
   if (options.deriveControllers) {
     const extra = [...deriveKServe(current), ...deriveKnative(current)];
     if (extra.length > 0) current = rebuild([...current.resources, ...extra], current.problems);

@@ -3,9 +3,18 @@
  * default install has, that the input's own configuration relies on and does not show, are assumed rather than
  * reported missing — unless the input is known to be complete (`--complete`, `--cluster`).
  */
+import type { Resource } from '../load/resource.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { knativeGatewayConfig } from './knative/effective.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './knative/shipped.js';
+
+/** Why an assumed object is there (its `derivedFrom`). */
+export const INSTALL_DEFAULT = 'assumed: a default install has it and the input does not show it (--complete: the input is the whole cluster)';
+
+/** Whether kgd assumed this object because a default install has it (not read, not derived from a controller). */
+export function isInstallDefault(res: Resource): boolean {
+  return res.derivedFrom === INSTALL_DEFAULT;
+}
 
 /** Istio's default ingress gateway pods and Service (the `default` profile: manifests/charts/gateway values). */
 const ISTIO_INGRESS_LABELS = { app: 'istio-ingressgateway', istio: 'ingressgateway' };

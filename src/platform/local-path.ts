@@ -92,3 +92,30 @@ export function localGateways(snapshot: Snapshot): Gateway[] {
   }
   return [...out.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
 }
+
+/**
+ * The Gateways something in the input routes through, as `namespace/name`: config-istio's local and external
+ * entries (net-istio's defaults when config-istio is absent), KServe's ingressGateway and localGateway, and
+ * every Gateway a VirtualService binds to.
+ */
+export function routedGateways(snapshot: Snapshot): ReadonlySet<string> {
+  return snapshot.memo('routed-gateways', () => {
+    const out = new Set<string>();
+    const kn = knativeGatewayConfig(snapshot);
+    for (const e of [...kn.parsed.local, ...kn.parsed.external]) out.add(`${e.namespace}/${e.name}`);
+    const ks = kserveIngressConfig(snapshot);
+    for (const ref of [ks.ingressGateway, ks.localGateway]) {
+      if (!ref) continue;
+      const r = resolveGatewayRef(ref, '');
+      if (r.namespace) out.add(`${r.namespace}/${r.name}`);
+    }
+    for (const vs of snapshot.list('VirtualService')) {
+      for (const g of vs.gateways) {
+        if (g === 'mesh') continue;
+        const r = resolveGatewayRef(g, vs.namespace);
+        out.add(`${r.namespace}/${r.name}`);
+      }
+    }
+    return out;
+  });
+}

@@ -3,13 +3,15 @@ import { formatLabels } from '../model/label-selector.js';
 import { gatewaySelects, gatewayWorkloads } from '../platform/istio/listeners.js';
 import { selectorHint } from './_hints.js';
 import { operatorOwnedSelector } from '../platform/knative/operator.js';
+import { isInstallDefault } from '../platform/install-defaults.js';
+import { routedGateways } from '../platform/local-path.js';
 
 export default defineRule({
   id: 'gateway-selects-no-workload',
   meta: {
     description: "A Gateway's selector must match gateway pods.",
-    inputs: ['Gateway', 'Workload', 'Service', 'KnativeServing'],
-    emits: ['GatewaySelectsNoWorkload'],
+    inputs: ['Gateway', 'Workload', 'Service', 'KnativeServing', 'ConfigMap', 'VirtualService'],
+    emits: ['GatewaySelectsNoWorkload', 'UnusedGatewaySelectsNoWorkload'],
   },
   check(ctx) {
     const gateways = ctx.snapshot.list('Gateway');
@@ -20,13 +22,22 @@ export default defineRule({
       return;
     }
     const all = ctx.snapshot.list('Workload');
+    // Only assumed pods (a default install's ingress gateway): the input shows none of its own, so a selector
+    // that matches none of those says nothing about the cluster.
+    const onlyAssumed = !ctx.snapshot.complete && candidates.every((w) => isInstallDefault(w.res));
     for (const g of gateways) {
       if (all.some((w) => gatewaySelects(g, w))) continue;
+      if (onlyAssumed) {
+        ctx.skip('the input has no gateway pods of its own (only a default install\'s ingress gateway, assumed)', 'the gateway Deployments');
+        continue;
+      }
       const selector = g.selector ?? {};
       // The operator's Gateway: the fix is the KnativeServing field, which it copies onto the Gateway.
       const owner = operatorOwnedSelector(ctx.snapshot, g.res, 'the labels of the gateway pods');
+      // A Gateway nothing routes through breaks no request: at most a warning.
+      const used = routedGateways(ctx.snapshot).has(`${g.namespace}/${g.name}`);
       ctx.report({
-        id: 'GatewaySelectsNoWorkload',
+        id: used ? 'GatewaySelectsNoWorkload' : 'UnusedGatewaySelectsNoWorkload',
         resource: g.res,
         path: ['spec', 'selector'],
         data: { selector: formatLabels(selector), hint: selectorHint(selector, candidates) },

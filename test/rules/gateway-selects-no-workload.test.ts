@@ -1,6 +1,8 @@
 import { RuleTester } from '../rule-tester.js';
 import rule from '../../src/rules/gateway-selects-no-workload.js';
-import { defaultStack, deployment, docs, gateway, INGRESS_PODS } from '../helpers/manifests.js';
+import { defaultStack, deployment, docs, gateway, INGRESS_PODS, kserveConfig, KSERVE_DEFAULT_INGRESS } from '../helpers/manifests.js';
+
+const boundVs = (gw: string) => ({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'apps' }, spec: { hosts: ['a.example.com'], gateways: [gw], http: [{ route: [{ destination: { host: 'a' } }] }] } });
 
 new RuleTester().run(rule, {
   valid: [
@@ -13,9 +15,25 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
-      name: 'selector istio= while the pods carry app=',
-      manifests: docs(gateway('istio-system', 'custom-gateway', { istio: 'custom-gateway' }), deployment('istio-system', 'custom-gateway', { app: 'custom-gateway' })),
+      name: 'selector istio= while the pods carry app= (a VirtualService routes through it)',
+      manifests: docs(gateway('istio-system', 'custom-gateway', { istio: 'custom-gateway' }), deployment('istio-system', 'custom-gateway', { app: 'custom-gateway' }), boundVs('istio-system/custom-gateway')),
       errors: [{ id: 'GatewaySelectsNoWorkload', resource: 'Gateway istio-system/custom-gateway', data: { selector: 'istio=custom-gateway', hint: ' (Deployment istio-system/custom-gateway has app=custom-gateway)' } }],
+    },
+    {
+      name: 'the same Gateway when nothing routes through it: a warning',
+      manifests: docs(gateway('istio-system', 'custom-gateway', { istio: 'custom-gateway' }), deployment('istio-system', 'custom-gateway', { app: 'custom-gateway' })),
+      errors: [{ id: 'UnusedGatewaySelectsNoWorkload', resource: 'Gateway istio-system/custom-gateway', data: { selector: 'istio=custom-gateway' } }],
+    },
+    {
+      name: 'KServe\'s localGateway routes through it',
+      manifests: docs(gateway('istio-system', 'custom-gateway', { istio: 'custom-gateway' }), deployment('istio-system', 'custom-gateway', { app: 'custom-gateway' }), kserveConfig({ ...KSERVE_DEFAULT_INGRESS, localGateway: 'istio-system/custom-gateway' })),
+      errors: [{ id: 'GatewaySelectsNoWorkload' }],
+    },
+    {
+      name: 'only a default install\'s ingress pods (assumed) in a partial input: a custom selector is not checked',
+      manifests: docs(gateway('istio-system', 'custom-gateway', { app: 'custom-gateway' }), gateway('knative-serving', 'knative-ingress-gateway', { istio: 'ingressgateway' })),
+      options: { complete: false },
+      errors: [{ id: 'CheckSkipped', message: 'no gateway pods of its own' }],
     },
     {
       name: 'ingress gateway disabled (kserve#1460)',
@@ -23,6 +41,6 @@ new RuleTester().run(rule, {
       errors: [{ id: 'GatewaySelectsNoWorkload', data: { selector: 'istio=ingressgateway' } }],
     },
     { name: 'no gateway pods in a partial input: the rule says it could not check', manifests: docs(gateway('istio-system', 'g', INGRESS_PODS)), options: { complete: false }, errors: [{ id: 'CheckSkipped', message: 'no gateway pods' }] },
-    { name: 'no gateway pods in the whole cluster (--complete): the Gateway selects none', manifests: docs(gateway('istio-system', 'g', INGRESS_PODS)), errors: [{ id: 'GatewaySelectsNoWorkload', resource: 'Gateway istio-system/g' }] },
+    { name: 'no gateway pods in the whole cluster (--complete): the Gateway selects none', manifests: docs(gateway('istio-system', 'g', INGRESS_PODS), boundVs('istio-system/g')), errors: [{ id: 'GatewaySelectsNoWorkload', resource: 'Gateway istio-system/g' }] },
   ],
 });

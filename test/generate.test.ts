@@ -16,6 +16,7 @@ import { trace, traceSnapshot } from '../src/trace/index.js';
 import { assertGolden } from './helpers/golden.js';
 import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
 import { withoutAssumptions } from './helpers/findings.js';
+import { prng } from './helpers/prng.js';
 
 const identity = (r: Resource) => `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 
@@ -103,6 +104,46 @@ describe('kgd generate local-gateway: the bundle checked alone (a partial input)
       for (const d of complete.filter((x) => x.severity === 'error')) assert.match(d.message, /knative-ingress-gateway|istio-ingressgateway|ingressgateway/, `${d.code} ${d.resource}: ${d.message}`);
     });
   }
+});
+
+describe('kgd generate local-gateway: property — any spec the generator accepts, checked alone with its Deployment, has no error', () => {
+  // Random specs (seeded): names, namespaces, label selectors, ports, cluster domains, flavours and install modes,
+  // including ones the generator refuses (those must throw SpecError, never produce a bundle).
+  const r = prng(1111);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const label = () => pick(['gw', 'ml', 'edge', 'a', 'local-gw', 'team-x', 'in', 'Bad_Label', '']) + (r() < 0.3 ? `-${Math.floor(r() * 100)}` : '');
+  const SPECS = 80;
+  let accepted = 0;
+  let refused = 0;
+  for (let i = 0; i < SPECS; i++) {
+    const selector: Record<string, string> = {};
+    const keys = 1 + Math.floor(r() * 3);
+    for (let k = 0; k < keys; k++) selector[pick(['app', 'istio', 'gateway.example.com/role', 'tier', 'x'])] = label();
+    const spec: LocalGatewaySpec = {
+      name: label() || 'gw', namespace: pick(['istio-system', 'gateways', 'ml-team', 'istio-ingress', 'kubeflow']), selector,
+      knative: pick(['operator', 'manifests'] as const), kserveNamespace: pick(['kserve', 'kubeflow']), port: pick([8081, 8082, 9080, 80, 15021, 8443]),
+      clusterDomain: pick(['cluster.local', 'corp.internal']), withDeployment: true, flavour: pick(['custom', 'custom', 'kubeflow'] as const),
+    };
+    let text: string;
+    try {
+      text = bundleToYaml(generateLocalGateway(spec, buildSnapshot([], { clusterDomain: spec.clusterDomain })));
+    } catch (e) {
+      assert.ok(e instanceof SpecError, `${JSON.stringify(spec)}: ${String(e)}`);
+      refused++;
+      continue;
+    }
+    accepted++;
+    it(`spec ${i}: ${spec.knative}/${spec.flavour} ${spec.namespace}/${spec.name} ${JSON.stringify(spec.selector)} :${spec.port} ${spec.clusterDomain}`, () => {
+      const bundle = parseManifestText('b.yaml', text);
+      assert.deepEqual(bundle.problems, []);
+      const errors = checkResources(bundle.resources, { clusterDomain: spec.clusterDomain }).diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
+    });
+  }
+  it(`the generator accepted at least 30 and refused at least 5 of ${SPECS} random specs`, () => {
+    assert.ok(accepted >= 30, `accepted ${accepted}`);
+    assert.ok(refused >= 5, `refused ${refused}`);
+  });
 });
 
 describe('kgd generate local-gateway: merging with a real install', () => {

@@ -1,12 +1,12 @@
 /**
  * Writes docs/rules/<CODE>.md for every catalog entry and docs/rules/README.md (the index), and the table of
- * versioned behaviours in README.md (from src/platform/versions.ts).
+ * rules (from each rule's meta and the catalog) and of versioned behaviours (from src/platform/versions.ts) in README.md.
  * Run with `npm run docs`; test/meta.test.ts fails when the files differ from what this writes.
  */
 import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderDocs } from '../src/report/rule-doc.js';
+import { renderDocs, withRulesTable } from '../src/report/rule-doc.js';
 import { withVersionsTable } from '../src/report/versions-doc.js';
 
 const dir = fileURLToPath(new URL('../../docs/rules/', import.meta.url));
@@ -16,5 +16,5 @@ for (const f of readdirSync(dir)) if (f.endsWith('.md') && !(f in files)) unlink
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 console.log(`wrote ${Object.keys(files).length} files to docs/rules/`);
 const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
-writeFileSync(readme, withVersionsTable(readFileSync(readme, 'utf8')));
-console.log('wrote the versions table in README.md');
+writeFileSync(readme, withRulesTable(withVersionsTable(readFileSync(readme, 'utf8'))));
+console.log('wrote the rules and versions tables in README.md');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { withVersionsTable } from '../src/report/versions-doc.js';
+import { withRulesTable } from '../src/report/rule-doc.js';
 import { describe, it } from 'node:test';
 import { catalog, placeholders, type CatalogKey } from '../src/diagnostics/catalog.js';
 import { rules } from '../src/rules/index.js';
@@ -91,5 +92,9 @@ describe('meta: the README lists every rule', () => {
   it('each rule id appears in README.md', () => {
     const readme = readFileSync(fromRoot('README.md'), 'utf8');
     for (const r of rules) assert.ok(readme.includes(`| \`${r.id}\` |`), `README.md has no row for ${r.id}`);
+  });
+  it('the README\'s rules table is the one the catalog gives (npm run docs)', () => {
+    const readme = readFileSync(fromRoot('README.md'), 'utf8');
+    assert.equal(readme, withRulesTable(readme));
   });
 });

@@ -217,6 +217,13 @@ export const catalog = {
     message: 'spec.config.istio is ignored because spec.config.config-istio is also set.',
     fix: 'Move the keys of spec.config.istio into spec.config.config-istio and delete spec.config.istio.',
   },
+  OperatorObjectDiffers: {
+    code: 'KGD1204', severity: 'warning', symptom: 'degraded',
+    title: 'An object the operator applied does not have the selector its KnativeServing asks for',
+    description: 'The Knative operator owns the `knative-local-gateway` and `knative-ingress-gateway` Gateways and the `knative-local-gateway` Service (they carry an ownerReference to the KnativeServing). When one read from the cluster selects other pods than `spec.ingress.istio.<gateway>.selector` (or net-istio\'s `istio: ingressgateway` when that is unset), the difference is real: kgd checks the object as it is, and this finding says why it differs — an operator release that does not apply the override (knative/operator#1469, #1206), or an operator that has not reconciled since the KnativeServing changed.',
+    message: '{{object}} selects {{actual}}, but KnativeServing {{ks}} asks for {{wanted}}: {{why}}.',
+    fix: '{{fixText}}',
+  },
 
   // 1300–1399: KServe's inferenceservice-config.
   KServeIngressConfigInvalid: {

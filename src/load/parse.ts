@@ -1,6 +1,6 @@
 import { Composer, isMap, isScalar, isSeq, Parser, type Document } from 'yaml';
 import type { InputProblem } from './problem.js';
-import { splitApiVersion, type Origin, type Resource } from './resource.js';
+import { controllerKindOf, splitApiVersion, type Origin, type Resource } from './resource.js';
 import { LineIndex, MemorySource, type SourceText } from './source-text.js';
 import type { FieldPath } from '../shared/path.js';
 import { detach, intern } from '../shared/strings.js';
@@ -266,5 +266,11 @@ function collect(
     namespace: typeof ns === 'string' && ns !== '' ? intern(ns) : undefined,
     object,
     origin: origin(base),
+    ...controllerOf(object),
   });
+}
+
+function controllerOf(object: Readonly<Record<string, unknown>>): { controllerKind?: string } {
+  const kind = controllerKindOf(object);
+  return kind === undefined ? {} : { controllerKind: intern(kind) };
 }

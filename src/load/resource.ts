@@ -31,6 +31,16 @@ export interface Resource {
   readonly derivedFrom?: string;
   /** For derived resources: the field of an input resource that caused kgd to derive it (used for locations). */
   readonly anchor?: { readonly resource: Resource; readonly path: FieldPath };
+  /** The kind of the object's controller (its ownerReference with `controller: true`), e.g. `KnativeServing`. */
+  readonly controllerKind?: string;
+}
+
+/** The kind of an object's controller ownerReference, if it has one (kept apart: objects are dropped after loading). */
+export function controllerKindOf(object: Readonly<Record<string, unknown>>): string | undefined {
+  const refs = (object['metadata'] as { ownerReferences?: unknown } | undefined)?.ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  const c = refs.find((o): o is { kind: string } => typeof o === 'object' && o !== null && (o as { controller?: unknown }).controller === true && typeof (o as { kind?: unknown }).kind === 'string');
+  return c?.kind;
 }
 
 export interface Location {

@@ -61,3 +61,24 @@ export function renderDocs(): Record<string, string> {
   ].join('\n');
   return out;
 }
+
+export const RULES_START = '<!-- rules-table:start (npm run docs) -->';
+export const RULES_END = '<!-- rules-table:end -->';
+
+/** The README's table of rules, from each rule's meta and the catalog (codes, and symptoms by first appearance). */
+export function renderRulesTable(rules: readonly Rule[] = allRules): string {
+  const rows = rules.map((r) => {
+    const codes = r.meta.emits.map((k) => `[${catalog[k].code}](docs/rules/${catalog[k].code}.md)`).join(', ');
+    const symptoms = [...new Set(r.meta.emits.map((k) => catalog[k].symptom))].join(', ');
+    return `| \`${r.id}\` | ${r.meta.description.replace(/\|/g, '\\|')} | ${codes} | ${symptoms} |`;
+  });
+  return ['| rule | checks | codes | symptoms |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The README with its rules table replaced by the generated one. */
+export function withRulesTable(readme: string): string {
+  const a = readme.indexOf(RULES_START);
+  const b = readme.indexOf(RULES_END);
+  if (a < 0 || b < a) throw new Error('README.md has no rules table markers');
+  return `${readme.slice(0, a + RULES_START.length)}\n${renderRulesTable()}\n${readme.slice(b)}`;
+}

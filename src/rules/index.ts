@@ -17,6 +17,7 @@ import localServiceReachesGateway from './local-service-reaches-gateway.js';
 import localServiceSelectsNoPods from './local-service-selects-no-pods.js';
 import netpolBlocksGatewayTraffic from './netpol-blocks-gateway-traffic.js';
 import operatorConfigKeyShadowed from './operator-config-key-shadowed.js';
+import operatorObjectDiffers from './operator-object-differs.js';
 import operatorSelectorIgnored from './operator-selector-ignored.js';
 import operatorServiceNamespace from './operator-service-namespace.js';
 import vsGatewayNotFound from './vs-gateway-not-found.js';
@@ -43,6 +44,7 @@ export const rules: readonly Rule[] = [
   localServiceSelectsNoPods,
   netpolBlocksGatewayTraffic,
   operatorConfigKeyShadowed,
+  operatorObjectDiffers,
   operatorSelectorIgnored,
   operatorServiceNamespace,
   vsGatewayNotFound,

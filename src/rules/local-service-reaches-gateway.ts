@@ -5,7 +5,7 @@ import {
   DISABLE_PORT_TRANSLATION_LABEL, gatewaySelects, isPlainHttpServer, listenersFor, reachThroughService,
 } from '../platform/istio/listeners.js';
 import { localObligations } from '../platform/local-path.js';
-import { operatorOwnedSelector } from '../platform/knative/operator.js';
+import { operatorOwnedSelector, operatorWants, selects } from '../platform/knative/operator.js';
 import { describeWorkloads } from './_hints.js';
 
 export default defineRule({
@@ -37,7 +37,12 @@ export default defineRule({
       const foreign = reach.workloads.filter((x) => !gatewaySelects(gw, x.workload));
       if (foreign.length > 0) {
         // An operator-owned Service (or Gateway) is fixed in the KnativeServing: the field that makes it pick the other's pods.
-        const owner = operatorOwnedSelector(ctx.snapshot, svc.res, formatLabels(gw.selector ?? {})) ?? (svc.selector ? operatorOwnedSelector(ctx.snapshot, gw.res, formatLabels(svc.selector)) : undefined);
+        // The object that is not what its KnativeServing asks for is the one to fix (through the KnativeServing).
+        const gwWants = operatorWants(ctx.snapshot, gw.res);
+        const svcWants = operatorWants(ctx.snapshot, svc.res);
+        const owner = gwWants && !selects(gwWants, gw.selector) ? operatorOwnedSelector(ctx.snapshot, gw.res, formatLabels(gwWants))
+          : svcWants && !selects(svcWants, svc.selector) ? operatorOwnedSelector(ctx.snapshot, svc.res, formatLabels(svcWants))
+          : operatorOwnedSelector(ctx.snapshot, svc.res, formatLabels(gw.selector ?? {})) ?? (svc.selector ? operatorOwnedSelector(ctx.snapshot, gw.res, formatLabels(svc.selector)) : undefined);
         ctx.report({
           id: 'LocalServiceGatewayPodsDiffer', resource: svc.res, path: ['spec', 'selector'], related: [{ resource: gw.res, path: ['spec', 'selector'] }],
           data: { ...data, pods: describeWorkloads(foreign.map((x) => x.workload)), gateway: gwName, gatewaySelector: formatLabels(gw.selector ?? {}), hint: ` (Gateway ${gwName} selects ${formatLabels(gw.selector ?? {})})` },

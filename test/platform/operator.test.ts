@@ -6,6 +6,11 @@ import { checkResources } from '../../src/check.js';
 import { operatorLocalServiceNamespace } from '../../src/platform/knative/operator.js';
 import { LAST_APPLIED_ANNOTATION } from '../../src/platform/k8s/apply.js';
 import { docs, gateway } from '../helpers/manifests.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkPaths } from '../../src/check.js';
+import { COMPLETE_MARK, DUMP_HEADER } from '../../src/load/dump-marker.js';
 
 const ks = (spec: Record<string, unknown>) => ({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving' }, spec });
 const snap = (...o: Record<string, unknown>[]) => buildSnapshot(parseManifestText('t.yaml', docs(...o)).resources);
@@ -91,5 +96,36 @@ describe('fixes name the KnativeServing field when the operator owns the object'
     assert.match(d.fix, /does not apply spec\.ingress\.istio\.knative-local-gateway\.selector to it .* upgrade the operator to 1\.8.*to app=custom/);
     assert.equal(d.repair, undefined);
     assert.ok(!diags('1.8.0').some((x) => x.code === 'KGD1403'), 'operator 1.8 applies the selector to the Service too');
+  });
+  it('a kgd dump with the operator\'s real objects and an old spec.version: the selector the operator really left is checked, and the fix is on the KnativeServing field', async () => {
+    const owner = [{ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', name: 'knative-serving', uid: 'u1', controller: true }];
+    const live = (o: Record<string, unknown>) => ({ ...o, metadata: { ...(o['metadata'] as object), resourceVersion: '101', ownerReferences: owner } });
+    const custom = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'custom-gateway', namespace: 'istio-system', resourceVersion: '5' }, spec: { selector: { matchLabels: { app: 'custom-gateway' } }, template: { metadata: { labels: { app: 'custom-gateway' } }, spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20.3' }] } } } };
+    const ingress = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', resourceVersion: '6' }, spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, template: { metadata: { labels: { istio: 'ingressgateway' } }, spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20.3' }] } } } };
+    // Operator 1.11 (KnativeServing spec.version 1.11.0): the Service got the override, the v1beta1 Gateways did not.
+    const objects = [
+      { ...ks({ version: '1.11.0', ingress: { istio: { enabled: true, 'knative-local-gateway': { selector: { app: 'custom-gateway' } } } } }), status: { version: '1.11.0' } },
+      live(gateway('knative-serving', 'knative-local-gateway', { istio: 'ingressgateway' })),
+      live(gateway('knative-serving', 'knative-ingress-gateway', { istio: 'ingressgateway' }, [{ port: 8080 }])),
+      live({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'knative-local-gateway', namespace: 'istio-system' }, spec: { selector: { app: 'custom-gateway' }, ports: [{ name: 'http2', port: 80, targetPort: 8081 }] } }),
+      custom, ingress,
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-dump-'));
+    const file = join(dir, 'cluster.yaml');
+    writeFileSync(file, `${DUMP_HEADER} test-cluster ${COMPLETE_MARK}\n${docs(...objects)}`);
+    const r = await checkPaths([file]);
+    assert.ok(r.snapshot.complete, 'a complete dump');
+    assert.deepEqual(r.snapshot.get('Gateway', 'knative-serving', 'knative-local-gateway')!.selector, { istio: 'ingressgateway' }, 'the real selector, not the one kgd would predict');
+    const differs = r.diagnostics.find((d) => d.code === 'KGD1204');
+    assert.ok(differs, r.diagnostics.map((d) => `${d.code} ${d.resource}`).join('\n'));
+    assert.equal(differs.resource, 'Gateway knative-serving/knative-local-gateway');
+    assert.match(differs.message, /operators 1\.11, 1\.12 .* skip spec\.ingress\.istio\.knative-local-gateway\.selector/);
+    assert.match(differs.fix, /Upgrade the Knative operator to 1\.13/);
+    // The Service reaches the custom pods, the Gateway the ingress pods: KGD1403, fixed through the KnativeServing.
+    const pods = r.diagnostics.find((d) => d.code === 'KGD1403');
+    assert.ok(pods, r.diagnostics.map((d) => `${d.code} ${d.resource}`).join('\n'));
+    assert.match(pods.fix, /already asks for app=custom-gateway \(spec\.ingress\.istio\.knative-local-gateway\.selector\), but the operator has not applied it to Gateway knative-serving\/knative-local-gateway/);
+    assert.ok(pods.related.some((x) => x.resource === 'KnativeServing knative-serving/knative-serving'));
+    assert.equal(pods.repair, undefined);
   });
 });

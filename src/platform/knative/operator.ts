@@ -8,6 +8,7 @@ import { knativeGatewayConfig, knativeServingOf } from './effective.js';
 import { parseServiceHost } from './config-istio.js';
 import type { ComponentVersions, Snapshot } from '../../snapshot/snapshot.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './shipped.js';
+import { formatLabels } from '../../model/label-selector.js';
 
 /** The spec.config key the operator reads for config-istio: both, `istio` first, then `config-istio` (ingress_service.go). */
 const ISTIO_CONFIG_KEYS = ['istio', 'config-istio'] as const;
@@ -50,8 +51,17 @@ export function operatorMayRewrite(r: Resource): boolean {
   return r.group === '' && r.kind === 'Service' && r.name === 'knative-local-gateway';
 }
 
+/**
+ * Whether the operator has already applied this object: it sets a controller ownerReference to the
+ * KnativeServing on everything it installs (pkg/reconciler/common/transformers.go InjectOwner, since 1.0). Such
+ * an object read from a cluster is the operator's real result and is kept as it is; kgd predicts only the rest.
+ */
+export function reconciledByOperator(r: Resource): boolean {
+  return r.controllerKind === 'KnativeServing';
+}
+
 /** The override's selector when it sets one (the operator ignores an empty map). */
-const overrideSelector = (o: GatewayOverride | undefined) => (o?.selector && Object.keys(o.selector).length > 0 ? o.selector : undefined);
+export const overrideSelector = (o: GatewayOverride | undefined) => (o?.selector && Object.keys(o.selector).length > 0 ? o.selector : undefined);
 
 const pick = (o: Readonly<Record<string, unknown>>, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined && o[k] !== null).map((k) => [k, o[k]]));
 const SERVER_KEYS = ['port', 'bind', 'hosts', 'tls', 'name', 'defaultEndpoint'];
@@ -97,6 +107,7 @@ export function applyOperator(resources: readonly Resource[], ks: KnativeServing
     const desired = shippedGateway(t.kind, ks.namespace, (gatewayOverrides ? overrideSelector(t.o) : undefined) ?? DEFAULT_GATEWAY_SELECTOR);
     if (gatewayOverrides && t.o?.servers) (desired['spec'] as Record<string, unknown>)['servers'] = overrideServers(t.o.servers);
     const i = out.findIndex((r) => isIstioGateway(r) && r.namespace === ks.namespace && r.name === t.name);
+    if (i >= 0 && reconciledByOperator(out[i]!)) continue;
     if (i >= 0) out[i] = { ...out[i]!, object: applyOver(out[i]!.object, desired) };
     else out.push(makeDerived(desired, `installed by the Knative operator for ${ksLabel}`, origin(t.name, t.o)));
   }
@@ -104,6 +115,7 @@ export function applyOperator(resources: readonly Resource[], ks: KnativeServing
   const serviceOverride = behaves('operator-local-service-selector', versions ?? {}) ? overrideSelector(ks.localGatewayOverride) : undefined;
   const desiredSvc = shippedLocalService(svcNs, serviceOverride ?? DEFAULT_GATEWAY_SELECTOR);
   const si = out.findIndex((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
+  if (si >= 0 && reconciledByOperator(out[si]!)) return out;
   if (si >= 0) out[si] = { ...out[si]!, object: applyOver(out[si]!.object, desiredSvc, SERVICE_MERGE_KEYS) };
   else out.push(makeDerived(desiredSvc, `installed by the Knative operator for ${ksLabel}`, origin('knative-local-gateway', ks.localGatewayOverride)));
   return out;
@@ -146,5 +158,27 @@ export function operatorOwnedSelector(snapshot: Snapshot, res: Resource, selecto
   let fix = `The Knative operator rewrites ${res.kind} ${res.namespace}/${res.name} on every reconcile: set ${field} in ${ksName} to ${selector}.`;
   if (res.kind === 'Service' && !behaves('operator-local-service-selector', snapshot.versions)) fix = `The Knative operator ${operator} rewrites this Service and does not apply ${field} to it (knative/operator#1231): upgrade the operator to 1.8 or later, then set ${field} in ${ksName} to ${selector}.`;
   if (res.kind === 'Gateway' && behaves('operator-gateway-override-skipped', snapshot.versions)) fix = `The Knative operator ${operator} skips ${field} for the v1beta1 Gateways it installs (knative/operator#1469): upgrade it to 1.13 (or 1.10.8, 1.11.12) or later, then set ${field} in ${ksName} to ${selector}.`;
+  // Read from a cluster, already applied, and still not what the KnativeServing asks: the field is set, the operator did not follow.
+  const wanted = operatorWants(snapshot, res);
+  const actual = res.kind === 'Gateway' ? snapshot.get('Gateway', res.namespace ?? '', res.name)?.selector : snapshot.get('Service', res.namespace ?? '', res.name)?.selector;
+  if (wanted && reconciledByOperator(res) && !selects(wanted, actual)) fix = `${ksName} already asks for ${formatLabels(wanted)} (${field}), but the operator has not applied it to ${res.kind} ${res.namespace}/${res.name} (KGD1204 says why); edits to the ${res.kind} itself are reverted.`;
   return { resource: ks.res, path: ['spec', 'ingress', 'istio', gateway, 'selector'], fix };
+}
+
+/** Every pair of `wanted` is in `actual` (the operator merges selectors: keys it does not set may stay). */
+export function selects(wanted: Readonly<Record<string, string>>, actual: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.entries(wanted).every(([k, v]) => actual?.[k] === v);
+}
+
+/**
+ * The selector the KnativeServing asks the operator to give this object (spec.ingress.istio.<gateway>.selector, or
+ * net-istio's `istio: ingressgateway`), whatever the operator's version; undefined when the operator does not own it.
+ */
+export function operatorWants(snapshot: Snapshot, res: Resource): Readonly<Record<string, string>> | undefined {
+  const ks = knativeServingOf(snapshot);
+  if (!ks || !ks.istioEnabled || !operatorMayRewrite(res)) return undefined;
+  if (res.kind === 'Gateway' && res.namespace !== ks.namespace) return undefined;
+  if (res.kind === 'Service' && res.namespace !== operatorLocalServiceNamespace(ks, snapshot.versions)) return undefined;
+  const o = res.kind === 'Gateway' && res.name === 'knative-ingress-gateway' ? ks.ingressGatewayOverride : ks.localGatewayOverride;
+  return overrideSelector(o) ?? DEFAULT_GATEWAY_SELECTOR;
 }

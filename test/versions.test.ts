@@ -13,6 +13,7 @@ import { parseConfigIstio } from '../src/platform/knative/config-istio.js';
 import { defaultDomain, parseConfigDomain } from '../src/platform/knative/domain.js';
 import { kingressRules } from '../src/platform/knative/derive.js';
 import { checkResources } from '../src/check.js';
+import { kserveIngressConfig } from '../src/platform/kserve/ingress-config.js';
 import { parseKServeIngress } from '../src/platform/kserve/ingress-config.js';
 import { loadSources } from '../src/load/sources.js';
 import { parseManifestText } from '../src/load/parse.js';
@@ -31,6 +32,7 @@ const sides: Record<BehaviourId, { before: string; after: string; source: string
   'serving-default-domain-cluster-local': { before: '1.7.0', after: '1.8.0', source: 'knative/serving#13259' },
   'serving-default-domain-follows-cluster-domain': { before: '1.10.0', after: '1.11.0', source: 'knative/serving#13964' },
   'net-istio-webhook-object-selector': { before: '1.2.0', after: '1.3.0', source: 'knative-extensions/net-istio#868' },
+  'kfserving-local-gateway-hard-coded': { before: '0.4.1', after: '0.5.0', source: 'kserve/kserve#1363' },
   'kserve-host-regexp-exact': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve#3779' },
   'kserve-ingress-service-required': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve v0.14.0 configmap.go' },
   'kserve-gateway-api-needs-kserve-gateway': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 configmap.go' },
@@ -126,3 +128,32 @@ describe('--versions', () => {
     assert.throws(() => parseVersions(['kserve']), /COMPONENT=VERSION/);
   });
 });
+
+describe('old API groups are read, not skipped', () => {
+  const kfIsvc = { apiVersion: 'serving.kubeflow.org/v1beta1', kind: 'InferenceService', metadata: { name: 'flowers', namespace: 'kubeflow-user' }, spec: { predictor: { tensorflow: { storageUri: 'gs://x' } } } };
+  const kfConfig = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inferenceservice-config', namespace: 'kubeflow' }, data: { ingress: JSON.stringify({ ingressGateway: 'kubeflow/kubeflow-gateway', ingressService: 'istio-ingressgateway.istio-system.svc.cluster.local', localGateway: 'knative-serving/knative-local-gateway', localGatewayService: 'knative-local-gateway.istio-system.svc.cluster.local' }) } };
+  const controller = (tag: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'kfserving-controller-manager', namespace: 'kubeflow' }, spec: { selector: { matchLabels: { 'control-plane': 'kfserving-controller-manager' } }, template: { metadata: { labels: { 'control-plane': 'kfserving-controller-manager' } }, spec: { containers: [{ name: 'manager', image: `gcr.io/kfserving/kfserving-controller:${tag}` }] } } } });
+  const text = (...o: object[]) => o.map((x) => stringify(x)).join('---\n');
+  it('a serving.kubeflow.org InferenceService is an InferenceService, at KFServing\'s newest release unless the controller image says', () => {
+    const r = checkResources(parseManifestText('kf.yaml', text(kfIsvc, kfConfig)).resources);
+    assert.deepEqual(r.snapshot.list('InferenceService').map((i) => `${i.namespace}/${i.name}`), ['kubeflow-user/flowers']);
+    assert.equal(r.snapshot.versions.kserve, '0.6.1');
+    assert.ok(!r.diagnostics.some((d) => d.code === 'KGD0008'), 'not an unknown apiVersion');
+    assert.equal(checkResources(parseManifestText('kf.yaml', text(kfIsvc, kfConfig, controller('v0.4.1'))).resources).snapshot.versions.kserve, '0.4.1');
+  });
+  it('KFServing before 0.5 uses cluster-local-gateway whatever the ingress JSON says (kserve/kserve#1363)', () => {
+    const cfg = (tag: string) => kserveIngressConfig(checkResources(parseManifestText('kf.yaml', text(kfIsvc, kfConfig, controller(tag))).resources).snapshot);
+    assert.equal(cfg('v0.4.1').localGateway, 'knative-serving/cluster-local-gateway');
+    assert.equal(cfg('v0.4.1').localGatewayService, 'cluster-local-gateway.istio-system.svc.cluster.local');
+    assert.equal(cfg('v0.5.1').localGateway, 'knative-serving/knative-local-gateway');
+  });
+  it('a v1alpha1 KnativeServing\'s top-level cluster-local-gateway override is the local gateway override (operator ≤ 1.x)', () => {
+    const ks = { apiVersion: 'operator.knative.dev/v1alpha1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving' }, spec: { 'cluster-local-gateway': { selector: { app: 'cluster-local-gateway' } } } };
+    const s = checkResources(parseManifestText('ks.yaml', text(ks)).resources).snapshot;
+    assert.deepEqual(s.list('KnativeServing')[0]!.localGatewayOverride?.selector, { app: 'cluster-local-gateway' });
+    // v1beta1 has no such field: it is not read there.
+    const s2 = checkResources(parseManifestText('ks.yaml', text({ ...ks, apiVersion: 'operator.knative.dev/v1beta1' })).resources).snapshot;
+    assert.equal(s2.list('KnativeServing')[0]!.localGatewayOverride, undefined);
+  });
+});
+

@@ -45,16 +45,22 @@ const KINDS: Record<KnownKind, KindDef> = {
   NetworkPolicy: { group: 'networking.k8s.io', kind: 'NetworkPolicy', versions: ['v1'] },
   Namespace: { group: '', kind: 'Namespace', versions: ['v1'] },
   ConfigMap: { group: '', kind: 'ConfigMap', versions: ['v1'] },
-  KnativeServing: { group: 'operator.knative.dev', kind: 'KnativeServing', versions: ['v1beta1'] },
+  KnativeServing: { group: 'operator.knative.dev', kind: 'KnativeServing', versions: ['v1alpha1', 'v1beta1'] },
   InferenceService: { group: 'serving.kserve.io', kind: 'InferenceService', versions: ['v1beta1'] },
   KnativeService: { group: 'serving.knative.dev', kind: 'Service', versions: ['v1'] },
   Route: { group: 'serving.knative.dev', kind: 'Route', versions: ['v1'] },
   KIngress: { group: 'networking.internal.knative.dev', kind: 'Ingress', versions: ['v1alpha1'] },
 };
 
+/** Old API groups of a known kind, read as that kind: KFServing's InferenceServices (KServe before 0.7). */
+const OLD_GROUPS: readonly (KindDef & { readonly as: KnownKind })[] = [
+  { group: 'serving.kubeflow.org', kind: 'InferenceService', versions: ['v1alpha2', 'v1beta1'], as: 'InferenceService' },
+];
+
 const BY_GROUP_KIND = new Map<string, KnownKind>(
   (Object.entries(KINDS) as [KnownKind, KindDef][]).map(([k, d]) => [`${d.group}/${d.kind}`, k]),
 );
+const OLD_BY_GROUP_KIND = new Map(OLD_GROUPS.map((d) => [`${d.group}/${d.kind}`, d]));
 
 export type KindMatch = { kind: KnownKind; supported: true } | { kind: KnownKind; supported: false; versions: readonly string[] } | undefined;
 
@@ -65,6 +71,8 @@ export function knownKinds(): readonly (KindDef & { readonly name: KnownKind })[
 
 /** Which known kind a resource is, and whether its apiVersion is one kgd reads. */
 export function classify(r: Pick<Resource, 'group' | 'version' | 'kind'>): KindMatch {
+  const old = OLD_BY_GROUP_KIND.get(`${r.group}/${r.kind}`);
+  if (old) return old.versions.includes(r.version) ? { kind: old.as, supported: true } : { kind: old.as, supported: false, versions: old.versions };
   const k = BY_GROUP_KIND.get(`${r.group}/${r.kind}`);
   if (!k) return undefined;
   const def = KINDS[k];

@@ -24,8 +24,11 @@ export interface KnativeServing {
   readonly ingressGatewayOverride: GatewayOverride | undefined;
 }
 
-function readOverride(r: FieldReader, key: string): GatewayOverride | undefined {
-  const path = ['spec', 'ingress', 'istio', key];
+function readOverride(r: FieldReader, key: string, deprecated?: string): GatewayOverride | undefined {
+  let path = ['spec', 'ingress', 'istio', key];
+  // operator.knative.dev/v1alpha1 also had top-level overrides, used when spec.ingress.istio has none
+  // (knative/operator pkg/reconciler/knativeserving/ingress/istio.go ingressGateway/localGateway, up to 1.x).
+  if (r.obj(path) === undefined && deprecated && r.resource.version === 'v1alpha1' && r.obj(['spec', deprecated]) !== undefined) path = ['spec', deprecated];
   if (r.obj(path) === undefined) return undefined;
   const servers = r.raw([...path, 'servers']);
   const list = Array.isArray(servers) ? servers.filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x)) : undefined;
@@ -49,8 +52,8 @@ export function readKnativeServing(r: FieldReader, namespace: string): KnativeSe
     statusVersion: r.str(['status', 'version']),
     config,
     istioEnabled,
-    localGatewayOverride: readOverride(r, 'knative-local-gateway'),
-    ingressGatewayOverride: readOverride(r, 'knative-ingress-gateway'),
+    localGatewayOverride: readOverride(r, 'knative-local-gateway', 'cluster-local-gateway'),
+    ingressGatewayOverride: readOverride(r, 'knative-ingress-gateway', 'knative-ingress-gateway'),
   };
 }
 

@@ -27,12 +27,17 @@ function imageTag(image: string): string | undefined {
   return colon > slash ? noDigest.slice(colon + 1) : undefined;
 }
 
+/** KFServing's last release (then renamed KServe, 0.7.0). */
+export const KFSERVING_NEWEST = '0.6.1';
+
 /** Image repositories (path suffixes) whose tag is a component's version. */
 const IMAGES: readonly { readonly component: Component; readonly repo: RegExp }[] = [
   { component: 'serving', repo: /knative\.dev\/serving\/cmd\/(controller|activator|autoscaler|webhook)$/ },
   { component: 'netIstio', repo: /knative\.dev\/net-istio\/cmd\/(controller|webhook)$/ },
   { component: 'operator', repo: /knative\.dev\/operator\/cmd\/operator$/ },
   { component: 'kserve', repo: /(^|\/)kserve\/kserve-controller$/ },
+  // KFServing, KServe's name before 0.7 (gcr.io/kfserving/kfserving-controller): the same release line.
+  { component: 'kserve', repo: /(^|\/)kfserving\/kfserving-controller$/ },
   { component: 'istio', repo: /(^|\/)(pilot|proxyv2)$/ },
 ];
 
@@ -82,6 +87,9 @@ export function versionEvidence(snapshot: Snapshot): VersionSource[] {
     add(c, w.labels['serving.knative.dev/release'] ?? w.labels['networking.knative.dev/release'], `release label of ${displayName(w.res)}`, w.res);
   }
   for (const w of snapshot.list('Workload')) add('istio', revisionVersion(w.labels['istio.io/rev']), `label istio.io/rev of ${displayName(w.res)}`, w.res);
+  // An InferenceService of the old API group is KFServing's: at most its last release, 0.6.1.
+  const kf = snapshot.list('InferenceService').find((i) => i.res.group === 'serving.kubeflow.org');
+  if (kf) add('kserve', KFSERVING_NEWEST, `the newest KFServing release (${displayName(kf.res)} is serving.kubeflow.org)`, kf.res);
   for (const ks of kss) {
     add('serving', ks.version, `spec.version of ${displayName(ks.res)}`, ks.res);
     const asked = normalizeVersion(ks.statusVersion ?? ks.version);

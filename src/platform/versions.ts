@@ -86,6 +86,11 @@ export const BEHAVIOURS = {
     what: "net-istio's config validation webhook selects ConfigMaps by their labels (`app.kubernetes.io/name: knative-serving`, `app.kubernetes.io/component: net-istio`); before, by a namespaceSelector (`serving.knative.dev/release` exists on the namespace), so the ConfigMap's own labels do not matter (KGD1111 does not apply).",
     change: 'knative-extensions/net-istio#868, config/600-validating-webhook.yaml (read in net-istio 1.2.0 and 1.21.1)',
   },
+  'kfserving-local-gateway-hard-coded': {
+    component: 'kserve', until: '0.5.0',
+    what: "KFServing binds its VirtualService to `knative-serving/cluster-local-gateway` and points the InferenceService's ExternalName at `cluster-local-gateway.istio-system.svc.<cluster-domain>` whatever the `ingress` JSON says (`localGateway`/`localGatewayService` are not read); from 0.5 the v1beta1 controller reads them.",
+    change: 'kserve/kserve#1363 (fixes #1340), pkg/constants/constants.go KnativeLocalGateway/LocalGatewayHost (read in KFServing v0.4.1 and v0.5.1)',
+  },
   'kserve-host-regexp-exact': {
     component: 'kserve', since: '0.14.0',
     what: "KServe's VirtualService matches the authority `<isvc>.<ns>.svc.<domain>` only (with an optional port): HostRegExp's suffix test gained `(?i)` and no longer matches, so the short forms `<isvc>.<ns>` and `<isvc>.<ns>.svc` fell out; before, they matched.",

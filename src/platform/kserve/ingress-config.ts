@@ -137,15 +137,17 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
     const { values, issues } = cm ? parseKServeIngress(cm.data[INGRESS_KEY], kserveVersion) : { values: { ...KSERVE_DEFAULT_INGRESS }, issues: [] };
     const legacy = behaves('kserve-ingress-service-required', { kserve: kserveVersion });
     const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');
-    const localGatewayService = str('localGatewayService');
+    // KFServing before 0.5 did not read the local gateway keys: its constants decide.
+    const hardCoded = behaves('kfserving-local-gateway-hard-coded', { kserve: kserveVersion });
+    const localGatewayService = hardCoded ? `cluster-local-gateway.istio-system.svc.${snapshot.clusterDomain}` : str('localGatewayService');
     const knative = legacy ? '' : str('knativeLocalGatewayService');
     return {
       status: issues.length > 0 ? 'invalid' : 'ok',
       configMap: cm,
       ingressKeyPresent: cm ? cm.data[INGRESS_KEY] !== undefined : true,
       ingressGateway: str('ingressGateway'),
-      localGateway: str('localGateway'),
-      localGatewayKeyPresent: 'localGateway' in values,
+      localGateway: hardCoded ? 'knative-serving/cluster-local-gateway' : str('localGateway'),
+      localGatewayKeyPresent: hardCoded || 'localGateway' in values,
       localGatewayService,
       knativeLocalGatewayService: knative || localGatewayService,
       knativeLocalGatewayServiceSet: knative !== '',

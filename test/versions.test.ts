@@ -24,6 +24,9 @@ import { fromRoot } from './helpers/paths.js';
 /** One version just before and one at each boundary (since/until), by the row's component. */
 const sides: Record<BehaviourId, { before: string; after: string; source: string }> = {
   'net-istio-config-list-format': { before: '1.13.0', after: '1.14.0', source: 'knative-extensions/net-istio#1247' },
+  'net-istio-knative-local-gateway-added': { before: '0.17.1', after: '0.18.0', source: 'knative-extensions/net-istio#237' },
+  'net-istio-knative-local-gateway-default': { before: '0.18.1', after: '0.19.0', source: 'knative-extensions/net-istio#252' },
+  'net-istio-local-service-https-port': { before: '1.13.0', after: '1.14.0', source: 'knative-extensions/net-istio#1228' },
   'net-istio-mesh-gateway-kept': { before: '1.4.0', after: '1.5.0', source: 'knative-extensions/net-istio#915' },
   'net-istio-empty-list-means-none': { before: '1.21.1', after: '1.22.0', source: 'knative-extensions/net-istio#1524' },
   'operator-structured-gateway-namespace': { before: '1.20.0', after: '1.21.0', source: 'knative/operator#2217' },
@@ -80,6 +83,14 @@ describe('versions: their effect', () => {
     assert.deepEqual(rules('1.8.0', 'cluster.local'), ['ClusterLocal:r.ns.svc.cluster.local']);
     assert.deepEqual(rules('1.10.0', 'corp.internal'), ['ClusterLocal:r.ns.svc.corp.internal', 'ExternalIP:r.ns.svc.cluster.local'], '1.8–1.10 on another cluster domain: the literal svc.cluster.local is external');
     assert.deepEqual(rules('1.11.0', 'corp.internal'), ['ClusterLocal:r.ns.svc.corp.internal']);
+  });
+  it('net-istio\'s default local gateway by release: cluster-local-gateway (< 0.18), both (0.18), knative-local-gateway in istio-system (>= 0.19)', () => {
+    const local = (v: string) => parseConfigIstio({}, 'knative-serving', 'cluster.local', v).local.map((e) => `${e.namespace}/${e.name} ${e.service}`);
+    assert.deepEqual(local('0.17.1'), ['knative-serving/cluster-local-gateway cluster-local-gateway.istio-system.svc.cluster.local']);
+    assert.deepEqual(local('0.18.0'), ['knative-serving/cluster-local-gateway cluster-local-gateway.istio-system.svc.cluster.local', 'knative-serving/knative-local-gateway knative-local-gateway.knative-serving.svc.cluster.local']);
+    assert.deepEqual(local('0.19.0'), ['knative-serving/knative-local-gateway knative-local-gateway.istio-system.svc.cluster.local']);
+    // A legacy key wins over the code default at every release.
+    assert.deepEqual(parseConfigIstio({ 'local-gateway.knative-serving.cluster-local-gateway': 'cluster-local-gateway.istio-system.svc.cluster.local' }, 'knative-serving', 'cluster.local', '0.19.0').local.map((e) => e.name), ['cluster-local-gateway']);
   });
   it('net-istio before 1.3 validates config-istio by its namespace: KGD1111 does not apply', () => {
     const cm = parseManifestText('config-istio.yaml', stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: {} })).resources;

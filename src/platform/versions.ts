@@ -41,6 +41,22 @@ export const BEHAVIOURS = {
     change: 'knative-extensions/net-istio#1247 and #1250 (commits 708e6d3bc, 52c9a7abe), pkg/reconciler/ingress/config/istio.go',
     checkedBy: ['net-istio 1.2.0', 'net-istio 1.21.1'],
   },
+  'net-istio-knative-local-gateway-added': {
+    component: 'netIstio', since: '0.18.0',
+    what: "net-istio's code default for the local gateways (config-istio without `local-gateway.*` keys) includes `knative-serving/knative-local-gateway` (Service `knative-local-gateway.knative-serving`) after `cluster-local-gateway`; before, `knative-serving/cluster-local-gateway` (Service `cluster-local-gateway.istio-system`, Gateway on port 80 for pods `istio: cluster-local-gateway`) alone.",
+    change: 'knative-extensions/net-istio#237 (commit 8b5fec171), pkg/reconciler/ingress/config/istio.go defaultLocalGateways (read at v0.17.0 and v0.18.0)',
+  },
+  'net-istio-knative-local-gateway-default': {
+    component: 'netIstio', since: '0.19.0',
+    what: "the default local gateway is `knative-serving/knative-local-gateway` alone, its Service `knative-local-gateway.istio-system` (port 80 to the pods' 8081, `istio: ingressgateway`); `cluster-local-gateway` is no longer a default (and no longer shipped from 0.20, net-istio#411).",
+    change: 'knative-extensions/net-istio#252 and #388 (commits 5d589c2fc, 4c058cd0d), pkg/reconciler/ingress/config/istio.go defaultLocalGateways (read at v0.18.0 and v0.19.0)',
+  },
+  'net-istio-local-service-https-port': {
+    component: 'netIstio', since: '1.14.0',
+    what: "net-istio's `knative-local-gateway` Service has port 443 → 8444 (cluster-local TLS, SNI) besides 80 → 8081; before, port 80 only.",
+    change: 'knative-extensions/net-istio#1228 (commit 83db16515), config/203-local-gateway.yaml',
+    checkedBy: ['Knative operator 1.12.0 (Serving 1.12)', 'Knative operator 1.23.0 (Serving 1.21)'],
+  },
   'net-istio-mesh-gateway-kept': {
     component: 'netIstio', since: '1.5.0',
     what: 'a legacy local gateway named `mesh` is a gateway like any other; before, net-istio dropped it (the removed `local-gateway.mesh: "mesh"` option).',
@@ -63,11 +79,13 @@ export const BEHAVIOURS = {
     component: 'operator', since: '1.8.0',
     what: 'the Knative operator applies `spec.ingress.istio.knative-local-gateway.selector` to the `knative-local-gateway` **Service** as well as to the Gateway; before, the Service keeps net-istio\'s `istio: ingressgateway`, so with custom gateway pods the local Service selects none (knative/operator#1206, #831).',
     change: 'knative/operator#1231 (commit 9e30a5262), pkg/reconciler/knativeserving/ingress/ingress_service.go',
+    checkedBy: ['Knative operator 1.7.0', 'Knative operator 1.23.0'],
   },
   'operator-gateway-override-skipped': {
     component: 'operator', since: '1.10.0', until: '1.13.0', backportedTo: ['1.10.8', '1.11.12'], requires: { component: 'serving', since: '1.10.0' },
     what: 'the Knative operator\'s Gateway transformer matches only `networking.istio.io/v1alpha3` Gateways while the net-istio manifests it installs for Serving ≥ 1.10 ship `v1beta1` ones, so `spec.ingress.istio.<gateway>.selector` and `servers` reach no Gateway: they keep `istio: ingressgateway` (knative/operator#1469). Fixed in 1.13.0 and backported to 1.10.8 and 1.11.12.',
     change: 'knative/operator#1628 (commit 5e2d097c7; backports #1651, #1650), pkg/reconciler/knativeserving/ingress/istio.go gatewayTransform',
+    checkedBy: ['Knative operator 1.12.0', 'Knative operator 1.23.0'],
   },
   'serving-default-domain-cluster-local': {
     component: 'serving', since: '1.8.0',

@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/define-rule.js';
 import { displayName } from '../load/resource.js';
 import { formatLabels } from '../model/label-selector.js';
-import { gatewayWorkloads } from '../platform/istio/listeners.js';
+import { gatewaySelects, gatewayWorkloads } from '../platform/istio/listeners.js';
 import { localObligations } from '../platform/local-path.js';
 import { selectorHint } from './_hints.js';
 import { operatorOwnedSelector } from '../platform/knative/operator.js';
@@ -21,7 +21,12 @@ export default defineRule({
       if (!svc || done.has(`${svc.namespace}/${svc.name}`)) continue;
       done.add(`${svc.namespace}/${svc.name}`);
       const endpoints = ctx.snapshot.get('Endpoints', svc.namespace, svc.name);
-      const gwHint = o.gateway?.selector ? ` — Gateway ${o.gateway.namespace}/${o.gateway.name} selects ${formatLabels(o.gateway.selector)}` : '';
+      // The Gateway's selector is a guide only when it picks pods itself (else the fix would be circular).
+      const gw = o.gateway;
+      const gwPicks = gw !== undefined && ctx.snapshot.list('Workload').some((w) => gatewaySelects(gw, w));
+      const gwHint = gw?.selector && Object.keys(gw.selector).length > 0
+        ? (gwPicks ? ` — Gateway ${gw.namespace}/${gw.name} selects ${formatLabels(gw.selector)}` : ` (Gateway ${gw.namespace}/${gw.name}'s selector ${formatLabels(gw.selector)} matches no pods either: look up the labels the gateway pods really carry)`)
+        : '';
       const base = { resource: svc.res, data: { service: `${svc.namespace}/${svc.name}`, role: o.role } };
       if (!svc.selector || Object.keys(svc.selector).length === 0) {
         if (endpoints && endpoints.readyAddresses > 0) continue;
@@ -36,7 +41,7 @@ export default defineRule({
       if (pods.length === 0) {
         const near = selectorHint(svc.selector, gatewayWorkloads(ctx.snapshot).filter((w) => w.namespace === svc.namespace));
         // The Gateway this Service must reach picks pods in the Service's namespace: select exactly those.
-        const gwSel = o.gateway?.selector;
+        const gwSel = gwPicks ? o.gateway?.selector : undefined;
         const repair = gwSel && Object.keys(gwSel).length > 0 && ctx.snapshot.workloadsMatching(gwSel, svc.namespace).length > 0
           ? { summary: `select the Gateway's pods (${formatLabels(gwSel)})`, edits: [{ resource: svc.res, path: ['spec', 'selector'], op: 'set' as const, value: { ...gwSel } }] }
           : undefined;

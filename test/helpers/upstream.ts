@@ -211,21 +211,40 @@ export function netIstioController(version: NetIstioVersion, go: string): string
 }
 
 /**
- * The Knative operator (knative.dev/operator, cmd/operator) at the version test/upstream/operator/go.mod pins
- * (a `tool` line, so its dependencies are the ones go.sum records). Returns the binary and the operator's
- * `kodata` folder (the release manifests it installs), which it reads at run time from KO_DATA_PATH.
+ * Knative operator releases run as oracles, by modfile in test/upstream/operator (a `tool` line each, so the
+ * dependencies are the ones its go.sum records): the newest kgd models, and two older ones for the versioned rows
+ * (1.7.0: before knative/operator#1231; 1.12.0: knative/operator#1469 unfixed). The module proxy lacks the
+ * knative.dev/caching pseudo-version 1.12.0 pins, so go.v112.mod replaces it with a served one (caching's API types
+ * only; the operator's own code is 1.12.0's).
  */
-export function knativeOperator(go: string): { binary: string; kodata: string; version: string } {
+export const OPERATOR_VERSIONS = {
+  '1.23.0': 'go.mod',
+  '1.12.0': 'go.v112.mod',
+  '1.7.0': 'go.v17.mod',
+} as const;
+export type OperatorVersion = keyof typeof OPERATOR_VERSIONS;
+
+/**
+ * The Knative operator (knative.dev/operator, cmd/operator) at one of OPERATOR_VERSIONS. Returns the binary and the
+ * operator's `kodata` folder (the release manifests it installs), which it reads at run time from KO_DATA_PATH.
+ */
+export function knativeOperator(go: string, release: OperatorVersion = '1.23.0'): { binary: string; kodata: string; version: string } {
   const dir = fromRoot('test', 'upstream', 'operator');
+  const modfile = OPERATOR_VERSIONS[release];
   const env = { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
-  const mod = JSON.parse(run(go, ['list', '-m', '-json', 'knative.dev/operator'], { cwd: dir, env })) as { Dir?: string; Version: string };
-  if (!mod.Dir) run(go, ['mod', 'download', 'knative.dev/operator'], { cwd: dir, env });
-  const modDir = mod.Dir ?? (JSON.parse(run(go, ['list', '-m', '-json', 'knative.dev/operator'], { cwd: dir, env })) as { Dir: string }).Dir;
-  const out = join(CACHE, `knative-operator-${mod.Version}-${hashFiles([join(dir, 'go.mod'), join(dir, 'go.sum')])}`);
-  const kodata = join(modDir, 'cmd', 'operator', 'kodata');
+  const m = `-modfile=${modfile}`;
+  const list = () => JSON.parse(run(go, ['list', m, '-m', '-json', 'knative.dev/operator'], { cwd: dir, env })) as { Dir?: string; Version: string };
+  let mod = list();
+  if (!mod.Dir) {
+    run(go, ['mod', 'download', m, 'knative.dev/operator'], { cwd: dir, env });
+    mod = list();
+  }
+  const sum = join(dir, modfile.replace(/\.mod$/, '.sum'));
+  const out = join(CACHE, `knative-operator-${mod.Version}-${hashFiles([join(dir, modfile), sum])}`);
+  const kodata = join(mod.Dir!, 'cmd', 'operator', 'kodata');
   if (existsSync(out)) return { binary: out, kodata, version: mod.Version };
   mkdirSync(CACHE, { recursive: true });
-  run(go, ['build', '-o', `${out}.tmp`, 'knative.dev/operator/cmd/operator'], { cwd: dir, env });
+  run(go, ['build', m, '-o', `${out}.tmp`, 'knative.dev/operator/cmd/operator'], { cwd: dir, env });
   renameSync(`${out}.tmp`, out);
   return { binary: out, kodata, version: mod.Version };
 }

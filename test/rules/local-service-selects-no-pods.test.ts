@@ -17,6 +17,11 @@ new RuleTester().run(rule, {
       errors: [{ id: 'LocalServiceSelectsNoPods', resource: 'Service istio-system/knative-local-gateway', message: 'selects no pods in namespace istio-system' }],
     },
     {
+      name: 'the Gateway\'s selector matches nothing either: the fix does not send you to it (no circular fix, no repair)',
+      manifests: docs(configIstio(), gateway('knative-serving', 'knative-local-gateway', { app: 'typo' }), service('istio-system', 'knative-local-gateway', { app: 'typo' }, [{ port: 80, targetPort: 8081 }], NO_TRANSLATION), deployment('istio-system', 'gw', { app: 'gw' })),
+      errors: [{ id: 'LocalServiceSelectsNoPods', data: { hint: ' (Gateway knative-serving/knative-local-gateway\'s selector app=typo matches no pods either: look up the labels the gateway pods really carry)' } }],
+    },
+    {
       name: 'endpoints list no ready address',
       manifests: docs(defaultStack(), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'knative-local-gateway', namespace: 'istio-system' }, subsets: [{ notReadyAddresses: [{ ip: '10.0.0.1' }] }] }),
       errors: [{ id: 'LocalServiceSelectsNoPods', message: 'no ready endpoints' }],

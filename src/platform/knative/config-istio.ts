@@ -219,9 +219,22 @@ function parseBeforeListFormat(data: Readonly<Record<string, string>>, systemNam
   if (issues.length === 0 && vsStatus !== undefined && !GO_BOOLS.has(vsStatus)) {
     issues.push({ id: 'ConfigIstioUnparsable', data: { key: 'enable-virtualservice-status', reason: `"${vsStatus}" is not a boolean` }, key: 'enable-virtualservice-status' });
   }
-  let loc = local.length ? local : [defLocal];
+  let loc = local.length ? local : codeDefaultLocal(defLocal, systemNamespace, netIstio);
   if (!behaves('net-istio-mesh-gateway-kept', { netIstio })) loc = loc.filter((e) => e.name !== 'mesh');
   return { format: local.length || external.length ? 'legacy' : 'defaults', local: loc, external: external.length ? external : [defExternal], issues };
+}
+
+/**
+ * net-istio's code default for the local gateways (pkg/reconciler/ingress/config/istio.go defaultLocalGateways) by
+ * release: `cluster-local-gateway` before 0.18, then that and `knative-local-gateway` (its Service in the system
+ * namespace) in 0.18, then `knative-local-gateway` alone with its Service in istio-system.
+ */
+function codeDefaultLocal(defLocal: KnativeGatewayEntry, systemNamespace: string, netIstio: string): KnativeGatewayEntry[] {
+  if (behaves('net-istio-knative-local-gateway-default', { netIstio })) return [defLocal];
+  const domain = defLocal.service.slice(defLocal.service.indexOf('.svc.') + 5);
+  const clusterLocal = { ...defLocal, name: 'cluster-local-gateway', service: `cluster-local-gateway.istio-system.svc.${domain}` };
+  if (!behaves('net-istio-knative-local-gateway-added', { netIstio })) return [clusterLocal];
+  return [clusterLocal, { ...defLocal, service: `knative-local-gateway.${systemNamespace}.svc.${domain}` }];
 }
 
 /** strconv.ParseBool's accepted spellings. */

@@ -113,7 +113,7 @@ export function applyOperator(resources: readonly Resource[], ks: KnativeServing
   }
   // Before operator 1.8 the Service keeps net-istio's selector whatever the KnativeServing says.
   const serviceOverride = behaves('operator-local-service-selector', versions ?? {}) ? overrideSelector(ks.localGatewayOverride) : undefined;
-  const desiredSvc = shippedLocalService(svcNs, serviceOverride ?? DEFAULT_GATEWAY_SELECTOR);
+  const desiredSvc = shippedLocalService(svcNs, serviceOverride ?? DEFAULT_GATEWAY_SELECTOR, behaves('net-istio-local-service-https-port', versions ?? {}));
   const si = out.findIndex((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
   if (si >= 0 && reconciledByOperator(out[si]!)) return out;
   if (si >= 0) out[si] = { ...out[si]!, object: applyOver(out[si]!.object, desiredSvc, SERVICE_MERGE_KEYS) };

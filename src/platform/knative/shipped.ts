@@ -27,8 +27,11 @@ export function shippedGateway(kind: 'local' | 'ingress', namespace: string, sel
   };
 }
 
-/** The `knative-local-gateway` Service net-istio ships: 80 → 8081 with port translation disabled. */
-export function shippedLocalService(namespace: string, selector: Readonly<Record<string, string>>): Record<string, unknown> {
+/**
+ * The `knative-local-gateway` Service net-istio ships: 80 → 8081 with port translation disabled, and (net-istio
+ * ≥ 1.14, `withHttps`) 443 → 8444 for cluster-local TLS.
+ */
+export function shippedLocalService(namespace: string, selector: Readonly<Record<string, string>>, withHttps = true): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -38,7 +41,7 @@ export function shippedLocalService(namespace: string, selector: Readonly<Record
       selector: { ...selector },
       ports: [
         { name: 'http2', port: 80, targetPort: LOCAL_GATEWAY_PORT },
-        { name: 'https', port: 443, targetPort: LOCAL_GATEWAY_HTTPS_PORT },
+        ...(withHttps ? [{ name: 'https', port: 443, targetPort: LOCAL_GATEWAY_HTTPS_PORT }] : []),
       ],
     },
   };

@@ -9,7 +9,7 @@ import { deriveKServe } from './kserve/derive.js';
 import { deriveKnative } from './knative/derive.js';
 import { assumedVersionsProblem, resolveVersions } from './detect-versions.js';
 import { INSTALL_DEFAULT, installDefaults } from './install-defaults.js';
-import { behaves, NEWEST } from './versions.js';
+import { NEWEST } from './versions.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
 
@@ -47,7 +47,7 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
     const hasGw = first.get('Gateway', 'knative-serving', 'knative-local-gateway');
     const hasSvc = first.get('Service', 'istio-system', 'knative-local-gateway');
     if (!hasGw) list.push(makeDerived(shippedGateway('local', 'knative-serving', DEFAULT_GATEWAY_SELECTOR), ASSUMED));
-    if (!hasSvc) list.push(makeDerived(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR, behaves('net-istio-local-service-https-port', options.versions ?? {})), ASSUMED));
+    if (!hasSvc) list.push(makeDerived(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR, options.versions ?? {}), ASSUMED));
     if (!hasGw || !hasSvc) effective = list;
     if (!hasGw) assumed.push('Gateway knative-serving/knative-local-gateway');
     if (!hasSvc) assumed.push('Service istio-system/knative-local-gateway');

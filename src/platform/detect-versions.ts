@@ -9,7 +9,8 @@ import type { Resource } from '../load/resource.js';
 import type { Workload } from '../model/core.js';
 import type { ComponentVersions, Snapshot, VersionSource } from '../snapshot/snapshot.js';
 import { displayName } from '../load/resource.js';
-import { NEWEST, type Component } from './versions.js';
+import { NEWEST, versionOf, type Component } from './versions.js';
+import type { KnativeServing } from '../model/knative.js';
 
 /** A version as semver (`v1.15.2` → `1.15.2`, `1.15` → `1.15.0`); undefined when it is not one. */
 export function normalizeVersion(raw: string | undefined): string | undefined {
@@ -25,6 +26,28 @@ function imageTag(image: string): string | undefined {
   const slash = noDigest.lastIndexOf('/');
   const colon = noDigest.lastIndexOf(':');
   return colon > slash ? noDigest.slice(colon + 1) : undefined;
+}
+
+/** How an operator version read off a KnativeServing's Serving release is described (it is the newest of a range). */
+const OPERATOR_ESTIMATE = 'the newest operator that installs the Serving release';
+
+/** The operator minors (`x.y.0`) that install this Serving release: its own minor and the three after it. */
+function operatorsInstalling(serving: string): string[] {
+  const v = semver.coerce(serving)!;
+  return [0, 1, 2, 3].map((i) => `${v.major}.${v.minor + i}.0`);
+}
+
+/**
+ * The operator releases the input allows: the one kgd uses when it is known (given, or read off the operator's own
+ * Deployment), else — when only a KnativeServing's Serving release says — every minor that installs it, up to the
+ * one kgd took. `estimated` says which.
+ */
+export function operatorReleases(snapshot: Snapshot, ks: KnativeServing): { readonly versions: readonly string[]; readonly estimated: boolean } {
+  const operator = versionOf('operator', snapshot.versions);
+  const source = snapshot.versionSources.find((v) => v.component === 'operator');
+  const serving = normalizeVersion(ks.statusVersion ?? ks.version);
+  if (!source?.how.startsWith(OPERATOR_ESTIMATE) || !serving) return { versions: [operator], estimated: false };
+  return { versions: operatorsInstalling(serving).filter((v) => semver.lte(v, operator)), estimated: true };
 }
 
 /** KFServing's last release (then renamed KServe, 0.7.0). */
@@ -97,9 +120,9 @@ export function versionEvidence(snapshot: Snapshot): VersionSource[] {
       const minor = `${semver.major(asked)}.${semver.minor(asked)}.0`;
       add('netIstio', minor, `the Serving release ${displayName(ks.res)} runs (net-istio is released with it)`, ks.res);
       // An operator installs its own Serving minor and the three before it: the newest that can run this one.
-      const newestOperator = `${semver.major(asked)}.${semver.minor(asked) + 3}.0`;
+      const newestOperator = operatorsInstalling(asked).at(-1)!;
       const capped = semver.lt(newestOperator, NEWEST.operator) ? newestOperator : NEWEST.operator;
-      add('operator', capped, `the newest operator that installs the Serving release ${displayName(ks.res)} runs (it installs its own minor and the three before)`, ks.res);
+      add('operator', capped, `${OPERATOR_ESTIMATE} ${displayName(ks.res)} runs (it installs its own minor and the three before)`, ks.res);
     }
   }
   return out;

@@ -6,7 +6,6 @@
 import type { Resource } from '../load/resource.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { knativeGatewayConfig } from './knative/effective.js';
-import { behaves } from './versions.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './knative/shipped.js';
 
 /** Why an assumed object is there (its `derivedFrom`). */
@@ -74,7 +73,7 @@ export function installDefaults(snapshot: Snapshot): Record<string, unknown>[] {
     // net-istio's knative-local-gateway Service, where config-istio's local gateways name it.
     const shippedHost = `knative-local-gateway.istio-system.svc.${snapshot.clusterDomain}`;
     if (cfg.parsed.local.some((e) => e.service === shippedHost) && !snapshot.get('Service', 'istio-system', 'knative-local-gateway')) {
-      out.push(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR, behaves('net-istio-local-service-https-port', snapshot.versions)));
+      out.push(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR, snapshot.versions));
     }
   }
   if (!istioInstalled && selectors.some(isDefaultSelector) && !workloads.some((w) => w.labels['istio'] === 'ingressgateway')) {

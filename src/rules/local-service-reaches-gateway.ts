@@ -1,11 +1,11 @@
 import { defineRule } from '../engine/define-rule.js';
 import { displayName } from '../load/resource.js';
-import { formatLabels } from '../model/label-selector.js';
+import { formatLabels, matchesMap } from '../model/label-selector.js';
 import {
   DISABLE_PORT_TRANSLATION_LABEL, gatewaySelects, isPlainHttpServer, listenersFor, reachThroughService,
 } from '../platform/istio/listeners.js';
 import { localObligations } from '../platform/local-path.js';
-import { operatorOwnedSelector, operatorWants, selects } from '../platform/knative/operator.js';
+import { operatorOwnedSelector, operatorWants } from '../platform/knative/operator.js';
 import { describeWorkloads } from './_hints.js';
 
 export default defineRule({
@@ -36,12 +36,12 @@ export default defineRule({
       const portPath = ['spec', 'ports', reach.port.index, 'targetPort'];
       const foreign = reach.workloads.filter((x) => !gatewaySelects(gw, x.workload));
       if (foreign.length > 0) {
-        // An operator-owned Service (or Gateway) is fixed in the KnativeServing: the field that makes it pick the other's pods.
-        // The object that is not what its KnativeServing asks for is the one to fix (through the KnativeServing).
-        const gwWants = operatorWants(ctx.snapshot, gw.res);
-        const svcWants = operatorWants(ctx.snapshot, svc.res);
-        const owner = gwWants && !selects(gwWants, gw.selector) ? operatorOwnedSelector(ctx.snapshot, gw.res, formatLabels(gwWants))
-          : svcWants && !selects(svcWants, svc.selector) ? operatorOwnedSelector(ctx.snapshot, svc.res, formatLabels(svcWants))
+        // An operator-owned object is fixed through the KnativeServing: first the one that is not what the
+        // KnativeServing asks for, else the Service (to the Gateway's pods), else the Gateway (to the Service's).
+        const gwWants = operatorWants(ctx.snapshot, gw.res)?.selector;
+        const svcWants = operatorWants(ctx.snapshot, svc.res)?.selector;
+        const owner = gwWants && !matchesMap(gwWants, gw.selector ?? {}) ? operatorOwnedSelector(ctx.snapshot, gw.res, formatLabels(gwWants))
+          : svcWants && !matchesMap(svcWants, svc.selector ?? {}) ? operatorOwnedSelector(ctx.snapshot, svc.res, formatLabels(svcWants))
           : operatorOwnedSelector(ctx.snapshot, svc.res, formatLabels(gw.selector ?? {})) ?? (svc.selector ? operatorOwnedSelector(ctx.snapshot, gw.res, formatLabels(svc.selector)) : undefined);
         ctx.report({
           id: 'LocalServiceGatewayPodsDiffer', resource: svc.res, path: ['spec', 'selector'], related: [{ resource: gw.res, path: ['spec', 'selector'] }],

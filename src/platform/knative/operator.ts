@@ -8,7 +8,7 @@ import { knativeGatewayConfig, knativeServingOf } from './effective.js';
 import { parseServiceHost } from './config-istio.js';
 import type { ComponentVersions, Snapshot } from '../../snapshot/snapshot.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './shipped.js';
-import { formatLabels } from '../../model/label-selector.js';
+import { formatLabels, matchesMap } from '../../model/label-selector.js';
 
 /** The spec.config key the operator reads for config-istio: both, `istio` first, then `config-istio` (ingress_service.go). */
 const ISTIO_CONFIG_KEYS = ['istio', 'config-istio'] as const;
@@ -61,7 +61,7 @@ export function reconciledByOperator(r: Resource): boolean {
 }
 
 /** The override's selector when it sets one (the operator ignores an empty map). */
-export const overrideSelector = (o: GatewayOverride | undefined) => (o?.selector && Object.keys(o.selector).length > 0 ? o.selector : undefined);
+const overrideSelector = (o: GatewayOverride | undefined) => (o?.selector && Object.keys(o.selector).length > 0 ? o.selector : undefined);
 
 const pick = (o: Readonly<Record<string, unknown>>, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined && o[k] !== null).map((k) => [k, o[k]]));
 const SERVER_KEYS = ['port', 'bind', 'hosts', 'tls', 'name', 'defaultEndpoint'];
@@ -113,7 +113,7 @@ export function applyOperator(resources: readonly Resource[], ks: KnativeServing
   }
   // Before operator 1.8 the Service keeps net-istio's selector whatever the KnativeServing says.
   const serviceOverride = behaves('operator-local-service-selector', versions ?? {}) ? overrideSelector(ks.localGatewayOverride) : undefined;
-  const desiredSvc = shippedLocalService(svcNs, serviceOverride ?? DEFAULT_GATEWAY_SELECTOR, behaves('net-istio-local-service-https-port', versions ?? {}));
+  const desiredSvc = shippedLocalService(svcNs, serviceOverride ?? DEFAULT_GATEWAY_SELECTOR, versions ?? {});
   const si = out.findIndex((r) => r.group === '' && r.kind === 'Service' && r.namespace === svcNs && r.name === 'knative-local-gateway');
   if (si >= 0 && reconciledByOperator(out[si]!)) return out;
   if (si >= 0) out[si] = { ...out[si]!, object: applyOver(out[si]!.object, desiredSvc, SERVICE_MERGE_KEYS) };
@@ -142,43 +142,37 @@ export function operatorMisplacesLocalService(snapshot: Snapshot):
 }
 
 /**
- * The KnativeServing field that decides this object's selector when the Knative operator owns it (it rewrites its
+ * What the KnativeServing asks the operator to give this object, when the operator owns it (it rewrites its
  * `knative-local-gateway`/`knative-ingress-gateway` Gateways and the `knative-local-gateway` Service on every
- * reconcile), with the fix to give instead of one on the object; undefined when no operator owns it.
+ * reconcile): the `spec.ingress.istio.<key>` override's selector, or net-istio's `istio: ingressgateway` when none is
+ * set (`overridden` false) — whatever the operator's version. Undefined when no operator owns the object.
  */
-export function operatorOwnedSelector(snapshot: Snapshot, res: Resource, selector: string): { resource: Resource; path: string[]; fix: string } | undefined {
+export function operatorWants(snapshot: Snapshot, res: Resource): { readonly ks: KnativeServing; readonly key: string; readonly selector: Readonly<Record<string, string>>; readonly overridden: boolean } | undefined {
   const ks = knativeServingOf(snapshot);
   if (!ks || !ks.istioEnabled || !operatorMayRewrite(res)) return undefined;
-  const gateway = res.kind === 'Gateway' ? res.name : 'knative-local-gateway';
   if (res.kind === 'Gateway' && res.namespace !== ks.namespace) return undefined;
   if (res.kind === 'Service' && res.namespace !== operatorLocalServiceNamespace(ks, snapshot.versions)) return undefined;
-  const field = `spec.ingress.istio.${gateway}.selector`;
+  const key = res.kind === 'Gateway' ? res.name : 'knative-local-gateway';
+  const override = overrideSelector(key === 'knative-ingress-gateway' ? ks.ingressGatewayOverride : ks.localGatewayOverride);
+  return { ks, key, selector: override ?? DEFAULT_GATEWAY_SELECTOR, overridden: override !== undefined };
+}
+
+/**
+ * The KnativeServing field that decides this object's selector when the Knative operator owns it, with the fix to
+ * give instead of one on the object (`selector`: what to set it to); undefined when no operator owns it.
+ */
+export function operatorOwnedSelector(snapshot: Snapshot, res: Resource, selector: string): { resource: Resource; path: string[]; fix: string } | undefined {
+  const wants = operatorWants(snapshot, res);
+  if (!wants) return undefined;
+  const { ks, key } = wants;
+  const field = `spec.ingress.istio.${key}.selector`;
   const ksName = `KnativeServing ${ks.namespace}/${ks.name}`;
   const operator = versionOf('operator', snapshot.versions);
   let fix = `The Knative operator rewrites ${res.kind} ${res.namespace}/${res.name} on every reconcile: set ${field} in ${ksName} to ${selector}.`;
   if (res.kind === 'Service' && !behaves('operator-local-service-selector', snapshot.versions)) fix = `The Knative operator ${operator} rewrites this Service and does not apply ${field} to it (knative/operator#1231): upgrade the operator to 1.8 or later, then set ${field} in ${ksName} to ${selector}.`;
   if (res.kind === 'Gateway' && behaves('operator-gateway-override-skipped', snapshot.versions)) fix = `The Knative operator ${operator} skips ${field} for the v1beta1 Gateways it installs (knative/operator#1469): upgrade it to 1.13 (or 1.10.8, 1.11.12) or later, then set ${field} in ${ksName} to ${selector}.`;
   // Read from a cluster, already applied, and still not what the KnativeServing asks: the field is set, the operator did not follow.
-  const wanted = operatorWants(snapshot, res);
   const actual = res.kind === 'Gateway' ? snapshot.get('Gateway', res.namespace ?? '', res.name)?.selector : snapshot.get('Service', res.namespace ?? '', res.name)?.selector;
-  if (wanted && reconciledByOperator(res) && !selects(wanted, actual)) fix = `${ksName} already asks for ${formatLabels(wanted)} (${field}), but the operator has not applied it to ${res.kind} ${res.namespace}/${res.name} (KGD1204 says why); edits to the ${res.kind} itself are reverted.`;
-  return { resource: ks.res, path: ['spec', 'ingress', 'istio', gateway, 'selector'], fix };
-}
-
-/** Every pair of `wanted` is in `actual` (the operator merges selectors: keys it does not set may stay). */
-export function selects(wanted: Readonly<Record<string, string>>, actual: Readonly<Record<string, string>> | undefined): boolean {
-  return Object.entries(wanted).every(([k, v]) => actual?.[k] === v);
-}
-
-/**
- * The selector the KnativeServing asks the operator to give this object (spec.ingress.istio.<gateway>.selector, or
- * net-istio's `istio: ingressgateway`), whatever the operator's version; undefined when the operator does not own it.
- */
-export function operatorWants(snapshot: Snapshot, res: Resource): Readonly<Record<string, string>> | undefined {
-  const ks = knativeServingOf(snapshot);
-  if (!ks || !ks.istioEnabled || !operatorMayRewrite(res)) return undefined;
-  if (res.kind === 'Gateway' && res.namespace !== ks.namespace) return undefined;
-  if (res.kind === 'Service' && res.namespace !== operatorLocalServiceNamespace(ks, snapshot.versions)) return undefined;
-  const o = res.kind === 'Gateway' && res.name === 'knative-ingress-gateway' ? ks.ingressGatewayOverride : ks.localGatewayOverride;
-  return overrideSelector(o) ?? DEFAULT_GATEWAY_SELECTOR;
+  if (reconciledByOperator(res) && !matchesMap(wants.selector, actual ?? {})) fix = `${ksName} already asks for ${formatLabels(wants.selector)} (${field}), but the operator has not applied it to ${res.kind} ${res.namespace}/${res.name} (KGD1204 says why); edits to the ${res.kind} itself are reverted.`;
+  return { resource: ks.res, path: ['spec', 'ingress', 'istio', key, 'selector'], fix };
 }

@@ -1,4 +1,5 @@
 import { DISABLE_PORT_TRANSLATION_LABEL } from '../istio/listeners.js';
+import { behaves, type Versions } from '../versions.js';
 
 /** net-istio's shipped labels on its Gateways, Service and config-istio (config/*.yaml). */
 export const NET_ISTIO_LABELS: Readonly<Record<string, string>> = {
@@ -28,10 +29,11 @@ export function shippedGateway(kind: 'local' | 'ingress', namespace: string, sel
 }
 
 /**
- * The `knative-local-gateway` Service net-istio ships: 80 → 8081 with port translation disabled, and (net-istio
- * ≥ 1.14, `withHttps`) 443 → 8444 for cluster-local TLS.
+ * The `knative-local-gateway` Service net-istio ships at these versions: 80 → 8081 with port translation disabled,
+ * and from net-istio 1.14 also 443 → 8444 for cluster-local TLS.
  */
-export function shippedLocalService(namespace: string, selector: Readonly<Record<string, string>>, withHttps = true): Record<string, unknown> {
+export function shippedLocalService(namespace: string, selector: Readonly<Record<string, string>>, versions: Versions): Record<string, unknown> {
+  const withHttps = behaves('net-istio-local-service-https-port', versions);
   return {
     apiVersion: 'v1',
     kind: 'Service',

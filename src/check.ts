@@ -3,7 +3,7 @@ import { loadCluster, type ClusterOptions } from './load/cluster.js';
 import type { Resource } from './load/resource.js';
 import { buildSnapshot } from './platform/build.js';
 import { prepareView } from './platform/build.js';
-import { completeDumps } from './load/dump-marker.js';
+import { completeDumps, wholeClusterRead } from './load/dump-marker.js';
 import type { Snapshot, SnapshotOptions } from './snapshot/snapshot.js';
 import { runRules, type RunOptions } from './engine/run.js';
 import { problemToDiagnostic } from './engine/run.js';
@@ -36,7 +36,7 @@ export function checkResources(resources: readonly Resource[], options: CheckOpt
 export async function checkCluster(cluster: ClusterOptions, options: CheckOptions = {}): Promise<CheckResult> {
   const loaded = await loadCluster(cluster);
   // The live cluster is the whole cluster, unless only some namespaces or not every kind could be read.
-  const complete = options.complete ?? (!cluster.namespaces && loaded.problems.length === 0);
+  const complete = options.complete ?? wholeClusterRead({ namespaces: cluster.namespaces, problems: loaded.problems });
   const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options, complete });
   const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);
   return { diagnostics: all, snapshot, files: [loaded.source], resourceCount: loaded.resources.length };

@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeHttpError, kubeRequest } from './kube-http.js';
 import { knownKinds } from '../model/kinds.js';
 import type { InputProblem } from './problem.js';
-import { controllerKindOf, splitApiVersion, type Resource } from './resource.js';
+import { controllerOf, splitApiVersion, type Resource } from './resource.js';
 import { InputError } from './sources.js';
 
 export interface ClusterOptions {
@@ -155,6 +155,6 @@ function toResource(item: Record<string, unknown>, apiVersion: string, kind: str
     namespace: typeof metadata['namespace'] === 'string' ? metadata['namespace'] : undefined,
     object,
     origin: undefined,
-    ...(controllerKindOf(object) !== undefined ? { controllerKind: controllerKindOf(object)! } : {}),
+    ...controllerOf(object),
   };
 }

@@ -4,6 +4,11 @@ import { openSync, readSync, closeSync } from 'node:fs';
 export const DUMP_HEADER = '# kgd dump of';
 export const COMPLETE_MARK = '(complete: the whole cluster as kgd reads it)';
 
+/** Whether a live cluster read is the whole cluster as kgd reads it: every namespace and every kind it reads. */
+export function wholeClusterRead(read: { readonly namespaces?: readonly string[] | undefined; readonly problems: readonly unknown[] }): boolean {
+  return !read.namespaces && read.problems.length === 0;
+}
+
 /** Whether every file is a `kgd dump` of a whole cluster (its first line says so): such input assumes nothing. */
 export function completeDumps(files: readonly string[]): boolean {
   if (files.length === 0) return false;

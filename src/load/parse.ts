@@ -1,6 +1,6 @@
 import { Composer, isMap, isScalar, isSeq, Parser, type Document } from 'yaml';
 import type { InputProblem } from './problem.js';
-import { controllerKindOf, splitApiVersion, type Origin, type Resource } from './resource.js';
+import { controllerOf, splitApiVersion, type Origin, type Resource } from './resource.js';
 import { LineIndex, MemorySource, type SourceText } from './source-text.js';
 import type { FieldPath } from '../shared/path.js';
 import { detach, intern } from '../shared/strings.js';
@@ -268,9 +268,4 @@ function collect(
     origin: origin(base),
     ...controllerOf(object),
   });
-}
-
-function controllerOf(object: Readonly<Record<string, unknown>>): { controllerKind?: string } {
-  const kind = controllerKindOf(object);
-  return kind === undefined ? {} : { controllerKind: intern(kind) };
 }

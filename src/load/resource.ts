@@ -1,4 +1,5 @@
 import type { FieldPath } from '../shared/path.js';
+import { intern } from '../shared/strings.js';
 import type { SourceText } from './source-text.js';
 
 /** Where a resource came from: enough to turn a field path back into file:line:col. */
@@ -35,12 +36,15 @@ export interface Resource {
   readonly controllerKind?: string;
 }
 
-/** The kind of an object's controller ownerReference, if it has one (kept apart: objects are dropped after loading). */
-export function controllerKindOf(object: Readonly<Record<string, unknown>>): string | undefined {
+/**
+ * The `controllerKind` field of a loaded resource: the kind of its object's controller ownerReference, if it has
+ * one (kept apart: objects are dropped after loading). Spread into the resource.
+ */
+export function controllerOf(object: Readonly<Record<string, unknown>>): { controllerKind?: string } {
   const refs = (object['metadata'] as { ownerReferences?: unknown } | undefined)?.ownerReferences;
-  if (!Array.isArray(refs)) return undefined;
+  if (!Array.isArray(refs)) return {};
   const c = refs.find((o): o is { kind: string } => typeof o === 'object' && o !== null && (o as { controller?: unknown }).controller === true && typeof (o as { kind?: unknown }).kind === 'string');
-  return c?.kind;
+  return c ? { controllerKind: intern(c.kind) } : {};
 }
 
 export interface Location {

@@ -3,7 +3,7 @@ import { loadCluster } from '../../load/cluster.js';
 import { displayName } from '../../load/resource.js';
 import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
 import { UsageError } from '../errors.js';
-import { COMPLETE_MARK, DUMP_HEADER } from '../../load/dump-marker.js';
+import { COMPLETE_MARK, DUMP_HEADER, wholeClusterRead } from '../../load/dump-marker.js';
 
 interface DumpFlags {
   cluster?: boolean;
@@ -31,7 +31,7 @@ export function registerDump(program: Command, io: { stdout: NodeJS.WriteStream;
       const sorted = [...loaded.resources].sort((a, b) => displayName(a).localeCompare(displayName(b)) || a.apiVersion.localeCompare(b.apiVersion));
       if (flags.output === 'json') io.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: sorted.map((r) => r.object) }, null, 2) + '\n');
       // The header says whether this is the whole cluster as kgd reads it: `kgd check` then assumes nothing.
-      else io.stdout.write(`${DUMP_HEADER} ${loaded.source}${loaded.problems.length === 0 ? ` ${COMPLETE_MARK}` : ''}\n` + yamlStream(sorted.map((r) => objectToYaml(r.object))));
+      else io.stdout.write(`${DUMP_HEADER} ${loaded.source}${wholeClusterRead(loaded) ? ` ${COMPLETE_MARK}` : ''}\n` + yamlStream(sorted.map((r) => objectToYaml(r.object))));
       io.setExit(0);
     });
 }

@@ -101,7 +101,7 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
       if ((flags.yes || flags.forceConflicts) && !flags.apply) throw new UsageError('--yes and --force-conflicts go with --apply');
       // Objects are kept (no compaction): patches are computed against them.
-      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || flags.cluster === true, compact: false, onResource: undefined };
+      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true ? true : undefined, compact: false, onResource: undefined };
       const result = flags.cluster
         ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context }, checkOptions)
         : await checkPaths(paths, checkOptions);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
 import { loadCluster } from '../../load/cluster.js';
 import { prepareView } from '../../platform/build.js';
-import { completeDumps } from '../../load/dump-marker.js';
+import { completeDumps, wholeClusterRead } from '../../load/dump-marker.js';
 import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../../trace/index.js';
 import { TraceInputError } from '../../trace/simulate.js';
 import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';
@@ -74,7 +74,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       if (!flags.cluster && (flags.kubeconfig || flags.context)) throw new UsageError('--kubeconfig and --context go with --cluster');
       if (inputs.length === 0) inputs.push('.');
       const loaded = flags.cluster ? await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context }) : await loadSources(inputs, { onResource: prepareView });
-      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || flags.cluster === true || ('files' in loaded && completeDumps(loaded.files)), versions: parseVersions(flags.versions) }).compact();
+      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || ('files' in loaded ? completeDumps(loaded.files) : wholeClusterRead(loaded)), versions: parseVersions(flags.versions) }).compact();
       const color = useColor(io.stdout);
       if (flags.all) {
         let allOk = true;

@@ -110,6 +110,8 @@ describe('the real Knative operator against the test API server', () => {
   let opVersion = '';
   let kodata = '';
   let startOperator: () => Controller = () => { throw new Error('the operator was not built'); };
+  /** Starts one operator binary against the test cluster, reading its release manifests from `kodata`. */
+  const operatorRunner = (op: { binary: string; kodata: string }) => (): Controller => startController(op.binary, ['--kubeconfig', cluster!.kubeconfig], { SYSTEM_NAMESPACE: 'knative-operator', POD_NAME: 'knative-operator-test', METRICS_DOMAIN: 'knative.dev/operator', CONFIG_LOGGING_NAME: 'config-logging', CONFIG_OBSERVABILITY_NAME: 'config-observability', KO_DATA_PATH: op.kodata, KUBERNETES_MIN_VERSION: '' }, 2_000_000);
   /** Stops the operator at once (an unfinished reconcile would only re-apply the same objects) and frees its leader leases. */
   const stopOperator = async () => {
     const run = operator;
@@ -140,7 +142,7 @@ describe('the real Knative operator against the test API server', () => {
       for (const d of parseAllDocuments(readFileSync(join(base, 'manager', f), 'utf8'))) await create(kc, { ...(d.toJS() as KubernetesObject), metadata: { ...(d.toJS() as KubernetesObject).metadata, namespace: 'knative-operator' } });
     }
     await waitFor('the Gateway resource to be served', 60, async () => kubeRequest(kc, 'GET', '/apis/networking.istio.io/v1beta1/gateways'));
-    startOperator = () => startController(op.binary, ['--kubeconfig', cluster!.kubeconfig], { SYSTEM_NAMESPACE: 'knative-operator', POD_NAME: 'knative-operator-test', METRICS_DOMAIN: 'knative.dev/operator', CONFIG_LOGGING_NAME: 'config-logging', CONFIG_OBSERVABILITY_NAME: 'config-observability', KO_DATA_PATH: op.kodata, KUBERNETES_MIN_VERSION: '' }, 2_000_000);
+    startOperator = operatorRunner(op);
   }, { timeout: 60 * 60 * 1000 });
 
   after(async () => {
@@ -284,7 +286,7 @@ describe('the real Knative operator against the test API server', () => {
       // Its finalizer waits for an operator (none runs between tests): drop it; the garbage collector takes what it owned.
       await kubeRequest(kc, 'PATCH', ksPath, { metadata: { finalizers: null } }, 'application/merge-patch+json').catch(() => undefined);
       await waitFor('the previous KnativeServing to be gone', 120, async () => ((await kubeRequest(kc, 'GET', ksPath).catch(() => 'gone')) === 'gone' ? true : undefined));
-      const start = () => startController(op.binary, ['--kubeconfig', cluster!.kubeconfig], { SYSTEM_NAMESPACE: 'knative-operator', POD_NAME: 'knative-operator-test', METRICS_DOMAIN: 'knative.dev/operator', CONFIG_LOGGING_NAME: 'config-logging', CONFIG_OBSERVABILITY_NAME: 'config-observability', KO_DATA_PATH: op.kodata, KUBERNETES_MIN_VERSION: '' }, 2_000_000);
+      const start = operatorRunner(op);
       const variant = VARIANTS.find((v) => v.name === 'selector overrides')!;
       const versions = { operator: old.release, serving: `${old.serving}.0` };
       const r = await compareVariant(t, variant, { serving: old.serving, start, versions });

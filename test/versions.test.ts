@@ -34,6 +34,7 @@ const sides: Record<BehaviourId, { before: string; after: string; source: string
   'operator-gateway-override-skipped': { before: '1.9.5', after: '1.10.0', source: 'knative/operator#1628' },
   'serving-default-domain-cluster-local': { before: '1.7.0', after: '1.8.0', source: 'knative/serving#13259' },
   'serving-default-domain-follows-cluster-domain': { before: '1.10.0', after: '1.11.0', source: 'knative/serving#13964' },
+  'serving-activator-service-account': { before: '1.10.0', after: '1.11.0', source: 'knative/serving#14133' },
   'net-istio-webhook-object-selector': { before: '1.2.0', after: '1.3.0', source: 'knative-extensions/net-istio#868' },
   'kfserving-local-gateway-hard-coded': { before: '0.4.1', after: '0.5.0', source: 'kserve/kserve#1363' },
   'kserve-host-regexp-exact': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve#3779' },

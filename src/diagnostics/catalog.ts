@@ -386,6 +386,34 @@ export const catalog = {
     message: '{{detail}}.',
     fix: 'Allow in-cluster calls on the local gateway pods, e.g. an ALLOW policy with rules [{}] selecting {{gatewayLabels}}, or narrow the DENY policy.',
   },
+  AuthorizationPolicyDeniesHop: {
+    code: 'KGD1605', severity: 'error', symptom: '403',
+    title: 'An AuthorizationPolicy behind the gateway refuses the identity of the previous hop',
+    description: "Behind the local gateway a request reaches the activator (while the revision is scaled to zero, or while target-burst-capacity keeps the activator in the path) and then the InferenceService's pods, or the pods straight from the gateway. Each hop arrives over Istio mTLS with the sender's identity — the gateway's ServiceAccount, then the activator's (`activator` from Knative 1.11, `controller` before) — and carries no user header: Kubeflow's `kubeflow-userid` is set by its auth proxy for browser sessions, not on in-cluster calls. A DENY policy matching that identity, or ALLOW policies none of which admits it (a Kubeflow profile's `ns-owner-access-istio` admits only the namespace itself, the ingress gateway with the owner's header, and probe paths), answer 403 `RBAC: access denied`; Envoy logs `rbac_access_denied_matched_policy[ns[<ns>]-policy[<name>]-rule[<i>]]` for a DENY and `[none]` when no ALLOW matched.",
+    message: '{{target}} refuses {{source}} ({{path}}): {{detail}}.',
+    fix: '{{advice}}',
+  },
+  AuthorizationPolicyAllowsNothing: {
+    code: 'KGD1606', severity: 'error', symptom: '403',
+    title: 'The only ALLOW policies on a hop have no rules: they allow nothing',
+    description: "An ALLOW AuthorizationPolicy without rules matches no request. Alone on a workload it denies everything (Kubeflow's mesh-wide `global-deny-all` in the root namespace is such a policy, meant to be paired with an ALLOW for each workload). When it is the only ALLOW policy on a hop of the in-cluster path, every call there gets 403 with `rbac_access_denied_matched_policy[none]`.",
+    message: '{{policy}} is the only ALLOW policy on {{target}}, and it has no rules: {{source}} gets 403 ({{path}}).',
+    fix: '{{advice}}',
+  },
+  MtlsHandshakeFails: {
+    code: 'KGD1607', severity: 'error', symptom: '503',
+    title: 'mTLS settings on a hop do not agree: the TLS handshake fails',
+    description: "Istio enforces a workload's PeerAuthentication in its sidecar: on a STRICT port it accepts only Istio mTLS, on a DISABLE port only plain text. What the sender's Envoy sends depends on its DestinationRule (`trafficPolicy.tls.mode`, port-level first) and otherwise on auto mTLS (Istio mTLS to pods that have a sidecar). A plain-text sender (no sidecar, or a DestinationRule with `DISABLE`) on a STRICT port, or Istio mTLS to a pod without sidecar or with mTLS disabled, is reset during the handshake and the sender's proxy answers 503 (`upstream connect error or disconnect/reset before headers`).",
+    message: '{{source}} → {{target}} ({{path}}): {{detail}}.',
+    fix: '{{advice}}',
+  },
+  AuthorizationUndecided: {
+    code: 'KGD1608', severity: 'info', symptom: 'degraded',
+    title: 'Whether Istio security admits a hop cannot be decided from the input',
+    description: "kgd does not guess where the input cannot decide: a policy that depends on the caller's address (`ipBlocks`, `source.ip`), on a CUSTOM extension provider, or on a workload whose sidecar the input does not show (its Namespace is not in the input). The finding says what would be refused if the missing part were as assumed.",
+    message: '{{target}} ({{path}}): {{detail}}.',
+    fix: 'Add the missing objects (the Namespace with its istio-injection label, the pods) to the input, or check the policy named in the message on the cluster.',
+  },
 
   // 1700–1799: status reported by the controllers (live clusters, `kubectl get -o yaml` dumps).
   KnativeNotReady: {

@@ -9,7 +9,9 @@ import { LOCAL_GATEWAY_PORT } from '../platform/knative/shipped.js';
 import { isDns1123Subdomain } from '../shared/k8s-names.js';
 import { INFERENCESERVICE_CONFIG, INGRESS_KEY, KSERVE_DEFAULT_INGRESS, kserveIngressConfig, parseKServeIngress } from '../platform/kserve/ingress-config.js';
 import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
-import { plainCallVerdict } from '../platform/istio/authz.js';
+import { authorize, plainInferenceCall } from '../platform/istio/authz.js';
+import { principalOf, type Peer } from '../platform/istio/identity.js';
+import { activatorPeer, inferenceServicePaths } from '../platform/security-path.js';
 import type { Workload } from '../model/core.js';
 import { formatLabels } from '../model/label-selector.js';
 
@@ -242,6 +244,9 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
     const authz = authorizationAllowance(spec, current);
     if (authz.object) objects.push(authz.object);
     if (authz.note) notes.push(authz.note);
+    const behind = behindGatewayAllowances(spec, current);
+    objects.push(...behind.objects);
+    notes.push(...behind.notes);
   }
 
   return {
@@ -281,6 +286,63 @@ function gatewayDeployment(spec: LocalGatewaySpec): GeneratedObject[] {
   ];
 }
 
+/**
+ * AuthorizationPolicies behind the gateway: where the current policies (a Kubeflow profile's
+ * `ns-owner-access-istio`, the mesh-wide `global-deny-all`) would refuse the new gateway's or the activator's
+ * identity at the activator or at an InferenceService's pods, one ALLOW per namespace admits exactly those two
+ * principals. Evaluated as `kgd check` does (src/platform/security-path.ts), assuming sidecars where the input
+ * does not show them. A DENY policy is not overridden by an ALLOW, so that case is only said.
+ */
+function behindGatewayAllowances(spec: LocalGatewaySpec, current: Snapshot): { objects: GeneratedObject[]; notes: string[] } {
+  const objects: GeneratedObject[] = [];
+  const notes: string[] = [];
+  const gateway: Peer = { name: `the ${spec.name} gateway pods`, namespace: spec.namespace, labels: spec.selector, serviceAccount: spec.name, proxy: 'gateway', why: 'generated', istioTlsMode: false };
+  const gatewayPrincipal = principalOf(current, gateway);
+  const activator = activatorPeer(current);
+  // By namespace; the activator gets a policy of its own (selector app=activator) so other Knative pods stay as they are.
+  const byNamespace = new Map<string, Set<string>>();
+  for (const isvc of current.list('InferenceService')) {
+    if ((isvc.deploymentMode ?? 'Serverless').toLowerCase() !== 'serverless') continue;
+    const paths = inferenceServicePaths(current, gateway, isvc, { assumeSidecar: true });
+    for (const h of [...paths.viaActivator, ...paths.direct]) {
+      const sec = h.security;
+      if (sec.verdict !== 'deny' || !sec.authz?.policy || !sec.principal) continue;
+      if (sec.authz.policy.action === 'DENY') {
+        notes.push(`DENY policy ${sec.authz.policy.namespace}/${sec.authz.policy.name} refuses ${h.from.name} at ${h.to.name}: an ALLOW policy cannot override it; narrow rule ${sec.authz.rule} so ${sec.principal} is not matched`);
+        continue;
+      }
+      const k = h.to === activator || h.to.labels['app'] === 'activator' && h.to.namespace === activator.namespace ? `${h.to.namespace}|activator` : h.to.namespace;
+      const set = byNamespace.get(k) ?? new Set<string>();
+      set.add(sec.principal);
+      byNamespace.set(k, set);
+    }
+  }
+  for (const [k, principals] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const [ns, which] = k.split('|') as [string, string | undefined];
+    if (which === 'activator') {
+      objects.push({
+        why: `Istio would refuse (403) the new gateway's calls to Knative's activator; this ALLOW admits the gateway's principal there`,
+        object: {
+          apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: `allow-${spec.name}-to-activator`, namespace: ns },
+          spec: { action: 'ALLOW', selector: { matchLabels: { app: 'activator' } }, rules: [{ from: [{ source: { principals: [...principals].sort() } }] }] },
+        },
+      });
+      continue;
+    }
+    const list = [...new Set([gatewayPrincipal, principalOf(current, activator), ...principals])].sort();
+    objects.push({
+      why: `Istio would refuse (403) the local gateway's and the activator's calls to the InferenceService pods in ${ns} (their AuthorizationPolicies admit neither identity); this ALLOW admits those two principals only`,
+      object: {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: `allow-${spec.name}-and-activator`, namespace: ns },
+        spec: { action: 'ALLOW', rules: [{ from: [{ source: { principals: list } }] }] },
+      },
+    });
+  }
+  return { objects, notes };
+}
+
 /** NetworkPolicies that let the new gateway pods through where the current policies isolate the pods on the path. */
 function networkPolicyAllowances(spec: LocalGatewaySpec, current: Snapshot, systemNs: string): GeneratedObject[] {
   const out: GeneratedObject[] = [];
@@ -317,10 +379,9 @@ function networkPolicyAllowances(spec: LocalGatewaySpec, current: Snapshot, syst
  * cluster-local-gateway. A DENY policy is not overridden by an ALLOW, so that case is only said.
  */
 function authorizationAllowance(spec: LocalGatewaySpec, current: Snapshot): { object?: GeneratedObject; note?: string } {
-  const pods = { namespace: spec.namespace, labels: spec.selector, annotations: {}, containerPorts: [], isPod: false, replicas: undefined } as unknown as Workload;
-  const v = plainCallVerdict(current.list('AuthorizationPolicy'), pods);
-  if (!v.denied) return {};
-  if (v.by?.action === 'DENY') return { note: `${v.reason}: an ALLOW policy cannot override it; narrow that DENY policy so the gateway pods ${formatLabels(spec.selector)} are reachable` };
+  const v = authorize(current, { namespace: spec.namespace, labels: spec.selector }, plainInferenceCall(spec.port));
+  if (v.decision !== 'deny') return {};
+  if (v.policy?.action === 'DENY') return { note: `${v.reason}: an ALLOW policy cannot override it; narrow that DENY policy so the gateway pods ${formatLabels(spec.selector)} are reachable` };
   return {
     object: {
       why: `Istio would refuse (403) calls to the new pods: ${v.reason}; this ALLOW admits them, as Kubeflow's cluster-local-gateway has`,

@@ -68,6 +68,8 @@ export interface Workload {
   /** True for a Pod, false for a template (which stands for the pods it would make). */
   readonly isPod: boolean;
   readonly replicas: number | undefined;
+  /** spec.serviceAccountName (or the older spec.serviceAccount); undefined: Kubernetes uses `default`. */
+  readonly serviceAccount: string | undefined;
 }
 
 export function readWorkload(r: FieldReader, namespace: string, isPod: boolean): Workload {
@@ -94,6 +96,7 @@ export function readWorkload(r: FieldReader, namespace: string, isPod: boolean):
     images,
     isPod,
     replicas: isPod ? undefined : r.int(['spec', 'replicas']),
+    serviceAccount: r.str([...spec, 'serviceAccountName']) ?? r.str([...spec, 'serviceAccount']),
   };
 }
 

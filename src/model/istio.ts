@@ -160,18 +160,40 @@ export interface AuthorizationPolicy {
   readonly res: Resource;
   readonly namespace: string;
   readonly name: string;
-  /** Workload selector; undefined means every workload in the namespace (or the mesh, in the root namespace). */
-  readonly selector: LabelSelector | undefined;
+  /** Workload selector (Istio reads only matchLabels); undefined means every workload in the namespace (or the mesh, in the root namespace). */
+  readonly selector: Readonly<Record<string, string>> | undefined;
+  /** spec.targetRefs plus the older spec.targetRef; empty when neither is set. */
+  readonly targetRefs: readonly PolicyTargetRef[];
   readonly targetsRefs: boolean;
   readonly action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+  /** spec.provider.name of a CUSTOM policy (an extension provider in mesh config). */
+  readonly provider: string | undefined;
   /** undefined: the `rules` field is absent. An ALLOW policy without rules allows nothing. */
   readonly rules: readonly AuthorizationRule[] | undefined;
+}
+
+export interface PolicyTargetRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
 }
 
 /** One entry of `rules`, kept as written; platform/istio/authz.ts evaluates it. */
 export interface AuthorizationRule {
   readonly index: number;
   readonly raw: Readonly<Record<string, unknown>>;
+}
+
+function readTargetRefs(r: FieldReader): PolicyTargetRef[] {
+  const one = (p: FieldPath): PolicyTargetRef | undefined => {
+    const name = r.str([...p, 'name']);
+    const kind = r.str([...p, 'kind']);
+    return name && kind ? { group: r.str([...p, 'group']) ?? '', kind, name, namespace: r.str([...p, 'namespace']) } : undefined;
+  };
+  const refs = (r.mapList(['spec', 'targetRefs'], (p) => one(p)) ?? []).filter((x): x is PolicyTargetRef => x !== undefined);
+  const legacy = r.has(['spec', 'targetRef']) ? one(['spec', 'targetRef']) : undefined;
+  return legacy ? [legacy, ...refs] : refs;
 }
 
 export function readAuthorizationPolicy(r: FieldReader, namespace: string): AuthorizationPolicy {
@@ -181,14 +203,61 @@ export function readAuthorizationPolicy(r: FieldReader, namespace: string): Auth
     rulesLen === undefined ? undefined : (r.mapList(['spec', 'rules'], (p, index) => ({ index, raw: r.obj(p) ?? {} })) ?? []);
   const validActions = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'];
   if (!validActions.includes(action)) r.bad(['spec', 'action'], 'ALLOW, DENY, AUDIT or CUSTOM', action);
+  const targetRefs = readTargetRefs(r);
   return {
     res: r.resource,
     namespace,
     name: r.resource.name,
-    selector: readLabelSelector(r, ['spec', 'selector']),
-    targetsRefs: r.has(['spec', 'targetRef']) || r.has(['spec', 'targetRefs']),
+    selector: r.has(['spec', 'selector']) ? { ...(r.strMap(['spec', 'selector', 'matchLabels']) ?? {}) } : undefined,
+    targetRefs,
+    targetsRefs: targetRefs.length > 0 || r.has(['spec', 'targetRef']) || r.has(['spec', 'targetRefs']),
     action: (validActions.includes(action) ? action : 'ALLOW') as AuthorizationPolicy['action'],
+    provider: r.str(['spec', 'provider', 'name']),
     rules,
+  };
+}
+
+/** Istio's mutual TLS modes for a workload's inbound traffic; UNSET inherits from the parent policy. */
+export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE' | 'UNSET';
+
+export interface PeerAuthentication {
+  readonly res: Resource;
+  readonly namespace: string;
+  readonly name: string;
+  readonly selector: Readonly<Record<string, string>> | undefined;
+  readonly mode: MtlsMode | undefined;
+  /** portLevelMtls by container port (Istio applies it only to policies with a selector). */
+  readonly portModes: ReadonlyMap<number, MtlsMode>;
+  /** metadata.creationTimestamp (ms): of several policies at one level, Istio takes the oldest. */
+  readonly created: number | undefined;
+}
+
+const MTLS_MODES = ['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET'];
+
+export function readPeerAuthentication(r: FieldReader, namespace: string): PeerAuthentication {
+  const mode = (p: FieldPath): MtlsMode | undefined => {
+    const m = r.str(p)?.toUpperCase();
+    if (m === undefined) return undefined;
+    if (!MTLS_MODES.includes(m)) {
+      r.bad(p, 'STRICT, PERMISSIVE, DISABLE or UNSET', m);
+      return undefined;
+    }
+    return m as MtlsMode;
+  };
+  const portModes = new Map<number, MtlsMode>();
+  const levels = r.obj(['spec', 'portLevelMtls']);
+  for (const port of Object.keys(levels ?? {})) {
+    const m = mode(['spec', 'portLevelMtls', port, 'mode']);
+    if (/^\d+$/.test(port) && m) portModes.set(Number(port), m);
+  }
+  return {
+    res: r.resource,
+    namespace,
+    name: r.resource.name,
+    selector: r.has(['spec', 'selector']) ? { ...(r.strMap(['spec', 'selector', 'matchLabels']) ?? {}) } : undefined,
+    mode: mode(['spec', 'mtls', 'mode']),
+    portModes,
+    created: r.timestamp(['metadata', 'creationTimestamp']),
   };
 }
 
@@ -199,10 +268,24 @@ export interface DestinationRule {
   readonly host: string | undefined;
   /** trafficPolicy.tls.mode, upper-cased (ISTIO_MUTUAL, DISABLE, ...). */
   readonly tlsMode: string | undefined;
+  /** trafficPolicy.portLevelSettings[].tls.mode by Service port. */
+  readonly portTlsModes: ReadonlyMap<number, string>;
+  /** spec.exportTo as written; undefined: exported to every namespace. */
+  readonly exportTo: readonly string[] | undefined;
 }
 
 export function readDestinationRule(r: FieldReader, namespace: string): DestinationRule {
-  return { res: r.resource, namespace, name: r.resource.name, host: r.str(['spec', 'host']), tlsMode: r.str(['spec', 'trafficPolicy', 'tls', 'mode'])?.toUpperCase() };
+  const portTlsModes = new Map<number, string>();
+  r.mapList(['spec', 'trafficPolicy', 'portLevelSettings'], (p) => {
+    const port = r.int([...p, 'port', 'number']);
+    const mode = r.str([...p, 'tls', 'mode'])?.toUpperCase();
+    if (port !== undefined && mode) portTlsModes.set(port, mode);
+    return undefined;
+  });
+  return {
+    res: r.resource, namespace, name: r.resource.name, host: r.str(['spec', 'host']),
+    tlsMode: r.str(['spec', 'trafficPolicy', 'tls', 'mode'])?.toUpperCase(), portTlsModes, exportTo: r.strList(['spec', 'exportTo']),
+  };
 }
 
 /** Go's byte-wise string order (cmp.Compare), not the locale's. */

@@ -6,6 +6,7 @@ export type KnownKind =
   | 'VirtualService'
   | 'DestinationRule'
   | 'AuthorizationPolicy'
+  | 'PeerAuthentication'
   | 'Service'
   | 'Endpoints'
   | 'EndpointSlice'
@@ -34,6 +35,7 @@ const KINDS: Record<KnownKind, KindDef> = {
   VirtualService: { group: 'networking.istio.io', kind: 'VirtualService', versions: ['v1alpha3', 'v1beta1', 'v1'] },
   DestinationRule: { group: 'networking.istio.io', kind: 'DestinationRule', versions: ['v1alpha3', 'v1beta1', 'v1'] },
   AuthorizationPolicy: { group: 'security.istio.io', kind: 'AuthorizationPolicy', versions: ['v1beta1', 'v1'] },
+  PeerAuthentication: { group: 'security.istio.io', kind: 'PeerAuthentication', versions: ['v1beta1', 'v1'] },
   Service: { group: '', kind: 'Service', versions: ['v1'] },
   Endpoints: { group: '', kind: 'Endpoints', versions: ['v1'] },
   EndpointSlice: { group: 'discovery.k8s.io', kind: 'EndpointSlice', versions: ['v1'] },

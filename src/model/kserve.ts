@@ -29,6 +29,8 @@ export interface InferenceService {
    * ServingRuntime's then apply, which kgd does not read).
    */
   readonly containerPorts: Readonly<Partial<Record<IsvcComponent, readonly (readonly string[])[]>>>;
+  /** spec.<component>.serviceAccountName: the identity of that component's pods (Kubernetes' `default` when unset). */
+  readonly serviceAccounts: Readonly<Partial<Record<IsvcComponent, string>>>;
 }
 
 /** The port names of each container of a component; undefined when no container declares a port. */
@@ -61,6 +63,10 @@ export function readInferenceService(r: FieldReader, namespace: string): Inferen
     containerPorts: Object.fromEntries(components.flatMap((c) => {
       const ports = componentContainerPorts(r, c);
       return ports ? [[c, ports]] : [];
+    })),
+    serviceAccounts: Object.fromEntries(components.flatMap((c) => {
+      const sa = r.str(['spec', c, 'serviceAccountName']);
+      return sa ? [[c, sa]] : [];
     })),
   };
 }

@@ -99,6 +99,11 @@ export const BEHAVIOURS = {
     change: 'knative/serving#13964 (fixes #13955), pkg/reconciler/route/config/domain.go DefaultDomain = "svc." + network.GetClusterDomainName()',
     checkedBy: ['Knative Serving 1.10.0', 'Knative Serving 1.17.0 (as pinned by KServe 0.16.0)'],
   },
+  'serving-activator-service-account': {
+    component: 'serving', since: '1.11.0',
+    what: "the activator runs as ServiceAccount `activator` (principal `<trust-domain>/ns/knative-serving/sa/activator`); before, as `controller`, like the controller. AuthorizationPolicies that admit the activator by principal must name the one of the running release.",
+    change: 'knative/serving#14133 (fixes part of #13857), config/core/deployments/activator.yaml serviceAccountName (read in the knative.dev/serving module at v0.37.0 = 1.10 and v0.38.0 = 1.11)',
+  },
   'net-istio-webhook-object-selector': {
     component: 'netIstio', since: '1.3.0',
     what: "net-istio's config validation webhook selects ConfigMaps by their labels (`app.kubernetes.io/name: knative-serving`, `app.kubernetes.io/component: net-istio`); before, by a namespaceSelector (`serving.knative.dev/release` exists on the namespace), so the ConfigMap's own labels do not matter (KGD1111 does not apply).",

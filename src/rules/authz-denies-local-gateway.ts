@@ -1,34 +1,36 @@
 import { defineRule } from '../engine/define-rule.js';
 import { formatLabels } from '../model/label-selector.js';
-import { plainCallVerdict } from '../platform/istio/authz.js';
-import { gatewaySelects } from '../platform/istio/listeners.js';
+import { authorize, plainInferenceCall } from '../platform/istio/authz.js';
+import { gatewaySelects, listenersFor } from '../platform/istio/listeners.js';
 import { localGateways } from '../platform/local-path.js';
 
 export default defineRule({
   id: 'authz-denies-local-gateway',
   meta: {
     description: 'AuthorizationPolicies on the local gateway pods must let plain in-cluster calls through.',
-    inputs: ['AuthorizationPolicy', 'Gateway', 'Workload', 'ConfigMap', 'KnativeServing'],
+    inputs: ['AuthorizationPolicy', 'Gateway', 'Workload', 'ConfigMap', 'KnativeServing', 'Service'],
     emits: ['AuthorizationPolicyDeniesLocalGateway'],
   },
   check(ctx) {
     const s = ctx.snapshot;
-    const policies = s.list('AuthorizationPolicy');
-    if (policies.length === 0) return;
+    if (s.list('AuthorizationPolicy').length === 0) return;
     const gateways = localGateways(s);
     const seen = new Set<string>();
     for (const w of s.list('Workload')) {
-      if (!gateways.some((g) => gatewaySelects(g, w))) continue;
-      const v = plainCallVerdict(policies, w);
-      if (!v.denied || !v.by) continue;
-      const k = `${v.by.namespace}/${v.by.name}`;
+      const serving = gateways.filter((g) => gatewaySelects(g, w));
+      if (serving.length === 0) continue;
+      // The port the local gateway's listener takes the call on (a policy's `ports` compares with it).
+      const port = [...listenersFor(s, w).byPort.entries()].find(([, bs]) => bs.some((b) => serving.includes(b.gateway)))?.[0] ?? 8081;
+      const v = authorize(s, w, plainInferenceCall(port));
+      if (v.decision !== 'deny' || !v.policy) continue;
+      const k = `${v.policy.namespace}/${v.policy.name}`;
       if (seen.has(k)) continue;
       seen.add(k);
       ctx.report({
         id: 'AuthorizationPolicyDeniesLocalGateway',
-        resource: v.by.res,
-        path: v.by.action === 'DENY' ? ['spec', 'rules'] : ['spec'],
-        data: { detail: `${v.reason}, so calls through the local gateway get 403`, gatewayLabels: formatLabels(w.labels['app'] ? { app: w.labels['app'] } : w.labels) },
+        resource: v.policy.res,
+        path: v.policy.action === 'DENY' ? ['spec', 'rules', v.rule ?? 0] : ['spec'],
+        data: { detail: `${v.reason} for a plain in-cluster call (no peer identity, no JWT), so calls through the local gateway get 403 (${v.envoyDetails})`, gatewayLabels: formatLabels(w.labels['app'] ? { app: w.labels['app'] } : w.labels) },
       });
     }
   },

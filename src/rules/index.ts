@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/define-rule.js';
+import authzDeniesHop from './authz-denies-hop.js';
 import authzDeniesLocalGateway from './authz-denies-local-gateway.js';
 import configIstioInvalid from './config-istio-invalid.js';
 import configIstioStaleMeshKey from './config-istio-stale-mesh-key.js';
@@ -26,6 +27,7 @@ import vsStaleGateways from './vs-stale-gateways.js';
 
 /** Every rule, sorted by id. A test checks this list against the files in this folder. */
 export const rules: readonly Rule[] = [
+  authzDeniesHop,
   authzDeniesLocalGateway,
   configIstioInvalid,
   configIstioStaleMeshKey,

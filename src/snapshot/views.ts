@@ -2,7 +2,7 @@ import type { InputProblem } from '../load/problem.js';
 import type { Resource } from '../load/resource.js';
 import { FieldReader } from '../model/reader.js';
 import { classify, CLUSTER_SCOPED, type KnownKind } from '../model/kinds.js';
-import { readAuthorizationPolicy, readDestinationRule, readGateway, readVirtualService, type AuthorizationPolicy, type DestinationRule, type Gateway, type VirtualService } from '../model/istio.js';
+import { readAuthorizationPolicy, readDestinationRule, readGateway, readPeerAuthentication, readVirtualService, type AuthorizationPolicy, type DestinationRule, type Gateway, type PeerAuthentication, type VirtualService } from '../model/istio.js';
 import {
   readConfigMap, readEndpoints, readEndpointSlice, readNamespace, readNetworkPolicy, readService, readWorkload,
   type ConfigMapInfo, type EndpointsInfo, type NamespaceInfo, type NetworkPolicy, type Service, type Workload,
@@ -17,6 +17,7 @@ export interface Views {
   VirtualService: VirtualService;
   DestinationRule: DestinationRule;
   AuthorizationPolicy: AuthorizationPolicy;
+  PeerAuthentication: PeerAuthentication;
   Service: Service;
   Workload: Workload;
   Endpoints: EndpointsInfo;
@@ -43,6 +44,7 @@ export function readView(res: Resource, problems: InputProblem[]): Views[ViewKin
     case 'Gateway': return readGateway(r, ns);
     case 'VirtualService': return readVirtualService(r, ns);
     case 'AuthorizationPolicy': return readAuthorizationPolicy(r, ns);
+    case 'PeerAuthentication': return readPeerAuthentication(r, ns);
     case 'Service': return readService(r, ns);
     case 'Pod': return readWorkload(r, ns, true);
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet':

@@ -5,7 +5,9 @@ import { formatLabels } from '../model/label-selector.js';
 import { istioConfigOrder, type HttpRoute, type VirtualService } from '../model/istio.js';
 import { formatPath, type FieldPath } from '../shared/path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { plainCallVerdict } from '../platform/istio/authz.js';
+import { assumedPeer, peerOf, type Peer } from '../platform/istio/identity.js';
+import { clientTls } from '../platform/istio/mtls.js';
+import { gatewayHopSecurity, revisionPaths, revisionPeer, securityFix, sidecarHopSecurity, type HopSecurity, type SecuredHop } from '../platform/security-path.js';
 import { hostMatches, stripPort } from '../platform/istio/hosts.js';
 import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
 import { ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
@@ -22,6 +24,8 @@ const MAX_HOPS = 12;
 interface Caller extends PodRef {
   readonly name: string;
   readonly sidecar: boolean;
+  /** Who Istio's security sees: identity and proxy. */
+  readonly peer: Peer;
 }
 
 /** Where a hop happened; file:line only when asked (it re-parses the document; `trace --all` leaves it out). */
@@ -95,7 +99,11 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
   const url = parseUrl(input.url);
   const headers = parseHeaders(input.headers ?? []);
   const from = input.from ?? { namespace: 'default', labels: {}, sidecar: false };
-  let caller: Caller = { namespace: from.namespace, labels: from.labels, name: `a pod in ${from.namespace}${Object.keys(from.labels).length ? ` (${formatLabels(from.labels)})` : ''}`, sidecar: from.sidecar };
+  const callerName = `a pod in ${from.namespace}${Object.keys(from.labels).length ? ` (${formatLabels(from.labels)})` : ''}`;
+  let caller: Caller = {
+    namespace: from.namespace, labels: from.labels, name: callerName, sidecar: from.sidecar,
+    peer: assumedPeer(s, { name: callerName, namespace: from.namespace, labels: from.labels, serviceAccount: from.serviceAccount, sidecar: from.sidecar }, 'the caller'),
+  };
   let req: HttpRequest = { authority: headers['host'] ?? (url.port === 80 ? url.host : `${url.host}:${url.port}`), path: url.path, method: input.method ?? 'POST', headers };
   let host = url.host;
   let port = url.port;
@@ -144,7 +152,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     hops.push({ step: 'dns', verdict: 'note', summary: `${host} is not an in-cluster name; assuming it resolves to the external ingress (${ext?.service ?? 'unknown'})` });
     if (!ext) return finish('unknown', `${host} is outside the cluster and no external gateway is configured`);
     host = ext.service;
-    caller = { ...caller, name: 'an external client', namespace: 'kgd-external-client', labels: {} };
+    caller = { ...caller, name: 'an external client', namespace: 'kgd-external-client', labels: {}, peer: { ...caller.peer, name: 'an external client', namespace: 'kgd-external-client', labels: {}, proxy: 'none', why: 'outside the mesh', istioTlsMode: false } };
   }
 
   for (let i = 0; i < MAX_HOPS; i++) {
@@ -194,16 +202,21 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       return finish('504', `NetworkPolicy ${p.namespace}/${p.name} silently drops the traffic: the caller times out (504)`, `Allow ingress from ${caller.name} on port ${target} in NetworkPolicy ${p.namespace}/${p.name}.`);
     }
     const isGateway = gatewayWorkloads(s).includes(w) || listenersFor(s, w).gateways.length > 0;
+    const svcHost = `${svc.name}.${svc.namespace}.svc.${s.clusterDomain}`;
     if (!isGateway) {
+      const sec = sidecarHopSecurity(s, caller.peer, peerOf(s, w), { host: svcHost, port, serviceNamespace: svc.namespace }, target, req);
+      const failed = securityHops(sec, caller.peer.name, displayName(w.res), peerOf(s, w), caller.peer, target);
+      if (failed) return failed;
       hops.push({ step: 'destination', verdict: 'ok', summary: `reached ${displayName(w.res)} on port ${target}` });
-      return finish('200', `reaches ${displayName(w.res)}`);
+      return finish(sec.verdict === 'undecided' ? 'unknown' : '200', sec.verdict === 'undecided' ? `reaches ${displayName(w.res)}, but whether its AuthorizationPolicies admit the call cannot be decided from the input` : `reaches ${displayName(w.res)}`);
     }
-    const authz = plainCallVerdict(s.list('AuthorizationPolicy'), w);
-    if (authz.denied && authz.by) {
-      hops.push({ step: 'authorization', verdict: 'fail', summary: authz.reason, ...at(authz.by.res, ['spec']) });
-      return finish('403', `${authz.reason}: 403 RBAC: access denied`, 'Allow in-cluster calls on the gateway pods.');
-    }
-    const routing = routeAtGateway(s, w, target, req);
+    // What the client's proxy sends to the gateway pods: Istio mTLS only when a DestinationRule asks for it or
+    // the pods carry the sidecar's tlsMode label (auto mTLS); the gateway's Envoy identifies the peer only then.
+    const gwPeer = peerOf(s, w, true);
+    const tls = clientTls(s, caller.peer, svcHost, port, svc.namespace, gwPeer, target);
+    const sent: HttpRequest = tls.mode === 'mtls' ? { ...req, tls: { mode: 'mtls', sni: `outbound_.${port}_._.${svcHost}` } } : tls.mode === 'tls' ? { ...req, tls: { mode: 'tls', sni: svcHost } } : req;
+    if (tls.mode !== 'plain' || tls.rule) hops.push({ step: 'mtls', verdict: 'note', summary: tls.why, ...(tls.rule ? at(tls.rule.res, ['spec', 'trafficPolicy']) : {}) });
+    const routing = routeAtGateway(s, w, target, sent);
     // KGD1406: a server port two Services translate to different pod ports. Istio binds it to the first
     // Service's targetPort in its service order, which the input cannot show for certain: say which one kgd took.
     for (const a of listenersFor(s, w).ambiguities) {
@@ -236,6 +249,10 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     }
     const gwNames = [...new Set(routing.servers.map((b) => `${b.gateway.namespace}/${b.gateway.name}`))].join(', ');
     hops.push({ step: 'listener', verdict: 'ok', summary: `Envoy listener 0.0.0.0_${target} on ${displayName(w.res)} serves Gateway ${gwNames}`, ...at(routing.servers[0]!.gateway.res, ['spec', 'servers', routing.servers[0]!.server.index]) });
+    // Envoy's RBAC filter runs before the router: a denied request gets 403 whatever its route.
+    const gwSec = gatewayHopSecurity(s, caller.peer, gwPeer, target, req, sent.tls?.mode === 'mtls');
+    const gwFailed = securityHops(gwSec, caller.peer.name, displayName(w.res), gwPeer, caller.peer, target);
+    if (gwFailed) return gwFailed;
     // Istio gives a listener without any routable host a `blackhole` virtual host: same 404 as no virtual host.
     const blackhole = routing.kind === 'no-route' && routing.virtualHost.name.startsWith('blackhole:');
     if (routing.kind === 'no-virtual-host' || blackhole) {
@@ -285,10 +302,29 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     host = destinationFqdn(dest.host, routing.vs.namespace, s.clusterDomain);
     port = dest.port ?? 80;
     hops.push({ step: 'destination', verdict: 'ok', summary: `→ ${host}:${port} with Host "${req.authority}" (cluster outbound|${port}||${host})`, ...at(routing.vs.res, ['spec', 'http', routing.route.index, 'route']) });
-    caller = { namespace: w.namespace, labels: w.labels, containerPorts: w.containerPorts, name: displayName(w.res), sidecar: true };
+    caller = { namespace: w.namespace, labels: w.labels, containerPorts: w.containerPorts, name: displayName(w.res), sidecar: true, peer: gwPeer };
     resolvedBy = 'envoy';
   }
   return finish('unknown', `more than ${MAX_HOPS} hops: a routing loop?`);
+
+  /** The hops Istio's security adds at one workload; a finished result when it refuses the call. */
+  function securityHops(sec: HopSecurity, fromName: string, toName: string, to?: Peer, from?: Peer, port = 0): TraceResult | undefined {
+    if (sec.assumed && sec.verdict !== 'ok') hops.push({ step: 'identity', verdict: 'note', summary: sec.assumed });
+    if (sec.verdict === 'handshake') {
+      const pa = sec.handshake?.server?.by;
+      hops.push({ step: 'mtls', verdict: 'fail', summary: `${fromName} → ${toName}: ${sec.summary}: the TLS handshake fails`, ...(pa ? at(pa.res, ['spec']) : sec.tls?.rule ? at(sec.tls.rule.res, ['spec', 'trafficPolicy']) : {}) });
+      return finish('503', `${sec.summary}: the connection is reset and the client's Envoy answers 503 (upstream connect error or disconnect/reset before headers)`, to && from ? securityFix(sec, from, to, port) : undefined);
+    }
+    const a = sec.authz;
+    if (sec.verdict === 'deny' && a?.policy) {
+      const path = a.policy.action === 'DENY' ? ['spec', 'rules', a.rule ?? 0] : ['spec'];
+      hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${sec.summary}; Envoy logs 403 ${a.envoyDetails}`, ...at(a.policy.res, path) });
+      return finish('403', `${toName} refuses ${fromName}: ${a.reason}: 403 RBAC: access denied (response details ${a.envoyDetails})`, to && from ? securityFix(sec, from, to, port) : `Admit ${fromName} in AuthorizationPolicy ${a.policy.namespace}/${a.policy.name}.`);
+    }
+    if (sec.verdict === 'undecided') hops.push({ step: 'authorization', verdict: 'note', summary: `${toName}: could not decide: ${a?.reason ?? sec.summary}` });
+    else if (a && a.applicable.length > 0) hops.push({ step: 'authorization', verdict: 'ok', summary: `${toName}: ${sec.summary}`, ...(a.policy ? at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) : {}) });
+    return undefined;
+  }
 
   function revisionHop(target: string): TraceResult {
     // The activator and queue-proxy port for the revision Service port the route chose (80, 81 h2c, 443 TLS).
@@ -312,6 +348,28 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       return finish('504', `NetworkPolicy ${p.namespace}/${p.name} isolates the revision pods: timeout / 504`, `Allow ingress to the revision pods from the gateway and from knative-serving.`);
     }
     hops.push({ step: 'revision', verdict: 'ok', summary: `Knative revision ${rev} in ${ns} (via the activator when scaled to zero, else its pods on port ${QUEUE_PROXY_PORT})` });
+    // Istio security behind the gateway, on both ways Knative delivers: through the activator (scaled to zero, or
+    // kept in the path by target-burst-capacity, 200 by default) and straight to the pods.
+    const podPeer = revisionPeer(s, ns ?? '', (rev ?? '').replace(/-\d{5}$/, ''));
+    const paths = revisionPaths(s, caller.peer, podPeer, target, ns ?? '', req, port);
+    const firstBad = (p: readonly SecuredHop[]) => p.find((h) => h.security.verdict === 'handshake' || h.security.verdict === 'deny');
+    const undecided = (p: readonly SecuredHop[]) => p.some((h) => h.security.verdict === 'undecided');
+    const viaBad = firstBad(paths.viaActivator);
+    const directBad = firstBad(paths.direct);
+    const describe = (p: readonly SecuredHop[]) => p.map((h) => `${h.from.name} → ${h.to.name}: ${h.security.verdict === 'ok' ? 'admitted' : h.security.verdict}`).join('; ');
+    if (viaBad || directBad) {
+      const bad = (viaBad ?? directBad)!;
+      const which = viaBad && directBad ? 'on both paths (through the activator and straight to the pods)'
+        : viaBad ? 'while the activator is in the path (scaled to zero, or target-burst-capacity keeps it there); straight to the pods it would pass'
+        : 'once Knative takes the activator out of the path (enough spare capacity); through the activator it passes';
+      hops.push({ step: 'revision', verdict: 'note', summary: `through the activator: ${describe(paths.viaActivator)}. Straight to the pods: ${describe(paths.direct)}` });
+      const r = securityHops(bad.security, bad.from.name, bad.to.name, bad.to, bad.from, bad.port);
+      if (r) return { ...r, verdict: `${r.verdict} — ${which}` };
+    }
+    for (const h of paths.viaActivator) securityHops(h.security, h.from.name, h.to.name, h.to, h.from, h.port);
+    if (undecided(paths.viaActivator) || undecided(paths.direct)) {
+      return finish('unknown', `reaches revision ${rev} in ${ns}, but whether Istio's AuthorizationPolicies behind the gateway admit it cannot be decided from the input`);
+    }
     return finish('200', `reaches revision ${rev} in ${ns}`);
   }
 }

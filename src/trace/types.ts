@@ -4,7 +4,7 @@ import type { Location } from '../load/resource.js';
 export type Outcome = '200' | '301' | '403' | '404' | '503' | '504' | 'unresolvable' | 'unknown';
 
 export interface Hop {
-  /** What was decided at this hop: dns, service, network-policy, listener, authorization, virtual-host, route, destination, revision, sidecar. */
+  /** What was decided at this hop: dns, service, network-policy, mtls, listener, authorization, identity, virtual-host, route, destination, revision, sidecar. */
   readonly step: string;
   readonly verdict: 'ok' | 'fail' | 'note';
   readonly summary: string;
@@ -20,7 +20,8 @@ export interface TraceRequest {
   readonly method?: string;
   /** Extra headers ("Name: value"); a Host header overrides the URL's host for routing. */
   readonly headers?: readonly string[];
-  readonly from?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly sidecar: boolean };
+  /** The calling pod: namespace, labels, whether it has an Istio sidecar, and its ServiceAccount (`default` when not given). */
+  readonly from?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly sidecar: boolean; readonly serviceAccount?: string };
 }
 
 export interface TraceResult {

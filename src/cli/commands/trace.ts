@@ -16,6 +16,7 @@ interface TraceFlags {
   request?: string;
   from?: string;
   sidecar?: boolean;
+  serviceAccount?: string;
   all?: boolean;
   output: string;
   clusterDomain: string;
@@ -51,7 +52,8 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('-H, --header <header...>', 'request header, "Name: value" (a Host header changes routing)')
     .option('-X, --request <method>', 'HTTP method', 'POST')
     .option('--from <ns[/labels]>', 'the calling pod: its namespace and labels, e.g. kubeflow-user/app=notebook', 'default')
-    .option('--sidecar', 'the caller has an Istio sidecar (routes by VirtualServices bound to mesh first)')
+    .option('--sidecar', 'the caller has an Istio sidecar (routes by VirtualServices bound to mesh first, sends mTLS where Istio would)')
+    .option('--service-account <name>', "the caller's ServiceAccount (its identity over mTLS)", 'default')
     .option('--all', 'trace the internal and external URL of every InferenceService (the URL argument is then a path)')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
@@ -87,7 +89,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       const from = parseFrom(flags.from);
       let result;
       try {
-        result = trace(snapshot, { url: url!, method: flags.request, headers: flags.header ?? [], from: { ...from, sidecar: flags.sidecar ?? false } });
+        result = trace(snapshot, { url: url!, method: flags.request, headers: flags.header ?? [], from: { ...from, sidecar: flags.sidecar ?? false, serviceAccount: flags.serviceAccount } });
       } catch (e) {
         if (e instanceof TraceInputError) throw new UsageError(e.message);
         throw e;

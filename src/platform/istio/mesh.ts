@@ -1,0 +1,48 @@
+import { parse as parseYaml } from 'yaml';
+import type { ConfigMapInfo } from '../../model/core.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+
+/**
+ * The few mesh-config fields Istio's security reads (istio.io/api mesh/v1alpha1 MeshConfig): where they come
+ * from, and what kgd assumed when the input does not hold the mesh ConfigMap (`istio` in istio-system, key
+ * `mesh`, as istiod reads it; `istio-<rev>` for a revision).
+ */
+export interface MeshSecurity {
+  /** meshConfig.rootNamespace (default istio-system): its selector-less policies apply mesh-wide. */
+  readonly rootNamespace: string;
+  /** meshConfig.trustDomain (default cluster.local): principals are `<trustDomain>/ns/<ns>/sa/<sa>`. */
+  readonly trustDomain: string;
+  readonly trustDomainAliases: readonly string[];
+  /** meshConfig.enableAutoMtls (default true): sidecars send Istio mTLS to endpoints that have a sidecar. */
+  readonly autoMtls: boolean;
+  /** meshConfig.extensionProviders[].name: what CUSTOM AuthorizationPolicies may name. */
+  readonly extensionProviders: readonly string[];
+  /** The ConfigMap read; undefined: the defaults above were assumed. */
+  readonly source: ConfigMapInfo | undefined;
+}
+
+const DEFAULTS = { rootNamespace: 'istio-system', trustDomain: 'cluster.local', trustDomainAliases: [], autoMtls: true, extensionProviders: [] };
+
+export function meshSecurity(s: Snapshot): MeshSecurity {
+  return s.memo('mesh-security', () => {
+    const cm = s.list('ConfigMap').find((c) => (c.name === 'istio' || c.name.startsWith('istio-')) && typeof c.data['mesh'] === 'string' && c.data['mesh'] !== '');
+    if (!cm) return { ...DEFAULTS, source: undefined };
+    let mesh: Record<string, unknown> = {};
+    try {
+      const v = parseYaml(cm.data['mesh']!) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) mesh = v as Record<string, unknown>;
+    } catch {
+      // A mesh config istiod cannot parse keeps istiod from starting; kgd reads the defaults (KGD rules on the mesh are out of scope here).
+    }
+    const str = (k: string, d: string): string => (typeof mesh[k] === 'string' && mesh[k] !== '' ? (mesh[k] as string) : d);
+    const providers = Array.isArray(mesh['extensionProviders']) ? mesh['extensionProviders'] : [];
+    return {
+      rootNamespace: str('rootNamespace', DEFAULTS.rootNamespace),
+      trustDomain: str('trustDomain', DEFAULTS.trustDomain),
+      trustDomainAliases: Array.isArray(mesh['trustDomainAliases']) ? mesh['trustDomainAliases'].filter((x): x is string => typeof x === 'string') : [],
+      autoMtls: mesh['enableAutoMtls'] !== false,
+      extensionProviders: providers.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>)['name'] : undefined)).filter((x): x is string => typeof x === 'string'),
+      source: cm,
+    };
+  });
+}

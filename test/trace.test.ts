@@ -16,6 +16,7 @@ import { ROOT, SHARED } from './helpers/paths.js';
 process.chdir(ROOT);
 
 const ISVC = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'sklearn-iris', namespace: 'kubeflow-user' }, spec: { predictor: { sklearn: { storageUri: 'gs://x' } } } };
+const NAMESPACE = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 const URL_INTERNAL = 'http://sklearn-iris.kubeflow-user.svc.cluster.local/v1/models/sklearn-iris:predict';
 const PREDICTOR_URL = 'http://sklearn-iris-predictor.kubeflow-user.svc.cluster.local/v1/models/sklearn-iris:predict';
 const setIngress = (rs: readonly Resource[], from: string, to: string) => mutate(rs, 'ConfigMap', 'kubeflow', 'inferenceservice-config', (o) => { o['data']['ingress'] = (o['data']['ingress'] as string).replace(from, to); });
@@ -87,7 +88,9 @@ const cases: Case[] = [
 describe('kgd trace', () => {
   let corpus: readonly Resource[] = [];
   before(async () => {
-    corpus = [...(await loadSources([`${SHARED}/corpus/kubeflow`])).resources, added(ISVC)];
+    // The InferenceService namespace is in the input without an injection label: its pods have no sidecar, so the
+    // corpus's mesh-wide global-deny-all is not enforced there (see 'Istio security on the corpus' below).
+    corpus = [...(await loadSources([`${SHARED}/corpus/kubeflow`])).resources, added(ISVC), added(NAMESPACE('kubeflow-user'))];
   });
 
   it('the broken example fails at the hop a human names: KServe\'s Service lands on the wrong Gateway (404)', async () => {
@@ -129,11 +132,21 @@ describe('kgd trace', () => {
     for (const r of rows) assert.equal(r.result.outcome, '200', `${r.url}: ${r.result.verdict}`);
   });
   it('the real Kubeflow corpus traces every InferenceService added to it to success', () => {
-    const more = ['a', 'b', 'c'].map((n, i) => added({ ...ISVC, metadata: { name: `model-${n}`, namespace: `team-${i}` }, spec: i === 2 ? { predictor: {}, transformer: {} } : { predictor: {} } }));
+    const more = ['a', 'b', 'c'].flatMap((n, i) => [added({ ...ISVC, metadata: { name: `model-${n}`, namespace: `team-${i}` }, spec: i === 2 ? { predictor: {}, transformer: {} } : { predictor: {} } }), added(NAMESPACE(`team-${i}`))]);
     const rows = traceAll(traceSnapshot([...corpus, ...more]));
     assert.equal(rows.length, 8);
     for (const r of rows) assert.equal(r.result.outcome, '200', `${r.url}: ${r.result.verdict}`);
     assert.ok(rows.find((r) => r.isvc === 'team-2/model-c')!.result.hops.some((h) => h.summary.includes('model-c-transformer')));
+  });
+  it('Istio security on the corpus: its global-deny-all decides only where pods have sidecars (unknown without the Namespace, 403 in a profile-like namespace)', () => {
+    const noNs = corpus.filter((r) => !(r.kind === 'Namespace' && r.name === 'kubeflow-user'));
+    const unknown = trace(traceSnapshot(noNs), { url: URL_INTERNAL });
+    assert.equal(unknown.outcome, 'unknown');
+    assert.match(unknown.hops.map((h) => h.summary).join('\n'), /the predictor pods of InferenceService kubeflow-user\/sklearn-iris: could not decide: .*global-deny-all.* — 403 \(rbac_access_denied_matched_policy\[none\]\) if a sidecar runs there/);
+    const injected = [...noNs, added(NAMESPACE('kubeflow-user', { 'istio-injection': 'enabled' }))];
+    const denied = trace(traceSnapshot(injected), { url: URL_INTERNAL });
+    assert.equal(denied.outcome, '403');
+    assert.equal(denied.hops.find((h) => h.verdict === 'fail')?.resource, 'AuthorizationPolicy istio-system/global-deny-all');
   });
   it('a caller with a sidecar is routed by the mesh VirtualService first', () => {
     const r = trace(traceSnapshot(corpus), { url: URL_INTERNAL, from: { namespace: 'kubeflow-user', labels: {}, sidecar: true } });

@@ -12,7 +12,6 @@ import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network
 import { authorize, plainInferenceCall } from '../platform/istio/authz.js';
 import { principalOf, type Peer } from '../platform/istio/identity.js';
 import { activatorPeer, inferenceServicePaths } from '../platform/security-path.js';
-import type { Workload } from '../model/core.js';
 import { formatLabels } from '../model/label-selector.js';
 
 /** What `kgd generate local-gateway` is asked for (flags or a spec file). */

@@ -1,7 +1,6 @@
 import type { Resource } from '../load/resource.js';
 import type { FieldPath } from '../shared/path.js';
 import { compactMap, EMPTY_MAP, type FieldReader } from './reader.js';
-import { readLabelSelector, type LabelSelector } from './label-selector.js';
 
 export interface GatewayServer {
   readonly index: number;

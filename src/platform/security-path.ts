@@ -51,7 +51,7 @@ export function sidecarHopSecurity(s: Snapshot, client: Peer, server: Peer, dial
     const assumed = `${server.name}: whether it has a sidecar is not in the input (${server.why}); evaluated as if it had one`;
     if (options.assumeSidecar || sec.verdict === 'ok' || sec.verdict === 'undecided') return { ...sec, assumed };
     const what = sec.verdict === 'deny' ? `403 (${sec.authz?.envoyDetails ?? 'RBAC'})` : '503 (TLS handshake)';
-    return { ...sec, verdict: 'undecided', assumed, summary: `${sec.summary} — ${what} if ${server.name} has a sidecar` };
+    return { ...sec, verdict: 'undecided', assumed, summary: `${sec.summary} — ${what} if a sidecar runs there` };
   }
   const tls = clientTls(s, client, dial.host, dial.port, dial.serviceNamespace, server, port);
   const hs = sidecarHandshake(s, server, port, tls);

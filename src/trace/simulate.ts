@@ -321,7 +321,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${sec.summary}; Envoy logs 403 ${a.envoyDetails}`, ...at(a.policy.res, path) });
       return finish('403', `${toName} refuses ${fromName}: ${a.reason}: 403 RBAC: access denied (response details ${a.envoyDetails})`, to && from ? securityFix(sec, from, to, port) : `Admit ${fromName} in AuthorizationPolicy ${a.policy.namespace}/${a.policy.name}.`);
     }
-    if (sec.verdict === 'undecided') hops.push({ step: 'authorization', verdict: 'note', summary: `${toName}: could not decide: ${a?.reason ?? sec.summary}` });
+    if (sec.verdict === 'undecided') hops.push({ step: 'authorization', verdict: 'note', summary: `${toName}: could not decide: ${sec.assumed ? sec.summary : (a?.reason ?? sec.summary)}` });
     else if (a && a.applicable.length > 0) hops.push({ step: 'authorization', verdict: 'ok', summary: `${toName}: ${sec.summary}`, ...(a.policy ? at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) : {}) });
     return undefined;
   }
@@ -354,20 +354,22 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     const paths = revisionPaths(s, caller.peer, podPeer, target, ns ?? '', req, port);
     const firstBad = (p: readonly SecuredHop[]) => p.find((h) => h.security.verdict === 'handshake' || h.security.verdict === 'deny');
     const undecided = (p: readonly SecuredHop[]) => p.some((h) => h.security.verdict === 'undecided');
-    const viaBad = firstBad(paths.viaActivator);
-    const directBad = firstBad(paths.direct);
+    const mode = input.activator ?? 'both';
+    const viaBad = mode === 'out' ? undefined : firstBad(paths.viaActivator);
+    const directBad = mode === 'in' ? undefined : firstBad(paths.direct);
     const describe = (p: readonly SecuredHop[]) => p.map((h) => `${h.from.name} → ${h.to.name}: ${h.security.verdict === 'ok' ? 'admitted' : h.security.verdict}`).join('; ');
     if (viaBad || directBad) {
       const bad = (viaBad ?? directBad)!;
-      const which = viaBad && directBad ? 'on both paths (through the activator and straight to the pods)'
+      const which = mode !== 'both' ? (mode === 'in' ? 'through the activator (--activator in)' : 'straight to the pods (--activator out)')
+        : viaBad && directBad ? 'on both paths (through the activator and straight to the pods)'
         : viaBad ? 'while the activator is in the path (scaled to zero, or target-burst-capacity keeps it there); straight to the pods it would pass'
         : 'once Knative takes the activator out of the path (enough spare capacity); through the activator it passes';
-      hops.push({ step: 'revision', verdict: 'note', summary: `through the activator: ${describe(paths.viaActivator)}. Straight to the pods: ${describe(paths.direct)}` });
+      hops.push({ step: 'revision', verdict: 'note', summary: mode === 'in' ? `through the activator: ${describe(paths.viaActivator)}` : mode === 'out' ? `straight to the pods: ${describe(paths.direct)}` : `through the activator: ${describe(paths.viaActivator)}. Straight to the pods: ${describe(paths.direct)}` });
       const r = securityHops(bad.security, bad.from.name, bad.to.name, bad.to, bad.from, bad.port);
       if (r) return { ...r, verdict: `${r.verdict} — ${which}` };
     }
-    for (const h of paths.viaActivator) securityHops(h.security, h.from.name, h.to.name, h.to, h.from, h.port);
-    if (undecided(paths.viaActivator) || undecided(paths.direct)) {
+    for (const h of mode === 'out' ? paths.direct : paths.viaActivator) securityHops(h.security, h.from.name, h.to.name, h.to, h.from, h.port);
+    if ((mode !== 'out' && undecided(paths.viaActivator)) || (mode !== 'in' && undecided(paths.direct))) {
       return finish('unknown', `reaches revision ${rev} in ${ns}, but whether Istio's AuthorizationPolicies behind the gateway admit it cannot be decided from the input`);
     }
     return finish('200', `reaches revision ${rev} in ${ns}`);

@@ -21,6 +21,12 @@ export interface TraceRequest {
   /** Extra headers ("Name: value"); a Host header overrides the URL's host for routing. */
   readonly headers?: readonly string[];
   /** The calling pod: namespace, labels, whether it has an Istio sidecar, and its ServiceAccount (`default` when not given). */
+  /**
+   * Which delivery path behind the gateway to evaluate: `in` through the activator (scaled to zero, or kept in
+   * the path by target-burst-capacity), `out` straight to the revision's pods, `both` (default): a failure on
+   * either is the outcome.
+   */
+  readonly activator?: 'in' | 'out' | 'both';
   readonly from?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly sidecar: boolean; readonly serviceAccount?: string };
 }
 

@@ -15,11 +15,18 @@ new RuleTester().run(rule, {
       name: 'm2m DENY spares requests with a JWT only on health paths, but ALLOW admits tokens',
       manifests: docs(base(), ap('istio-system', 'require-jwt', { action: 'DENY', selector: { matchLabels: GW }, rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/healthz'] } }] }] })),
     },
-    { name: 'ALLOW with source namespaces: cannot tell, not reported', manifests: docs(base(), ap('istio-system', 'ns-only', { action: 'ALLOW', selector: { matchLabels: GW }, rules: [{ from: [{ source: { namespaces: ['team-a'] } }] }] })) },
     { name: 'policy for other workloads', manifests: docs(base(), ap('istio-system', 'other', { action: 'DENY', selector: { matchLabels: { app: 'x' } }, rules: [{}] })) },
   ],
   invalid: [
-    { name: 'global deny-all without an ALLOW for the gateway', manifests: docs(base(), globalDenyAll), errors: [{ id: 'AuthorizationPolicyDeniesLocalGateway', message: 'none of their rules admits' }] },
+    { name: 'global deny-all without an ALLOW for the gateway', manifests: docs(base(), globalDenyAll), errors: [{ id: 'AuthorizationPolicyDeniesLocalGateway', message: 'has no rules, so it allows nothing' }] },
+    {
+      // Source namespaces are read from the peer's mTLS certificate; an HTTP Gateway server takes plain text, and
+      // callers' sidecars send plain text to gateway pods (auto mTLS only targets pods with the sidecar's
+      // security.istio.io/tlsMode label, which Istio's gateway injection template does not set).
+      name: 'ALLOW with source namespaces only: plain text at the gateway has no namespace',
+      manifests: docs(base(), ap('istio-system', 'ns-only', { action: 'ALLOW', selector: { matchLabels: GW }, rules: [{ from: [{ source: { namespaces: ['team-a'] } }] }] })),
+      errors: [{ id: 'AuthorizationPolicyDeniesLocalGateway', message: 'ALLOW policy istio-system/ns-only applies and none of its rules matches' }],
+    },
     {
       name: 'm2m DENY for requests without a JWT principal (kubeflow m2m-auth overlay)',
       manifests: docs(base(), allowGateway, ap('istio-system', 'cluster-local-gateway-require-jwt', { action: 'DENY', selector: { matchLabels: GW }, rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { notPaths: ['/healthz', '/ready', '/wait-for-drain'] } }] }] })),

@@ -17,6 +17,7 @@ interface TraceFlags {
   from?: string;
   sidecar?: boolean;
   serviceAccount?: string;
+  activator?: string;
   all?: boolean;
   output: string;
   clusterDomain: string;
@@ -54,6 +55,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--from <ns[/labels]>', 'the calling pod: its namespace and labels, e.g. kubeflow-user/app=notebook', 'default')
     .option('--sidecar', 'the caller has an Istio sidecar (routes by VirtualServices bound to mesh first, sends mTLS where Istio would)')
     .option('--service-account <name>', "the caller's ServiceAccount (its identity over mTLS)", 'default')
+    .option('--activator <path>', 'behind the gateway: in (through the activator: scaled to zero or kept by target-burst-capacity), out (straight to the pods), or both', 'both')
     .option('--all', 'trace the internal and external URL of every InferenceService (the URL argument is then a path)')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
@@ -87,9 +89,11 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
         return;
       }
       const from = parseFrom(flags.from);
+      const activator = flags.activator ?? 'both';
+      if (activator !== 'in' && activator !== 'out' && activator !== 'both') throw new UsageError(`--activator takes in, out or both, not "${activator}"`);
       let result;
       try {
-        result = trace(snapshot, { url: url!, method: flags.request, headers: flags.header ?? [], from: { ...from, sidecar: flags.sidecar ?? false, serviceAccount: flags.serviceAccount } });
+        result = trace(snapshot, { url: url!, method: flags.request, headers: flags.header ?? [], activator, from: { ...from, sidecar: flags.sidecar ?? false, serviceAccount: flags.serviceAccount } });
       } catch (e) {
         if (e instanceof TraceInputError) throw new UsageError(e.message);
         throw e;

@@ -305,7 +305,7 @@ export function authorize(s: Snapshot, w: AuthzTarget, req: AuthzRequest): Authz
   const allowsNothing = allows.every((p) => (p.rules ?? []).length === 0);
   const why = allowsNothing
     ? `the only ALLOW ${allows.length > 1 ? 'policies' : 'policy'} here (${names}) ${allows.length > 1 ? 'have' : 'has'} no rules, so ${allows.length > 1 ? 'they allow' : 'it allows'} nothing`
-    : `ALLOW ${allows.length > 1 ? 'policies' : 'policy'} ${names} apply and none of their rules matches`;
+    : allows.length > 1 ? `ALLOW policies ${names} apply and none of their rules matches` : `ALLOW policy ${names} applies and none of its rules matches`;
   // The policy to point at: the workload's own (selector, then namespace-wide) before the mesh-wide ones, and
   // one with rules before a rule-less deny-all (that one is meant to be paired with allowances).
   const rank = (p: AuthorizationPolicy) => (p.namespace === mesh.rootNamespace ? 2 : 0) + (p.selector === undefined ? 1 : 0) + ((p.rules ?? []).length === 0 ? 4 : 0);

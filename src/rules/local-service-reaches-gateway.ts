@@ -2,9 +2,11 @@ import { defineRule } from '../engine/define-rule.js';
 import { displayName } from '../load/resource.js';
 import { formatLabels, matchesMap } from '../model/label-selector.js';
 import {
-  DISABLE_PORT_TRANSLATION_LABEL, gatewaySelects, isPlainHttpServer, listenersFor, reachThroughService,
+  DISABLE_PORT_TRANSLATION_LABEL, gatewaySelects, isPlainHttpServer, listenersFor, reachThroughService, serverTlsMode,
 } from '../platform/istio/listeners.js';
 import { localObligations } from '../platform/local-path.js';
+import { destinationRuleFor } from '../platform/istio/mtls.js';
+import type { GatewayServer } from '../model/istio.js';
 import { operatorOwnedSelector, operatorWants } from '../platform/knative/operator.js';
 import { describeWorkloads } from './_hints.js';
 
@@ -12,7 +14,7 @@ export default defineRule({
   id: 'local-service-reaches-gateway',
   meta: {
     description: "Port 80 of the local gateway Service must land on pods, and a pod port, where the Gateway's HTTP server listens.",
-    inputs: ['ConfigMap', 'KnativeServing', 'Service', 'Workload', 'Gateway'],
+    inputs: ['ConfigMap', 'KnativeServing', 'Service', 'Workload', 'Gateway', 'DestinationRule'],
     emits: ['LocalServiceGatewayPodsDiffer', 'LocalServicePortMismatch'],
   },
   check(ctx) {
@@ -50,7 +52,13 @@ export default defineRule({
         });
         continue;
       }
-      if (httpServers.length === 0) {
+      // An ISTIO_MUTUAL server takes Istio mTLS, which a client's proxy sends to gateway pods only when a
+      // DestinationRule asks for it (auto mTLS targets pods with a sidecar; Istio's gateway template has none):
+      // with such a rule for this Service the path works for callers with a proxy (the trace shows plain ones fail).
+      const mtlsOnly = httpServers.length === 0 && gw.servers.some((x) => serverTlsMode(x) === 'ISTIO_MUTUAL')
+        && destinationRuleFor(ctx.snapshot, reach.workloads[0]!.workload.namespace, `${svc.name}.${svc.namespace}.svc.${ctx.snapshot.clusterDomain}`, svc.namespace)?.tlsMode === 'ISTIO_MUTUAL';
+      const usable = (x: GatewayServer) => isPlainHttpServer(x) || (mtlsOnly && serverTlsMode(x) === 'ISTIO_MUTUAL');
+      if (httpServers.length === 0 && !mtlsOnly) {
         ctx.report({
           id: 'LocalServicePortMismatch', resource: svc.res, path: portPath, related: [{ resource: gw.res, path: ['spec', 'servers'] }],
           data: { ...data, problem: `reaches Gateway ${gwName}, which has no plain HTTP server`, fixText: `Add an HTTP server (protocol HTTP, hosts ["*"]) to Gateway ${gwName}.` },
@@ -66,8 +74,8 @@ export default defineRule({
           });
           break;
         }
-        if (x.servers.some((b) => b.gateway === gw && isPlainHttpServer(b.server))) continue;
-        const bound = [...(listenersFor(ctx.snapshot, x.workload).byPort.values())].flat().filter((b) => b.gateway === gw && isPlainHttpServer(b.server));
+        if (x.servers.some((b) => b.gateway === gw && usable(b.server))) continue;
+        const bound = [...(listenersFor(ctx.snapshot, x.workload).byPort.values())].flat().filter((b) => b.gateway === gw && usable(b.server));
         const where = bound.map((b) => `server port ${b.server.portNumber} listens on pod port ${b.listenerPort}${b.translatedBy ? ` (translated by Service ${b.translatedBy.service.namespace}/${b.translatedBy.service.name})` : ''}`).join('; ');
         const others = x.servers.map((b) => `${b.gateway.namespace}/${b.gateway.name}`);
         const landsOn = others.length ? `where only ${[...new Set(others)].join(', ')} listen(s)` : 'where nothing listens';

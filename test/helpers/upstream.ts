@@ -248,3 +248,35 @@ export function knativeOperator(go: string, release: OperatorVersion = '1.23.0')
   renameSync(`${out}.tmp`, out);
   return { binary: out, kodata, version: mod.Version };
 }
+
+/**
+ * Builds (or finds in the cache) gRPC's implementation of Envoy's RBAC filter as a command (test/upstream/
+ * grpc-rbac): the google.golang.org/grpc module named in its go.mod is copied out of the module cache, the
+ * package kgdrbac (export.go.in: a request context for the internal rbac engine) is added to the copy, and a
+ * generated modfile replaces the module with it. Istio's own RBAC filters for each case come from
+ * test/oracle TestAuthz; this evaluates requests against them.
+ */
+export function grpcRbacOracle(go: string): string {
+  const dir = fromRoot('test', 'upstream', 'grpc-rbac');
+  const files = ['main.go', 'export.go.in', 'go.mod', 'go.sum'].map((f) => join(dir, f));
+  const out = join(CACHE, `grpc-rbac-${hashFiles(files)}`);
+  if (existsSync(out)) return out;
+  const version = /google\.golang\.org\/grpc (v\S+)/.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))?.[1];
+  if (!version) throw new Error('test/upstream/grpc-rbac/go.mod names no google.golang.org/grpc version');
+  const env = { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
+  const work = join(CACHE, 'src', 'grpc-rbac');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'cmd'), { recursive: true });
+  run(go, ['mod', 'download', `google.golang.org/grpc@${version}`], { cwd: dir, env });
+  const modcache = run(go, ['env', 'GOMODCACHE'], { cwd: dir }).trim();
+  cpSync(join(modcache, 'google.golang.org', `grpc@${version}`), join(work, 'grpc'), { recursive: true });
+  makeWritable(join(work, 'grpc'));
+  mkdirSync(join(work, 'grpc', 'kgdrbac'));
+  copyFileSync(files[1]!, join(work, 'grpc', 'kgdrbac', 'export.go'));
+  copyFileSync(files[0]!, join(work, 'cmd', 'main.go'));
+  copyFileSync(files[3]!, join(work, 'cmd', 'go.sum'));
+  writeFileSync(join(work, 'cmd', 'go.mod'), `${readFileSync(files[2]!, 'utf8')}\nreplace google.golang.org/grpc => ../grpc\n`);
+  run(go, ['build', '-o', `${out}.tmp`, '.'], { cwd: join(work, 'cmd'), env });
+  renameSync(`${out}.tmp`, out);
+  return out;
+}

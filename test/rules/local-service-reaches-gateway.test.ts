@@ -10,6 +10,14 @@ new RuleTester().run(rule, {
   valid: [
     { name: 'Knative layout: 80 → 8081, label, server 8081', manifests: layout(gateway('istio-system', 'lg', POD, [{ port: 8081 }]), service('istio-system', 'lg', POD, [{ port: 80, targetPort: 8081 }], NO_TRANSLATION)) },
     { name: 'Istio layout: server 80 translated by the Service to 8080', manifests: layout(gateway('istio-system', 'lg', POD, [{ port: 80 }]), service('istio-system', 'lg', POD, [{ port: 80, targetPort: 8080 }])) },
+    {
+      // Istio mTLS from callers' proxies reaches gateway pods only through a DestinationRule (auto mTLS targets
+      // pods with a sidecar's tlsMode label); with one, the ISTIO_MUTUAL server serves the path (test/authz.test.ts
+      // traces it; plain callers still fail there).
+      name: 'an ISTIO_MUTUAL server and a DestinationRule that makes clients of the Service send Istio mTLS',
+      manifests: layout(gateway('istio-system', 'lg', POD, [{ port: 8081, protocol: 'HTTPS', tls: { mode: 'ISTIO_MUTUAL' } }]), service('istio-system', 'lg', POD, [{ port: 80, targetPort: 8081 }], NO_TRANSLATION),
+        { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'lg', namespace: 'istio-system' }, spec: { host: 'lg.istio-system.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } }),
+    },
     { name: 'named targetPort resolved from the container', manifests: layout(gateway('istio-system', 'lg', POD, [{ port: 80 }]), service('istio-system', 'lg', POD, [{ port: 80, targetPort: 'http2' }])) },
     { name: 'no targetPort: defaults to port 80, no translation needed', manifests: layout(gateway('istio-system', 'lg', POD, [{ port: 80 }]), service('istio-system', 'lg', POD, [{ port: 80 }], NO_TRANSLATION)) },
   ],
@@ -34,6 +42,11 @@ new RuleTester().run(rule, {
     {
       name: 'only a TLS server on the Gateway',
       manifests: layout({ ...gateway('istio-system', 'lg', POD, [{ port: 8081, protocol: 'HTTPS' }]) }, service('istio-system', 'lg', POD, [{ port: 80, targetPort: 8081 }], NO_TRANSLATION)),
+      errors: [{ id: 'LocalServicePortMismatch', message: 'no plain HTTP server' }],
+    },
+    {
+      name: 'an ISTIO_MUTUAL server without a DestinationRule: callers send plain text to gateway pods',
+      manifests: layout(gateway('istio-system', 'lg', POD, [{ port: 8081, protocol: 'HTTPS', tls: { mode: 'ISTIO_MUTUAL' } }]), service('istio-system', 'lg', POD, [{ port: 80, targetPort: 8081 }], NO_TRANSLATION)),
       errors: [{ id: 'LocalServicePortMismatch', message: 'no plain HTTP server' }],
     },
   ],

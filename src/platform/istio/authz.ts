@@ -278,12 +278,19 @@ export function authorize(s: Snapshot, w: AuthzTarget, req: AuthzRequest): Authz
     const m = matchOf(p);
     if (m.tri !== 'no') undecided.push(`CUSTOM policy ${p.namespace}/${p.name} ${m.tri === 'yes' ? 'sends the request' : 'may send the request'} to extension provider ${p.provider ?? '(none named)'}, which decides`);
   }
+  // Istio puts every DENY rule into one RBAC filter; Envoy keeps a filter's policies in a std::map
+  // (source/extensions/filters/common/rbac/engine_impl.h) and logs the first that matches in byte order.
+  const denyMatches: { p: AuthorizationPolicy; rule: number; id: string }[] = [];
   for (const p of byAction('DENY')) {
-    const m = matchOf(p);
-    if (m.tri === 'yes') {
-      return { ...base, decision: 'deny', policy: p, rule: m.rule, envoyDetails: `rbac_access_denied_matched_policy[${policyId(p, m.rule!)}]`, reason: `DENY policy ${p.namespace}/${p.name} rule ${m.rule} matches` };
+    for (const r of p.rules ?? []) {
+      const t = ruleMatches(r.raw, req, mesh, p.namespace);
+      if (t === 'yes') denyMatches.push({ p, rule: r.index, id: policyId(p, r.index) });
+      else if (t === 'unknown') undecided.push(`whether DENY policy ${p.namespace}/${p.name} rule ${r.index} matches depends on what the input does not show (source address, SNI or an unknown attribute)`);
     }
-    if (m.tri === 'unknown') undecided.push(`whether DENY policy ${p.namespace}/${p.name} rule ${m.rule} matches depends on what the input does not show (source address, SNI or an unknown attribute)`);
+  }
+  if (denyMatches.length > 0) {
+    const d = denyMatches.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0]!;
+    return { ...base, decision: 'deny', policy: d.p, rule: d.rule, envoyDetails: `rbac_access_denied_matched_policy[${d.id}]`, reason: `DENY policy ${d.p.namespace}/${d.p.name} rule ${d.rule} matches` };
   }
   const allows = byAction('ALLOW');
   if (allows.length === 0) {

@@ -11,7 +11,8 @@ import { assumedPeer, peerOf, principalOf, type Peer } from './istio/identity.js
 import { gatewaySelects } from './istio/listeners.js';
 import { clientTls, sidecarHandshake, type ClientTls, type HandshakeVerdict } from './istio/mtls.js';
 import { knativeGatewayConfig } from './knative/effective.js';
-import { revisionBackendPort, firstRevision } from './knative/derive.js';
+import { firstRevision, revisionBackendPort, revisionPort, revisionProtocol } from './knative/derive.js';
+import { knativeDomainConfig } from './knative/domain.js';
 import { componentServiceName } from './kserve/names.js';
 import { kserveBackendComponent } from './kserve/derive.js';
 import { localGateways } from './local-path.js';
@@ -148,7 +149,9 @@ export function revisionPaths(s: Snapshot, client: Peer, pod: Peer, host: string
 export function inferenceServicePaths(s: Snapshot, gateway: Peer, isvc: InferenceService, options: { assumeSidecar?: boolean } = {}): RevisionPaths {
   const ksvc = backendKnativeService(s, isvc);
   const host = `${firstRevision(ksvc)}.${isvc.namespace}.svc.${s.clusterDomain}`;
-  return revisionPaths(s, gateway, revisionPeer(s, isvc.namespace, ksvc), host, isvc.namespace, inferenceRequest(s, isvc), 80, options);
+  // The revision Service port Knative's route uses: 80 (HTTP/1), 81 (h2c), 443 (system-internal TLS).
+  const servicePort = revisionPort(revisionProtocol(isvc.containerPorts[kserveBackendComponent(isvc)]), knativeDomainConfig(s).systemInternalTls);
+  return revisionPaths(s, gateway, revisionPeer(s, isvc.namespace, ksvc), host, isvc.namespace, inferenceRequest(s, isvc), servicePort, options);
 }
 
 /** The request the gateway forwards for an InferenceService's in-cluster URL (KServe's Host rewrite, a predict call). */

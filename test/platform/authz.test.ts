@@ -12,6 +12,7 @@ import { meshSecurity } from '../../src/platform/istio/mesh.js';
 import { parseManifestText } from '../../src/load/parse.js';
 import { buildSnapshot } from '../../src/platform/build.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { activatorPeer } from '../../src/platform/security-path.js';
 import { docs, type Obj } from '../helpers/manifests.js';
 
 const ap = (ns: string, name: string, spec: Obj): Obj => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns }, spec });
@@ -172,5 +173,15 @@ describe('identity and sidecar injection (istio-discovery mutatingwebhook.yaml; 
     assert.equal(principalOf(s, assumedPeer(s, { name: 'p', namespace: 'team', labels: {}, serviceAccount: 'runner' }, 'test')), 'corp.example/ns/team/sa/runner');
     assert.equal(meshSecurity(s).rootNamespace, 'mesh-root');
     assert.equal(principalOf(snap(), assumedPeer(snap(), { name: 'p', namespace: 'team', labels: {} }, 'test')), 'cluster.local/ns/team/sa/default');
+  });
+});
+
+describe('the activator\'s identity by Serving release (row serving-activator-service-account, knative/serving#14133)', () => {
+  const at = (serving: string) => principalOf(buildSnapshot([], { versions: { serving } }), activatorPeer(buildSnapshot([], { versions: { serving } })));
+  it('1.10: runs as controller', () => assert.equal(at('1.10.2'), 'cluster.local/ns/knative-serving/sa/controller'));
+  it('1.11: runs as activator', () => assert.equal(at('1.11.0'), 'cluster.local/ns/knative-serving/sa/activator'));
+  it('a Deployment in the input wins over the release', () => {
+    const s = snap({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'activator', namespace: 'knative-serving' }, spec: { selector: { matchLabels: { app: 'activator' } }, template: { metadata: { labels: { app: 'activator' } }, spec: { serviceAccountName: 'custom-sa', containers: [{ name: 'a', image: 'x' }] } } } });
+    assert.equal(principalOf(s, activatorPeer(s)), 'cluster.local/ns/knative-serving/sa/custom-sa');
   });
 });

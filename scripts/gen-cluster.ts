@@ -64,7 +64,7 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
   const kserveCfg: KServeIngressConfig = {
     status: 'ok', configMap: undefined, ingressGateway: 'kubeflow/kubeflow-gateway', localGateway: 'knative-serving/knative-local-gateway', localGatewayKeyPresent: true,
     localGatewayService: `knative-local-gateway.istio-system.svc.${CD}`, knativeLocalGatewayService: `knative-local-gateway.istio-system.svc.${CD}`,
-    knativeLocalGatewayServiceSet: false, ingressDomain: DOMAIN, disableIstioVirtualHost: false, issues: [], path: [],
+    knativeLocalGatewayServiceSet: false, ingressDomain: DOMAIN, disableIstioVirtualHost: false, enableGatewayApi: false, issues: [], path: [],
     ingressKeyPresent: true, additionalIngressDomains: [], pathTemplate: '', kserveVersion: NEWEST.kserve,
   };
   const data = { 'gateway.kubeflow.kubeflow-gateway': `istio-ingressgateway.istio-system.svc.${CD}` };

@@ -83,6 +83,16 @@ const cases: Case[] = [
     code: 'NetworkPolicyBlocksGatewayCallers', outcome: '504', step: 'network-policy',
   },
   { name: 'no ALLOW for the gateway under global-deny-all', apply: (rs) => mutate(rs, 'AuthorizationPolicy', 'istio-system', 'cluster-local-gateway', 'delete'), code: 'AuthorizationPolicyDeniesLocalGateway', outcome: '403', step: 'authorization' },
+  {
+    name: 'KServe ingressGateway names a Gateway that is not there (external call)',
+    apply: (rs) => setIngress(rs, '"kubeflow/kubeflow-gateway"', '"kubeflow/kubeflow-gatway"'),
+    code: 'KServeIngressGatewayNotFound', url: 'http://sklearn-iris-kubeflow-user.example.com/v1/models/sklearn-iris:predict', outcome: '404', step: 'virtual-host',
+  },
+  {
+    name: 'the InferenceService namespace injects sidecars: the corpus\'s global-deny-all refuses the activator at the predictor pods',
+    apply: (rs) => [...rs.filter((r) => !(r.kind === 'Namespace' && r.name === 'kubeflow-user')), added(NAMESPACE('kubeflow-user', { 'istio-injection': 'enabled' }))],
+    code: 'AuthorizationPolicyAllowsNothing', outcome: '403', step: 'authorization',
+  },
 ];
 
 describe('kgd trace', () => {

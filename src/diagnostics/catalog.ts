@@ -275,6 +275,13 @@ export const catalog = {
     message: 'The `ingress` JSON {{how}}, so KServe\'s VirtualService would name an empty Gateway.',
     fix: 'Set localGateway to "{{suggestion}}" (the Gateway the local gateway pods serve).',
   },
+  KServeIngressGatewayNotFound: {
+    code: 'KGD1308', severity: 'error', symptom: '404',
+    title: 'KServe ingressGateway names a Gateway that does not exist',
+    description: "KServe binds the VirtualService of every InferenceService that is not cluster-local to `ingressGateway` for its external host (and its path-based routes). A Gateway that does not exist serves nothing, so requests through the external ingress get 404 — the in-cluster path (`localGateway`) is not affected. A bare name is looked up in each InferenceService's own namespace, where KServe writes the VirtualService. With `enableGatewayApi` KServe routes through `kserveIngressGateway` instead and this key is not used.",
+    message: 'ingressGateway "{{value}}" names Gateway {{gateway}}, which is not in the input{{users}}.',
+    fix: "Set `ingressGateway` in the `ingress` JSON of ConfigMap inferenceservice-config to the Gateway your external ingress pods serve{{suggestion}}, or create Gateway {{gateway}}.",
+  },
 
   // 1400–1499: Istio gateways, their pods and Services.
   GatewaySelectsNoWorkload: {

@@ -6,6 +6,8 @@
 import type { Resource } from '../load/resource.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { knativeGatewayConfig } from './knative/effective.js';
+import { kserveIngressConfig } from './kserve/ingress-config.js';
+import { resolveGatewayRef } from './istio/gateway-ref.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './knative/shipped.js';
 
 /** Why an assumed object is there (its `derivedFrom`). */
@@ -45,7 +47,8 @@ function istioIngressService(): Record<string, unknown> {
 const isDefaultSelector = (s: Readonly<Record<string, string>> | undefined) => s !== undefined && Object.keys(s).length === 1 && s['istio'] === DEFAULT_GATEWAY_SELECTOR['istio'];
 
 /**
- * What a default install would add to this input: Knative's shipped Gateways where config-istio names them
+ * What a default install would add to this input: Knative's shipped Gateways where config-istio (or KServe's
+ * ingressGateway, whose default is net-istio's knative-ingress-gateway) names them
  * (`knative-serving/knative-ingress-gateway`, `knative-serving/knative-local-gateway`) and the input lacks them
  * and its `knative-local-gateway` Service where the local gateways name it (unless net-istio's installation or a
  * KnativeServing is in the input), and Istio's ingress gateway Deployment
@@ -62,8 +65,12 @@ export function installDefaults(snapshot: Snapshot): Record<string, unknown>[] {
   const netIstioInstalled = workloads.some((w) => ['net-istio-controller', 'net-istio-webhook'].includes(w.res.name) || w.labels['app.kubernetes.io/component'] === 'net-istio');
   // Istio's: istiod or an IstioOperator (which may turn the ingress gateway off: see #19).
   const istioInstalled = workloads.some((w) => w.res.name === 'istiod' || w.labels['app'] === 'istiod') || snapshot.resources.some((r) => r.kind === 'IstioOperator');
-  if (cfg.status === 'ok' && !netIstioInstalled && snapshot.list('KnativeServing').length === 0) {
-    for (const e of [...cfg.parsed.local, ...cfg.parsed.external]) {
+  // KServe's ingressGateway (its shipped default is net-istio's knative-ingress-gateway) counts like an external entry.
+  const kserveIngress = kserveIngressConfig(snapshot);
+  const kserveRef = kserveIngress.status === 'ok' && !kserveIngress.enableGatewayApi && kserveIngress.ingressGateway.includes('/') ? resolveGatewayRef(kserveIngress.ingressGateway, '') : undefined;
+  const kserveEntries = kserveRef ? [{ namespace: kserveRef.namespace, name: kserveRef.name }] : [];
+  if ((cfg.status === 'ok' || kserveEntries.length > 0) && !netIstioInstalled && snapshot.list('KnativeServing').length === 0) {
+    for (const e of [...(cfg.status === 'ok' ? [...cfg.parsed.local, ...cfg.parsed.external] : []), ...kserveEntries]) {
       if (e.namespace !== 'knative-serving' || snapshot.get('Gateway', e.namespace, e.name)) continue;
       const kind = e.name === 'knative-local-gateway' ? 'local' : e.name === 'knative-ingress-gateway' ? 'ingress' : undefined;
       if (!kind || out.some((o) => (o['metadata'] as { name: string }).name === e.name)) continue;
@@ -72,7 +79,7 @@ export function installDefaults(snapshot: Snapshot): Record<string, unknown>[] {
     }
     // net-istio's knative-local-gateway Service, where config-istio's local gateways name it.
     const shippedHost = `knative-local-gateway.istio-system.svc.${snapshot.clusterDomain}`;
-    if (cfg.parsed.local.some((e) => e.service === shippedHost) && !snapshot.get('Service', 'istio-system', 'knative-local-gateway')) {
+    if (cfg.status === 'ok' && cfg.parsed.local.some((e) => e.service === shippedHost) && !snapshot.get('Service', 'istio-system', 'knative-local-gateway')) {
       out.push(shippedLocalService('istio-system', DEFAULT_GATEWAY_SELECTOR, snapshot.versions));
     }
   }

@@ -11,6 +11,7 @@ import knativeGatewayNotFound from './knative-gateway-not-found.js';
 import knativeLocalServiceNotFound from './knative-local-service-not-found.js';
 import knativeStatusNotReady from './knative-status-not-ready.js';
 import kserveIngressConfigInvalid from './kserve-ingress-config-invalid.js';
+import kserveIngressGatewayRef from './kserve-ingress-gateway-ref.js';
 import kserveKnativeAgree from './kserve-knative-agree.js';
 import kserveLocalGatewayRef from './kserve-local-gateway-ref.js';
 import kserveLocalServiceNotFound from './kserve-local-service-not-found.js';
@@ -39,6 +40,7 @@ export const rules: readonly Rule[] = [
   knativeLocalServiceNotFound,
   knativeStatusNotReady,
   kserveIngressConfigInvalid,
+  kserveIngressGatewayRef,
   kserveKnativeAgree,
   kserveLocalGatewayRef,
   kserveLocalServiceNotFound,

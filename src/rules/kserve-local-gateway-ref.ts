@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/define-rule.js';
 import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
+import { isInstallDefault } from '../platform/install-defaults.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
 
@@ -32,7 +33,8 @@ export default defineRule({
       const resolved = `${refs[0]!.namespace}/${refs[0]!.name}`;
       ctx.report({ ...at, id: 'KServeLocalGatewayLegacyForm', data: { value, resolved }, repair: { summary: `write localGateway as "${resolved}"`, edits: [{ resource: res, path: cfg.path, op: 'set', inner: { key: 'localGateway' }, value: resolved }] } });
     }
-    if (ctx.snapshot.list('Gateway').length === 0 && !ctx.snapshot.complete) {
+    // Gateways a default install would add are not evidence that the input holds its Gateways.
+    if (ctx.snapshot.list('Gateway').every((g) => isInstallDefault(g.res)) && !ctx.snapshot.complete) {
       ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');
       return;
     }

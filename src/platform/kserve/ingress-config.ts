@@ -57,6 +57,8 @@ export interface KServeIngressConfig {
   readonly additionalIngressDomains: readonly string[];
   readonly pathTemplate: string;
   readonly disableIstioVirtualHost: boolean;
+  /** enableGatewayApi: KServe routes through a Gateway API gateway (kserveIngressGateway), not ingressGateway. */
+  readonly enableGatewayApi: boolean;
   readonly issues: readonly KServeIngressIssue[];
   /** Data path of the `ingress` key, for locations. */
   readonly path: FieldPath;
@@ -132,7 +134,7 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
     const path: FieldPath = ['data', INGRESS_KEY];
     const kserveVersion = versionOf('kserve', snapshot.versions);
     if (!cm && !snapshot.assumeDefaults) {
-      return { status: 'missing', configMap: undefined, ingressKeyPresent: false, ingressGateway: '', localGateway: '', localGatewayKeyPresent: false, localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', additionalIngressDomains: [], pathTemplate: '', disableIstioVirtualHost: false, issues: [], path, kserveVersion };
+      return { status: 'missing', configMap: undefined, ingressKeyPresent: false, ingressGateway: '', localGateway: '', localGatewayKeyPresent: false, localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', additionalIngressDomains: [], pathTemplate: '', disableIstioVirtualHost: false, enableGatewayApi: false, issues: [], path, kserveVersion };
     }
     const { values, issues } = cm ? parseKServeIngress(cm.data[INGRESS_KEY], kserveVersion) : { values: { ...KSERVE_DEFAULT_INGRESS }, issues: [] };
     const legacy = behaves('kserve-ingress-service-required', { kserve: kserveVersion });
@@ -155,6 +157,7 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
       additionalIngressDomains: Array.isArray(values['additionalIngressDomains']) ? (values['additionalIngressDomains'] as string[]) : [],
       pathTemplate: str('pathTemplate'),
       disableIstioVirtualHost: values['disableIstioVirtualHost'] === true,
+      enableGatewayApi: values['enableGatewayApi'] === true,
       issues,
       path,
       kserveVersion,

@@ -144,3 +144,59 @@ describe('mTLS on the path', () => {
     assert.ok(checkResources(resources(text)).diagnostics.some((d) => d.code === 'KGD1607'));
   });
 });
+
+describe('Kubeflow oauth2-proxy: a CUSTOM policy on the pods serving the local gateway (issue #19)', () => {
+  // The policy as kubeflow/manifests common/oauth2-proxy/components/istio-external-auth writes it for the ingress
+  // gateway, here selecting the pods that serve Knative's local gateway; the provider as Kubeflow's Istio mesh config
+  // defines it (envoyExtAuthzHttp to oauth2-proxy.oauth2-proxy:80).
+  const custom = (selector: string) => `${example}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    extensionProviders:
+    - name: oauth2-proxy
+      envoyExtAuthzHttp:
+        service: oauth2-proxy.oauth2-proxy.svc.cluster.local
+        port: 80
+        headersToDownstreamOnDeny: [content-type, set-cookie]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: istio-ingressgateway-oauth2-proxy, namespace: istio-system}
+spec:
+  action: CUSTOM
+  provider: {name: oauth2-proxy}
+  selector:
+    matchLabels: {${selector}}
+  rules:
+  - when:
+    - key: request.headers[authorization]
+      notValues: ["*"]
+    to:
+    - operation:
+        notPaths: [/dex/*, /dex/**, /oauth2/*]
+`;
+  it('trace: 302/401 at the gateway hop, naming the policy and the provider; check: KGD1609', () => {
+    const text = custom('app: cluster-local-gateway');
+    const r = run(resources(text), 'both');
+    assert.equal(r.outcome, '302/401');
+    const fail = r.hops.find((h) => h.verdict === 'fail')!;
+    assert.equal(fail.step, 'authorization');
+    assert.equal(fail.resource, 'AuthorizationPolicy istio-system/istio-ingressgateway-oauth2-proxy');
+    assert.match(fail.summary, /ext_authz provider oauth2-proxy \(oauth2-proxy\.oauth2-proxy\.svc\.cluster\.local:80\)/);
+    const d = checkResources(resources(text)).diagnostics.filter((x) => x.severity === 'error');
+    assert.deepEqual(d.map((x) => `${x.code} ${x.resource} ${x.path ?? ''}`), ['KGD1609 AuthorizationPolicy istio-system/istio-ingressgateway-oauth2-proxy .spec.rules[0]']);
+  });
+  it('a call with an Authorization header: the rule does not match (Kubeflow leaves those to RequestAuthentication), 200', () => {
+    const r = trace(traceSnapshot(resources(custom('app: cluster-local-gateway'))), { url: URL, headers: ['Authorization: Bearer x'], from: { namespace: 'kubeflow', labels: {}, sidecar: false } });
+    assert.equal(r.outcome, '200', r.verdict);
+  });
+  it('limited to the ingress gateway pods (as Kubeflow ships it): the local path is clean', () => {
+    const text = custom('app: istio-ingressgateway');
+    assert.equal(run(resources(text), 'both').outcome, '200');
+    assert.deepEqual(checkResources(resources(text)).diagnostics.filter((x) => x.severity === 'error').map((x) => x.code), []);
+  });
+});

@@ -5,7 +5,7 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 /** What a user sees when this goes wrong. */
-export type Symptom = '404' | '503' | '504' | '403' | 'dns' | 'not-ready' | 'input' | 'degraded';
+export type Symptom = '404' | '503' | '504' | '403' | '401' | 'dns' | 'not-ready' | 'input' | 'degraded';
 
 export interface MessageDef {
   readonly code: string;
@@ -420,6 +420,13 @@ export const catalog = {
     description: "kgd does not guess where the input cannot decide: a policy that depends on the caller's address (`ipBlocks`, `source.ip`), on a CUSTOM extension provider, or on a workload whose sidecar the input does not show (its Namespace is not in the input). The finding says what would be refused if the missing part were as assumed.",
     message: '{{target}} ({{path}}): {{detail}}.',
     fix: 'Add the missing objects (the Namespace with its istio-injection label, the pods) to the input, or check the policy named in the message on the cluster.',
+  },
+  AuthProviderOnPath: {
+    code: 'KGD1609', severity: 'error', symptom: '401',
+    title: 'A CUSTOM AuthorizationPolicy sends in-cluster calls on the path to an external auth provider',
+    description: "An AuthorizationPolicy with `action: CUSTOM` hands every request its rules match to an ext_authz extension provider of the mesh config (`extensionProviders[].envoyExtAuthzHttp`/`envoyExtAuthzGrpc`, e.g. oauth2-proxy). Unless its rules are limited (hosts, ports, paths), that includes in-cluster calls through the local gateway, which carry no session cookie or token: the provider answers 401 or redirects to its login page (302), and net-istio's readiness probes fail the same way. Kubeflow's oauth2-proxy set-up is such a policy on the ingress gateway pods.",
+    message: '{{target}}: {{detail}}.',
+    fix: '{{advice}}',
   },
 
   // 1700–1799: status reported by the controllers (live clusters, `kubectl get -o yaml` dumps).

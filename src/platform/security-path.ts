@@ -27,8 +27,11 @@ export interface HopRequest {
 }
 
 export interface HopSecurity {
-  /** ok; handshake: the TLS handshake fails (503 at the client); deny: 403 from RBAC; undecided: the input cannot tell. */
-  readonly verdict: 'ok' | 'handshake' | 'deny' | 'undecided';
+  /**
+   * ok; handshake: the TLS handshake fails (503 at the client); deny: 403 from RBAC; external: an ext_authz provider
+   * answers (401 or 302 to its login for a request without credentials); undecided: the input cannot tell.
+   */
+  readonly verdict: 'ok' | 'handshake' | 'deny' | 'external' | 'undecided';
   readonly tls: ClientTls | undefined;
   readonly handshake: HandshakeVerdict | undefined;
   readonly authz: AuthzDecision | undefined;
@@ -51,7 +54,7 @@ export function sidecarHopSecurity(s: Snapshot, client: Peer, server: Peer, dial
     const sec = sidecarHopSecurity(s, client, { ...server, proxy: 'sidecar', istioTlsMode: true }, dial, port, req);
     const assumed = `${server.name}: whether it has a sidecar is not in the input (${server.why}); evaluated as if it had one`;
     if (options.assumeSidecar || sec.verdict === 'ok' || sec.verdict === 'undecided') return { ...sec, assumed };
-    const what = sec.verdict === 'deny' ? `403 (${sec.authz?.envoyDetails ?? 'RBAC'})` : '503 (TLS handshake)';
+    const what = sec.verdict === 'deny' ? `403 (${sec.authz?.envoyDetails ?? 'RBAC'})` : sec.verdict === 'external' ? '401 or 302 from the auth provider' : '503 (TLS handshake)';
     return { ...sec, verdict: 'undecided', assumed, summary: `${sec.summary} — ${what} if a sidecar runs there` };
   }
   const tls = clientTls(s, client, dial.host, dial.port, dial.serviceNamespace, server, port);
@@ -173,6 +176,10 @@ export function securityFix(sec: HopSecurity, from: Peer, to: Peer, port: number
     return pa
       ? `${sidecar[0]?.toUpperCase() ?? ''}${sidecar.slice(1)}${sidecar ? 'set' : 'Set'} spec.portLevelMtls["${port}"].mode of PeerAuthentication ${pa.namespace}/${pa.name} to PERMISSIVE${sec.tls?.rule ? `, or drop tls.mode DISABLE from DestinationRule ${sec.tls.rule.namespace}/${sec.tls.rule.name}` : ''}.`
       : undefined;
+  }
+  if (sec.verdict === 'external' && sec.authz?.policy) {
+    const p = sec.authz.policy;
+    return `Keep in-cluster calls out of CUSTOM policy ${p.namespace}/${p.name}: limit its rules (e.g. to.operation.hosts of the external host, or to.operation.ports of the external listener) so they do not match ${to.name}'s in-cluster traffic, or send credentials with the call.`;
   }
   if (sec.verdict !== 'deny' || !sec.authz?.policy) return undefined;
   const p = sec.authz.policy;

@@ -7,6 +7,7 @@ const SYMPTOM_DOC: Record<string, string> = {
   '503': '503 / connection refused / name not resolved',
   '504': '504 Gateway Timeout, or the call hangs until the client times out',
   '403': '403 Forbidden (`RBAC: access denied`)',
+  '401': '401 Unauthorized, or 302 to a login page (an auth provider in front of the workload)',
   dns: 'the name does not resolve (curl: `Could not resolve host`; 503 through a sidecar)',
   'not-ready': 'InferenceService / Route not Ready (KIngress `ReconcileIngressFailed`, `Uninitialized`, or `IngressNotConfigured`)',
   input: 'part of the input is not checked',

@@ -14,7 +14,7 @@ export default defineRule({
   meta: {
     description: 'Every hop behind the local gateway must admit the identity of the hop before it (AuthorizationPolicy, PeerAuthentication, DestinationRule TLS).',
     inputs: ['AuthorizationPolicy', 'PeerAuthentication', 'DestinationRule', 'InferenceService', 'Gateway', 'Workload', 'Namespace', 'ConfigMap', 'KnativeServing', 'Service'],
-    emits: ['AuthorizationPolicyDeniesHop', 'AuthorizationPolicyAllowsNothing', 'MtlsHandshakeFails', 'AuthorizationUndecided'],
+    emits: ['AuthorizationPolicyDeniesHop', 'AuthorizationPolicyAllowsNothing', 'MtlsHandshakeFails', 'AuthProviderOnPath', 'AuthorizationUndecided'],
   },
   check(ctx) {
     const s = ctx.snapshot;
@@ -41,6 +41,10 @@ export default defineRule({
           const pa = sec.handshake?.server?.by;
           if (pa) resource = pa.res;
           else if (sec.tls?.rule) { resource = sec.tls.rule.res; at = ['spec', 'trafficPolicy']; }
+        } else if (sec.verdict === 'external' && sec.authz?.policy) {
+          id = 'AuthProviderOnPath';
+          resource = sec.authz.policy.res;
+          at = ['spec', 'rules', sec.authz.rule ?? 0];
         } else if (sec.verdict === 'deny' && sec.authz?.policy) {
           id = sec.authz.allowsNothing ? 'AuthorizationPolicyAllowsNothing' : 'AuthorizationPolicyDeniesHop';
           resource = sec.authz.policy.res;
@@ -62,7 +66,7 @@ export default defineRule({
             source: sec.principal ? `${h.from.name} (${sec.principal})` : h.from.name,
             path,
             policy: sec.authz?.policy ? `AuthorizationPolicy ${sec.authz.policy.namespace}/${sec.authz.policy.name}` : '',
-            detail: sec.verdict === 'deny' ? `${sec.authz?.reason ?? sec.summary}; Envoy logs 403 ${sec.authz?.envoyDetails ?? ''}` : sec.summary,
+            detail: sec.verdict === 'deny' ? `${sec.authz?.reason ?? sec.summary}; Envoy logs 403 ${sec.authz?.envoyDetails ?? ''}` : sec.verdict === 'external' ? `${sec.authz?.reason ?? sec.summary} (${path})` : sec.summary,
             advice: securityFix(sec, h.from, h.to, h.port) ?? 'Admit the previous hop on this workload.',
           },
         });

@@ -321,6 +321,10 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${sec.summary}; Envoy logs 403 ${a.envoyDetails}`, ...at(a.policy.res, path) });
       return finish('403', `${toName} refuses ${fromName}: ${a.reason}: 403 RBAC: access denied (response details ${a.envoyDetails})`, to && from ? securityFix(sec, from, to, port) : `Admit ${fromName} in AuthorizationPolicy ${a.policy.namespace}/${a.policy.name}.`);
     }
+    if (sec.verdict === 'external' && a?.policy) {
+      hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${a.reason}`, ...at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) });
+      return finish('302/401', `${toName} hands ${fromName}'s call to ext_authz provider ${a.provider?.name ?? ''} (CUSTOM policy ${a.policy.namespace}/${a.policy.name}): without credentials it answers 401 or redirects to its login (302)`, to && from ? securityFix(sec, from, to, port) : undefined);
+    }
     if (sec.verdict === 'undecided') hops.push({ step: 'authorization', verdict: 'note', summary: `${toName}: could not decide: ${sec.assumed ? sec.summary : (a?.reason ?? sec.summary)}` });
     else if (a && a.applicable.length > 0) hops.push({ step: 'authorization', verdict: 'ok', summary: `${toName}: ${sec.summary}`, ...(a.policy ? at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) : {}) });
     return undefined;
@@ -352,7 +356,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     // kept in the path by target-burst-capacity, 200 by default) and straight to the pods.
     const podPeer = revisionPeer(s, ns ?? '', (rev ?? '').replace(/-\d{5}$/, ''));
     const paths = revisionPaths(s, caller.peer, podPeer, target, ns ?? '', req, port);
-    const firstBad = (p: readonly SecuredHop[]) => p.find((h) => h.security.verdict === 'handshake' || h.security.verdict === 'deny');
+    const firstBad = (p: readonly SecuredHop[]) => p.find((h) => h.security.verdict === 'handshake' || h.security.verdict === 'deny' || h.security.verdict === 'external');
     const undecided = (p: readonly SecuredHop[]) => p.some((h) => h.security.verdict === 'undecided');
     const mode = input.activator ?? 'both';
     const viaBad = mode === 'out' ? undefined : firstBad(paths.viaActivator);

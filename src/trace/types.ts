@@ -1,7 +1,10 @@
 import type { Location } from '../load/resource.js';
 
-/** The predicted result of a request. 'unresolvable': the name does not resolve (curl: could not resolve host). */
-export type Outcome = '200' | '301' | '403' | '404' | '503' | '504' | 'unresolvable' | 'unknown';
+/**
+ * The predicted result of a request. 'unresolvable': the name does not resolve (curl: could not resolve host);
+ * '302/401': an ext_authz provider answers a request without credentials (401, or 302 to its login page).
+ */
+export type Outcome = '200' | '301' | '302/401' | '403' | '404' | '503' | '504' | 'unresolvable' | 'unknown';
 
 export interface Hop {
   /** What was decided at this hop: dns, service, network-policy, mtls, listener, authorization, identity, virtual-host, route, destination, revision, sidecar. */

@@ -73,7 +73,15 @@ func TestAuthz(t *testing.T) {
 				IPAddresses:     []string{"10.99.0.1"},
 				Metadata:        &model.NodeMetadata{Labels: c.Labels, Namespace: c.Namespace},
 			})
-			for _, f := range authz.NewBuilder(authz.Local, s.PushContext(), proxy, false).BuildHTTP(networking.ListenerClassSidecarInbound) {
+			// CUSTOM filters come first in the chain (pilot/pkg/networking/core: the custom builder's, then the local
+			// one's). Of the CUSTOM ones only RBAC filters that enforce count here: the deny rules Istio generates for a
+			// provider mesh config lacks; a valid provider's shadow rules and ext_authz filter are its call.
+			filters := authz.NewBuilder(authz.Custom, s.PushContext(), proxy, false).BuildHTTP(networking.ListenerClassSidecarInbound)
+			filters = append(filters, authz.NewBuilder(authz.Local, s.PushContext(), proxy, false).BuildHTTP(networking.ListenerClassSidecarInbound)...)
+			for _, f := range filters {
+				if f.GetName() != "envoy.filters.http.rbac" {
+					continue
+				}
 				var cfg rbachttp.RBAC
 				if err := f.GetTypedConfig().UnmarshalTo(&cfg); err != nil {
 					t.Fatal(err)

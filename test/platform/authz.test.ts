@@ -22,7 +22,7 @@ const POD = { namespace: 'team', labels: { app: 'model' } };
 const GW_P = 'cluster.local/ns/istio-system/sa/gw';
 const req = (over: Partial<AuthzRequest> = {}): AuthzRequest => ({ principal: GW_P, authority: 'model.team.svc.cluster.local', path: '/v1/models/m:predict?x=1', method: 'POST', headers: {}, port: 8012, sni: undefined, ...over });
 
-interface Row { readonly name: string; readonly policies: Obj[]; readonly req?: Partial<AuthzRequest>; readonly pod?: { namespace: string; labels: Record<string, string> }; readonly want: 'allow' | 'deny' | 'undecided'; readonly details?: string; readonly extra?: Obj[] }
+interface Row { readonly name: string; readonly policies: Obj[]; readonly req?: Partial<AuthzRequest>; readonly pod?: { namespace: string; labels: Record<string, string> }; readonly want: 'allow' | 'deny' | 'external' | 'undecided'; readonly details?: string; readonly extra?: Obj[] }
 
 function table(title: string, source: string, rows: Row[]): void {
   describe(`${title} (${source})`, () => {
@@ -58,6 +58,16 @@ table('action order: CUSTOM, then DENY, then ALLOW', 'istio.io/latest/docs/refer
   { name: 'a CUSTOM policy whose rules do not match is skipped', policies: [allowAll(), ap('team', 'ext', { action: 'CUSTOM', provider: { name: 'oauth2-proxy' }, rules: [{ to: [{ operation: { paths: ['/login'] } }] }] })], want: 'allow' },
   { name: 'AUDIT policies do not decide', policies: [ap('team', 'audit', { action: 'AUDIT', rules: [{}] })], want: 'allow' },
   { name: 'the second DENY rule names itself in the log', policies: [ap('team', 'deny-it', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/x'] } }] }, { to: [{ operation: { methods: ['POST'] } }] }] })], want: 'deny', details: 'rbac_access_denied_matched_policy[ns[team]-policy[deny-it]-rule[1]]' },
+]);
+
+const MESH_OAUTH2 = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp:\n    service: oauth2-proxy.oauth2-proxy.svc.cluster.local\n    port: 80\n' } };
+const custom = (provider: string, rules: Obj[] = [{}]) => ap('istio-system', 'oauth2', { action: 'CUSTOM', provider: { name: provider }, rules });
+table('CUSTOM: ext_authz providers', 'pilot/pkg/security/authz/builder/builder.go (CUSTOM filters first; getBadCustomDenyRules), extauthz.go; istio.io "External Authorization"', [
+  { name: 'a defined provider gets a call without credentials: 401 or 302 from the provider', extra: [MESH_OAUTH2], policies: [custom('oauth2-proxy')], want: 'external' },
+  { name: 'with a Cookie or Authorization header the provider decides (undecided)', extra: [MESH_OAUTH2], req: { headers: { cookie: 'session=x' } }, policies: [custom('oauth2-proxy')], want: 'undecided' },
+  { name: 'rules limited to the external host: in-cluster Host not matched, allowed', extra: [MESH_OAUTH2], policies: [custom('oauth2-proxy', [{ to: [{ operation: { hosts: ['*.example.com'] } }] }])], want: 'allow' },
+  { name: 'a provider mesh config does not define: Istio denies what the policy matches (fail closed)', extra: [MESH_OAUTH2], policies: [custom('missing')], want: 'deny', details: 'rbac_access_denied_matched_policy[istio-ext-authz-missing-ns[istio-system]-policy[oauth2]-rule[0]-deny-due-to-bad-CUSTOM-action]' },
+  { name: 'mesh config not in the input: the provider is unknown, undecided', policies: [custom('missing')], want: 'undecided' },
 ]);
 
 table('source: principals, namespaces, serviceAccounts', 'pilot/pkg/security/authz/model/generator.go srcPrincipalGenerator, srcNamespaceGenerator, serviceAccountRegex; matcher/string.go StringMatcherWithPrefix', [

@@ -77,6 +77,12 @@ new RuleTester().run(rule, {
       errors: [{ id: 'MtlsHandshakeFails', resource: 'PeerAuthentication profile/strict', message: 'straight from the gateway' }, { id: 'MtlsHandshakeFails', resource: 'PeerAuthentication profile/strict', message: 'Deployment knative-serving/activator →' }],
     },
     {
+      name: 'an ext_authz CUSTOM policy in the profile namespace: in-cluster calls without credentials go to the provider',
+      manifests: docs(base(), profilePolicy, allowance, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp: {service: oauth2-proxy.oauth2-proxy.svc.cluster.local, port: 80}\n' } },
+        ap('profile', 'ext', { action: 'CUSTOM', provider: { name: 'oauth2-proxy' }, rules: [{ to: [{ operation: { paths: ['/v1/*'] } }] }] })),
+      errors: [{ id: 'AuthProviderOnPath', resource: 'AuthorizationPolicy profile/ext', message: 'straight from the gateway' }, { id: 'AuthProviderOnPath', resource: 'AuthorizationPolicy profile/ext', message: 'through the activator' }],
+    },
+    {
       name: 'profile namespace not in the input: refusal only if the pods have a sidecar (undecided)',
       manifests: docs(base().filter((o) => !(o['kind'] === 'Namespace' && (o['metadata'] as Obj)['name'] === 'profile')), profilePolicy),
       errors: [{ id: 'AuthorizationUndecided', message: 'if a sidecar runs there' }, { id: 'AuthorizationUndecided', message: 'if a sidecar runs there' }],

@@ -18,6 +18,12 @@ new RuleTester().run(rule, {
     { name: 'policy for other workloads', manifests: docs(base(), ap('istio-system', 'other', { action: 'DENY', selector: { matchLabels: { app: 'x' } }, rules: [{}] })) },
   ],
   invalid: [
+    {
+      name: 'oauth2-proxy CUSTOM policy on the local gateway pods (kubeflow/manifests istio-external-auth, selecting them)',
+      manifests: docs(base(), allowGateway, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp: {service: oauth2-proxy.oauth2-proxy.svc.cluster.local, port: 80}\n' } },
+        ap('istio-system', 'oauth2', { action: 'CUSTOM', provider: { name: 'oauth2-proxy' }, selector: { matchLabels: GW }, rules: [{ when: [{ key: 'request.headers[authorization]', notValues: ['*'] }], to: [{ operation: { notPaths: ['/dex/*', '/oauth2/*'] } }] }] })),
+      errors: [{ id: 'AuthProviderOnPath', resource: 'AuthorizationPolicy istio-system/oauth2', message: 'answers 401 or redirects to its login (302)' }],
+    },
     { name: 'global deny-all without an ALLOW for the gateway', manifests: docs(base(), globalDenyAll), errors: [{ id: 'AuthorizationPolicyDeniesLocalGateway', message: 'has no rules, so it allows nothing' }] },
     {
       // Source namespaces are read from the peer's mTLS certificate; an HTTP Gateway server takes plain text, and

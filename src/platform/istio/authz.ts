@@ -22,7 +22,7 @@
  */
 import type { AuthorizationPolicy } from '../../model/istio.js';
 import type { Labels } from '../../model/label-selector.js';
-import { meshSecurity, type MeshSecurity } from './mesh.js';
+import { meshSecurity, type ExtAuthzProvider, type MeshSecurity } from './mesh.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 
 /** Three-valued: yes, no, or the input cannot tell. */
@@ -242,8 +242,11 @@ export function policyId(p: AuthorizationPolicy, rule: number): string {
 }
 
 export interface AuthzDecision {
-  /** allow, deny (403), or undecided (the input cannot tell; kgd does not guess). */
-  readonly decision: 'allow' | 'deny' | 'undecided';
+  /**
+   * allow; deny (403); external: a CUSTOM policy hands the request to an ext_authz provider, which answers a
+   * request without credentials with 401 or a redirect to its login (302); undecided (the input cannot tell).
+   */
+  readonly decision: 'allow' | 'deny' | 'external' | 'undecided';
   /** The policy that decided a deny: the DENY policy that matched, or the first ALLOW policy that applies. */
   readonly policy: AuthorizationPolicy | undefined;
   readonly rule: number | undefined;
@@ -255,7 +258,15 @@ export interface AuthzDecision {
   readonly envoyDetails: string | undefined;
   /** One sentence: which policy decided and why. */
   readonly reason: string;
+  /** For `external`: the provider the CUSTOM policy names. */
+  readonly provider?: ExtAuthzProvider;
 }
+
+/** pilot/pkg/security/authz/builder/extauthz.go badCustomActionSuffix. */
+const BAD_CUSTOM_SUFFIX = '-deny-due-to-bad-CUSTOM-action';
+
+/** Headers that carry credentials to an ext_authz provider (a session cookie, a bearer token, an API token). */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'x-auth-token'];
 
 /** Evaluates the AuthorizationPolicies that apply to a workload with a proxy, for one request. */
 export function authorize(s: Snapshot, w: AuthzTarget, req: AuthzRequest): AuthzDecision {
@@ -274,9 +285,22 @@ export function authorize(s: Snapshot, w: AuthzTarget, req: AuthzRequest): Authz
     }
     return unknown === undefined ? { tri: 'no' } : { tri: 'unknown', rule: unknown };
   };
+  // CUSTOM (builder.go, extauthz.go): a matching request goes to the policy's ext_authz provider; a provider the mesh
+  // config does not define makes Istio generate deny rules instead (getBadCustomDenyRules: fail closed).
   for (const p of byAction('CUSTOM')) {
     const m = matchOf(p);
-    if (m.tri !== 'no') undecided.push(`CUSTOM policy ${p.namespace}/${p.name} ${m.tri === 'yes' ? 'sends the request' : 'may send the request'} to extension provider ${p.provider ?? '(none named)'}, which decides`);
+    if (m.tri === 'no') continue;
+    const name = p.provider ?? '';
+    const provider = mesh.extAuthz.get(name);
+    if (m.tri === 'yes' && !provider && mesh.source && !mesh.extensionProviders.includes(name)) {
+      // The deny rule keeps the CUSTOM rule's name with the provider prefix and the bad-action suffix (builder.go
+      // policyName, getBadCustomDenyRules).
+      return { ...base, decision: 'deny', policy: p, rule: m.rule, envoyDetails: `rbac_access_denied_matched_policy[istio-ext-authz-${name ? `${name}-` : ''}${policyId(p, m.rule!)}${BAD_CUSTOM_SUFFIX}]`, reason: `CUSTOM policy ${p.namespace}/${p.name} names extension provider "${name}", which mesh config (ConfigMap ${mesh.source.namespace}/${mesh.source.name}) does not define, so Istio denies what the policy matches (fail closed)` };
+    }
+    if (m.tri === 'yes' && provider && !CREDENTIAL_HEADERS.some((h) => req.headers[h] !== undefined)) {
+      return { ...base, decision: 'external', policy: p, rule: m.rule, provider, reason: `CUSTOM policy ${p.namespace}/${p.name} rule ${m.rule} sends the request to ext_authz provider ${name} (${provider.service}${provider.port ? `:${provider.port}` : ''}); it carries no credentials (no Authorization, Cookie or X-Auth-Token header), so the provider answers 401 or redirects to its login (302)` };
+    }
+    undecided.push(`CUSTOM policy ${p.namespace}/${p.name} ${m.tri === 'yes' ? 'sends the request' : 'may send the request'} to extension provider ${name || '(none named)'}, which decides${provider ? '' : mesh.source ? '' : ' (mesh config is not in the input)'}`);
   }
   // Istio puts every DENY rule into one RBAC filter; Envoy keeps a filter's policies in a std::map
   // (source/extensions/filters/common/rbac/engine_impl.h) and logs the first that matches in byte order.

@@ -17,11 +17,22 @@ export interface MeshSecurity {
   readonly autoMtls: boolean;
   /** meshConfig.extensionProviders[].name: what CUSTOM AuthorizationPolicies may name. */
   readonly extensionProviders: readonly string[];
+  /** The ext_authz providers among them (envoyExtAuthzHttp / envoyExtAuthzGrpc), by name. */
+  readonly extAuthz: ReadonlyMap<string, ExtAuthzProvider>;
   /** The ConfigMap read; undefined: the defaults above were assumed. */
   readonly source: ConfigMapInfo | undefined;
 }
 
-const DEFAULTS = { rootNamespace: 'istio-system', trustDomain: 'cluster.local', trustDomainAliases: [], autoMtls: true, extensionProviders: [] };
+/** An external authorization provider of mesh config (istio.io/api mesh/v1alpha1 MeshConfig.ExtensionProvider). */
+export interface ExtAuthzProvider {
+  readonly name: string;
+  readonly kind: 'envoyExtAuthzHttp' | 'envoyExtAuthzGrpc';
+  /** The auth service (e.g. oauth2-proxy.oauth2-proxy.svc.cluster.local) and port. */
+  readonly service: string;
+  readonly port: number | undefined;
+}
+
+const DEFAULTS = { rootNamespace: 'istio-system', trustDomain: 'cluster.local', trustDomainAliases: [], autoMtls: true, extensionProviders: [], extAuthz: new Map<string, ExtAuthzProvider>() };
 
 export function meshSecurity(s: Snapshot): MeshSecurity {
   return s.memo('mesh-security', () => {
@@ -42,6 +53,15 @@ export function meshSecurity(s: Snapshot): MeshSecurity {
       trustDomainAliases: Array.isArray(mesh['trustDomainAliases']) ? mesh['trustDomainAliases'].filter((x): x is string => typeof x === 'string') : [],
       autoMtls: mesh['enableAutoMtls'] !== false,
       extensionProviders: providers.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>)['name'] : undefined)).filter((x): x is string => typeof x === 'string'),
+      extAuthz: new Map(providers.flatMap((p): [string, ExtAuthzProvider][] => {
+        if (!p || typeof p !== 'object') return [];
+        const o = p as Record<string, unknown>;
+        const kind = 'envoyExtAuthzHttp' in o ? 'envoyExtAuthzHttp' : 'envoyExtAuthzGrpc' in o ? 'envoyExtAuthzGrpc' : undefined;
+        const name = o['name'];
+        if (!kind || typeof name !== 'string') return [];
+        const cfg = (o[kind] ?? {}) as Record<string, unknown>;
+        return [[name, { name, kind, service: String(cfg['service'] ?? ''), port: typeof cfg['port'] === 'number' ? cfg['port'] : undefined }]];
+      })),
       source: cm,
     };
   });

@@ -14,7 +14,7 @@ export default defineRule({
   meta: {
     description: 'Every hop behind the local gateway must admit the identity of the hop before it (AuthorizationPolicy, PeerAuthentication, DestinationRule TLS).',
     inputs: ['AuthorizationPolicy', 'PeerAuthentication', 'DestinationRule', 'InferenceService', 'Gateway', 'Workload', 'Namespace', 'ConfigMap', 'KnativeServing', 'Service'],
-    emits: ['AuthorizationPolicyDeniesHop', 'AuthorizationPolicyAllowsNothing', 'MtlsHandshakeFails', 'AuthProviderOnPath', 'AuthorizationUndecided'],
+    emits: ['AuthorizationPolicyDeniesHop', 'AuthorizationPolicyAllowsNothing', 'MtlsHandshakeFails', 'AuthorizationUndecided', 'AuthProviderOnPath'],
   },
   check(ctx) {
     const s = ctx.snapshot;

@@ -23,6 +23,7 @@ import { authorize, type AuthzRequest } from '../src/platform/istio/authz.js';
 import { ask, findGo, grpcRbacOracle } from './helpers/upstream.js';
 import { fromRoot } from './helpers/paths.js';
 import { prng } from './helpers/prng.js';
+import { nsOwnerAccessIstio } from './helpers/kubeflow.js';
 
 type Obj = Record<string, unknown>;
 const CASES = 160;
@@ -44,15 +45,7 @@ function kubeflowCase(): Case {
     name: 'kubeflow profile',
     policies: [
       ap('istio-system', 'global-deny-all', {}),
-      ap('profile', 'ns-owner-access-istio', {
-        action: 'ALLOW',
-        rules: [
-          { from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account', 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui'] } }], when: [{ key: 'request.headers[kubeflow-userid]', values: ['user@example.com'] }] },
-          { when: [{ key: 'source.namespace', values: ['profile'] }] },
-          { to: [{ operation: { paths: ['/healthz', '/metrics', '/wait-for-drain'] } }] },
-          { from: [{ source: { principals: ['cluster.local/ns/kubeflow/sa/notebook-controller-service-account'] } }], to: [{ operation: { methods: ['GET'], paths: ['*/api/kernels'] } }] },
-        ],
-      }),
+      nsOwnerAccessIstio('profile'),
     ],
     mesh: '', trustDomain: 'cluster.local', namespace: 'profile', labels: { app: 'model', component: 'predictor' },
     requests: <AuthzRequest[]>[

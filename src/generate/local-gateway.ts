@@ -310,7 +310,8 @@ function behindGatewayAllowances(spec: LocalGatewaySpec, current: Snapshot): { o
         notes.push(`DENY policy ${sec.authz.policy.namespace}/${sec.authz.policy.name} refuses ${h.from.name} at ${h.to.name}: an ALLOW policy cannot override it; narrow rule ${sec.authz.rule} so ${sec.principal} is not matched`);
         continue;
       }
-      const k = h.to === activator || h.to.labels['app'] === 'activator' && h.to.namespace === activator.namespace ? `${h.to.namespace}|activator` : h.to.namespace;
+      // The first hop through the activator ends at the activator itself.
+      const k = h === paths.viaActivator[0] ? `${h.to.namespace}|activator` : h.to.namespace;
       const set = byNamespace.get(k) ?? new Set<string>();
       set.add(sec.principal);
       byNamespace.set(k, set);

@@ -18,6 +18,11 @@ export function isInstallDefault(res: Resource): boolean {
   return res.derivedFrom === INSTALL_DEFAULT;
 }
 
+/** Whether the input shows its Gateways: it is the whole cluster, or holds a Gateway a default install would not add. */
+export function inputShowsGateways(snapshot: Snapshot): boolean {
+  return snapshot.complete || snapshot.list('Gateway').some((g) => !isInstallDefault(g.res));
+}
+
 /** Istio's default ingress gateway pods and Service (the `default` profile: manifests/charts/gateway values). */
 const ISTIO_INGRESS_LABELS = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
 

@@ -62,16 +62,17 @@ export function sidecarHopSecurity(s: Snapshot, client: Peer, server: Peer, dial
   const principal = tls.mode === 'mtls' ? principalOf(s, client) : undefined;
   if (!hs.ok) return { verdict: 'handshake', tls, handshake: hs, authz: undefined, principal, summary: hs.reason, assumed: undefined };
   if (server.proxy === 'none') return { verdict: 'ok', tls, handshake: hs, authz: undefined, principal, summary: hs.reason, assumed: undefined };
-  const authz = authorize(s, server, { principal: principal ?? null, authority: req.authority, path: req.path, method: req.method, headers: req.headers, port, sni: tls.mode === 'mtls' ? undefined : null });
-  const who = principal ? `as ${principal} (mTLS)` : 'without a peer identity (plain text)';
-  const verdict = authz.decision === 'allow' ? 'ok' : authz.decision;
-  return { verdict, tls, handshake: hs, authz, principal, summary: `${client.name} arrives ${who}; ${authz.reason}`, assumed: undefined };
+  return { ...authorizeHop(s, client, server, principal, port, req), tls, handshake: hs };
 }
 
 /** Security at a gateway's listener: the Gateway server decides TLS (the trace's listener step); here, authorization. */
 export function gatewayHopSecurity(s: Snapshot, client: Peer, gateway: Peer, port: number, req: HopRequest, sendsMtls: boolean): HopSecurity {
-  const principal = sendsMtls && client.proxy !== 'none' ? principalOf(s, client) : undefined;
-  const authz = authorize(s, gateway, { principal: principal ?? null, authority: req.authority, path: req.path, method: req.method, headers: req.headers, port, sni: principal ? undefined : null });
+  return authorizeHop(s, client, gateway, sendsMtls && client.proxy !== 'none' ? principalOf(s, client) : undefined, port, req);
+}
+
+/** The AuthorizationPolicies at `server` for a request from `client`, identified only over mTLS (`principal`). */
+function authorizeHop(s: Snapshot, client: Peer, server: Peer, principal: string | undefined, port: number, req: HopRequest): HopSecurity {
+  const authz = authorize(s, server, { principal: principal ?? null, authority: req.authority, path: req.path, method: req.method, headers: req.headers, port, sni: principal ? undefined : null });
   const who = principal ? `as ${principal} (mTLS)` : 'without a peer identity (plain text)';
   const verdict = authz.decision === 'allow' ? 'ok' : authz.decision;
   return { verdict, tls: undefined, handshake: undefined, authz, principal, summary: `${client.name} arrives ${who}; ${authz.reason}`, assumed: undefined };

@@ -1,8 +1,7 @@
 import { defineRule } from '../engine/define-rule.js';
-import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
-import { isInstallDefault } from '../platform/install-defaults.js';
+import { inputShowsGateways } from '../platform/install-defaults.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
-import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
+import { kserveGatewayRefs, kserveIngressConfig } from '../platform/kserve/ingress-config.js';
 
 /**
  * KServe's ingressGateway: the Gateway its VirtualServices bind external hosts to (KServe's ingress reconciler
@@ -24,20 +23,18 @@ export default defineRule({
     const external = isvcs.filter((i) => !i.clusterLocal);
     // Only cluster-local InferenceServices: nothing binds to ingressGateway.
     if (isvcs.length > 0 && external.length === 0) return;
-    // Gateways a default install would add are not evidence that the input holds its Gateways.
-    if (s.list('Gateway').every((g) => isInstallDefault(g.res)) && !s.complete) {
+    if (!inputShowsGateways(s)) {
       ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');
       return;
     }
     const value = cfg.ingressGateway;
-    const bare = !value.includes('/') && !value.includes('.');
-    const refs = bare ? [...new Set(external.map((i) => i.namespace))].map((ns) => ({ ...resolveGatewayRef(value, ns), ns })) : [{ ...resolveGatewayRef(value, ''), ns: undefined }];
+    const { bare, refs } = kserveGatewayRefs(value, external.map((i) => i.namespace));
     const ext = knativeGatewayConfig(s).externalDefault;
     const extGw = ext ? s.get('Gateway', ext.namespace, ext.name) : undefined;
     const suggestionValue = extGw ? `${extGw.namespace}/${extGw.name}` : undefined;
     for (const r of refs) {
       if (s.get('Gateway', r.namespace, r.name)) continue;
-      const users = external.filter((i) => r.ns === undefined || i.namespace === r.ns).map((i) => `${i.namespace}/${i.name}`);
+      const users = external.filter((i) => !bare || i.namespace === r.namespace).map((i) => `${i.namespace}/${i.name}`);
       ctx.report({
         resource: cfg.configMap.res,
         path: cfg.path,

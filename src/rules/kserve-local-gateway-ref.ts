@@ -1,8 +1,7 @@
 import { defineRule } from '../engine/define-rule.js';
-import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
-import { isInstallDefault } from '../platform/install-defaults.js';
+import { inputShowsGateways } from '../platform/install-defaults.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
-import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
+import { kserveGatewayRefs, kserveIngressConfig } from '../platform/kserve/ingress-config.js';
 
 export default defineRule({
   id: 'kserve-local-gateway-ref',
@@ -24,17 +23,12 @@ export default defineRule({
       ctx.report({ ...at, id: 'KServeLocalGatewayUnset', data: { how, suggestion }, repair: { summary: `set localGateway to "${suggestion}"`, edits: [{ resource: res, path: cfg.path, op: 'set', inner: { key: 'localGateway' }, value: suggestion }] } });
       return;
     }
-    // A bare name resolves in each InferenceService's own namespace, as KServe's VirtualService lives there.
-    const bare = !value.includes('/') && !value.includes('.');
-    const refs = bare
-      ? [...new Set(ctx.snapshot.list('InferenceService').map((i) => i.namespace))].map((ns) => resolveGatewayRef(value, ns))
-      : [resolveGatewayRef(value, '')];
+    const { bare, refs } = kserveGatewayRefs(value, ctx.snapshot.list('InferenceService').map((i) => i.namespace));
     if (!bare && refs[0]!.legacyForm) {
       const resolved = `${refs[0]!.namespace}/${refs[0]!.name}`;
       ctx.report({ ...at, id: 'KServeLocalGatewayLegacyForm', data: { value, resolved }, repair: { summary: `write localGateway as "${resolved}"`, edits: [{ resource: res, path: cfg.path, op: 'set', inner: { key: 'localGateway' }, value: resolved }] } });
     }
-    // Gateways a default install would add are not evidence that the input holds its Gateways.
-    if (ctx.snapshot.list('Gateway').every((g) => isInstallDefault(g.res)) && !ctx.snapshot.complete) {
+    if (!inputShowsGateways(ctx.snapshot)) {
       ctx.skip('the input has no Istio Gateway', 'the Istio Gateway objects');
       return;
     }

@@ -204,8 +204,9 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     const isGateway = gatewayWorkloads(s).includes(w) || listenersFor(s, w).gateways.length > 0;
     const svcHost = `${svc.name}.${svc.namespace}.svc.${s.clusterDomain}`;
     if (!isGateway) {
-      const sec = sidecarHopSecurity(s, caller.peer, peerOf(s, w), { host: svcHost, port, serviceNamespace: svc.namespace }, target, req);
-      const failed = securityHops(sec, caller.peer.name, displayName(w.res), peerOf(s, w), caller.peer, target);
+      const dest = peerOf(s, w);
+      const sec = sidecarHopSecurity(s, caller.peer, dest, { host: svcHost, port, serviceNamespace: svc.namespace }, target, req);
+      const failed = securityHops(sec, caller.peer, dest, target);
       if (failed) return failed;
       hops.push({ step: 'destination', verdict: 'ok', summary: `reached ${displayName(w.res)} on port ${target}` });
       return finish(sec.verdict === 'undecided' ? 'unknown' : '200', sec.verdict === 'undecided' ? `reaches ${displayName(w.res)}, but whether its AuthorizationPolicies admit the call cannot be decided from the input` : `reaches ${displayName(w.res)}`);
@@ -251,7 +252,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     hops.push({ step: 'listener', verdict: 'ok', summary: `Envoy listener 0.0.0.0_${target} on ${displayName(w.res)} serves Gateway ${gwNames}`, ...at(routing.servers[0]!.gateway.res, ['spec', 'servers', routing.servers[0]!.server.index]) });
     // Envoy's RBAC filter runs before the router: a denied request gets 403 whatever its route.
     const gwSec = gatewayHopSecurity(s, caller.peer, gwPeer, target, req, sent.tls?.mode === 'mtls');
-    const gwFailed = securityHops(gwSec, caller.peer.name, displayName(w.res), gwPeer, caller.peer, target);
+    const gwFailed = securityHops(gwSec, caller.peer, gwPeer, target);
     if (gwFailed) return gwFailed;
     // Istio gives a listener without any routable host a `blackhole` virtual host: same 404 as no virtual host.
     const blackhole = routing.kind === 'no-route' && routing.virtualHost.name.startsWith('blackhole:');
@@ -307,23 +308,25 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
   }
   return finish('unknown', `more than ${MAX_HOPS} hops: a routing loop?`);
 
-  /** The hops Istio's security adds at one workload; a finished result when it refuses the call. */
-  function securityHops(sec: HopSecurity, fromName: string, toName: string, to?: Peer, from?: Peer, port = 0): TraceResult | undefined {
+  /** The hops Istio's security adds at one workload (`to`, on pod port `port`); a finished result when it refuses the call. */
+  function securityHops(sec: HopSecurity, from: Peer, to: Peer, port: number): TraceResult | undefined {
+    const fromName = from.name;
+    const toName = to.name;
     if (sec.assumed && sec.verdict !== 'ok') hops.push({ step: 'identity', verdict: 'note', summary: sec.assumed });
     if (sec.verdict === 'handshake') {
       const pa = sec.handshake?.server?.by;
       hops.push({ step: 'mtls', verdict: 'fail', summary: `${fromName} → ${toName}: ${sec.summary}: the TLS handshake fails`, ...(pa ? at(pa.res, ['spec']) : sec.tls?.rule ? at(sec.tls.rule.res, ['spec', 'trafficPolicy']) : {}) });
-      return finish('503', `${sec.summary}: the connection is reset and the client's Envoy answers 503 (upstream connect error or disconnect/reset before headers)`, to && from ? securityFix(sec, from, to, port) : undefined);
+      return finish('503', `${sec.summary}: the connection is reset and the client's Envoy answers 503 (upstream connect error or disconnect/reset before headers)`, securityFix(sec, from, to, port));
     }
     const a = sec.authz;
     if (sec.verdict === 'deny' && a?.policy) {
       const path = a.policy.action === 'DENY' ? ['spec', 'rules', a.rule ?? 0] : ['spec'];
       hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${sec.summary}; Envoy logs 403 ${a.envoyDetails}`, ...at(a.policy.res, path) });
-      return finish('403', `${toName} refuses ${fromName}: ${a.reason}: 403 RBAC: access denied (response details ${a.envoyDetails})`, to && from ? securityFix(sec, from, to, port) : `Admit ${fromName} in AuthorizationPolicy ${a.policy.namespace}/${a.policy.name}.`);
+      return finish('403', `${toName} refuses ${fromName}: ${a.reason}: 403 RBAC: access denied (response details ${a.envoyDetails})`, securityFix(sec, from, to, port));
     }
     if (sec.verdict === 'external' && a?.policy) {
       hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${a.reason}`, ...at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) });
-      return finish('302/401', `${toName} hands ${fromName}'s call to ext_authz provider ${a.provider?.name ?? ''} (CUSTOM policy ${a.policy.namespace}/${a.policy.name}): without credentials it answers 401 or redirects to its login (302)`, to && from ? securityFix(sec, from, to, port) : undefined);
+      return finish('302/401', `${toName} hands ${fromName}'s call to ext_authz provider ${a.provider?.name ?? ''} (CUSTOM policy ${a.policy.namespace}/${a.policy.name}): without credentials it answers 401 or redirects to its login (302)`, securityFix(sec, from, to, port));
     }
     if (sec.verdict === 'undecided') hops.push({ step: 'authorization', verdict: 'note', summary: `${toName}: could not decide: ${sec.assumed ? sec.summary : (a?.reason ?? sec.summary)}` });
     else if (a && a.applicable.length > 0) hops.push({ step: 'authorization', verdict: 'ok', summary: `${toName}: ${sec.summary}`, ...(a.policy ? at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) : {}) });
@@ -337,7 +340,8 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     const systemNs = knativeGatewayConfig(s).systemNamespace;
     const activator: PodRef = s.list('Workload').find((x) => x.namespace === systemNs && x.labels['app'] === 'activator') ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
     const [rev, ns] = target.split('.');
-    const pod: PodRef = { namespace: ns ?? '', labels: { 'serving.knative.dev/revision': rev ?? '', 'serving.knative.dev/service': (rev ?? '').replace(/-\d{5}$/, ''), 'serving.knative.dev/configuration': (rev ?? '').replace(/-\d{5}$/, '') } };
+    const ksvc = (rev ?? '').replace(/-\d{5}$/, '');
+    const pod: PodRef = { namespace: ns ?? '', labels: { 'serving.knative.dev/revision': rev ?? '', 'serving.knative.dev/service': ksvc, 'serving.knative.dev/configuration': ksvc } };
     const toActivator = ingressVerdict(s, caller, activator, ACTIVATOR_PORT);
     const toPod = ingressVerdict(s, caller, pod, QUEUE_PROXY_PORT);
     const activatorToPod = ingressVerdict(s, activator, pod, QUEUE_PROXY_PORT);
@@ -354,7 +358,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     hops.push({ step: 'revision', verdict: 'ok', summary: `Knative revision ${rev} in ${ns} (via the activator when scaled to zero, else its pods on port ${QUEUE_PROXY_PORT})` });
     // Istio security behind the gateway, on both ways Knative delivers: through the activator (scaled to zero, or
     // kept in the path by target-burst-capacity, 200 by default) and straight to the pods.
-    const podPeer = revisionPeer(s, ns ?? '', (rev ?? '').replace(/-\d{5}$/, ''));
+    const podPeer = revisionPeer(s, ns ?? '', ksvc);
     const paths = revisionPaths(s, caller.peer, podPeer, target, ns ?? '', req, port);
     const firstBad = (p: readonly SecuredHop[]) => p.find((h) => h.security.verdict === 'handshake' || h.security.verdict === 'deny' || h.security.verdict === 'external');
     const undecided = (p: readonly SecuredHop[]) => p.some((h) => h.security.verdict === 'undecided');
@@ -369,10 +373,10 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
         : viaBad ? 'while the activator is in the path (scaled to zero, or target-burst-capacity keeps it there); straight to the pods it would pass'
         : 'once Knative takes the activator out of the path (enough spare capacity); through the activator it passes';
       hops.push({ step: 'revision', verdict: 'note', summary: mode === 'in' ? `through the activator: ${describe(paths.viaActivator)}` : mode === 'out' ? `straight to the pods: ${describe(paths.direct)}` : `through the activator: ${describe(paths.viaActivator)}. Straight to the pods: ${describe(paths.direct)}` });
-      const r = securityHops(bad.security, bad.from.name, bad.to.name, bad.to, bad.from, bad.port);
+      const r = securityHops(bad.security, bad.from, bad.to, bad.port);
       if (r) return { ...r, verdict: `${r.verdict} — ${which}` };
     }
-    for (const h of mode === 'out' ? paths.direct : paths.viaActivator) securityHops(h.security, h.from.name, h.to.name, h.to, h.from, h.port);
+    for (const h of mode === 'out' ? paths.direct : paths.viaActivator) securityHops(h.security, h.from, h.to, h.port);
     if ((mode !== 'out' && undecided(paths.viaActivator)) || (mode !== 'in' && undecided(paths.direct))) {
       return finish('unknown', `reaches revision ${rev} in ${ns}, but whether Istio's AuthorizationPolicies behind the gateway admit it cannot be decided from the input`);
     }

@@ -1,11 +1,12 @@
 import { RuleTester } from '../rule-tester.js';
 import rule from '../../src/rules/authz-denies-hop.js';
 import { configIstio, docs, gateway, type Obj } from '../helpers/manifests.js';
+import { nsOwnerAccessIstio } from '../helpers/kubeflow.js';
 
 /**
  * A Kubeflow profile namespace behind the local gateway: the policies as Kubeflow writes them (kubeflow/manifests
  * common/istio/istio-install global-deny-all, common/knative activator-service; the profile controller's
- * ns-owner-access-istio, kubeflow/dashboard components/profile-controller/controllers/profile_controller.go).
+ * ns-owner-access-istio, test/helpers/kubeflow.ts).
  */
 const GW = { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' };
 const ns = (name: string, labels: Record<string, string> = { 'istio-injection': 'enabled' }): Obj => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
@@ -18,15 +19,7 @@ const dep = (namespace: string, name: string, labels: Record<string, string>, sa
 const isvc: Obj = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'iris', namespace: 'profile' }, spec: { predictor: { sklearn: { storageUri: 'gs://x' } } } };
 const globalDenyAll = ap('istio-system', 'global-deny-all', {});
 const activatorAllow = ap('knative-serving', 'activator-service', { action: 'ALLOW', rules: [{}], selector: { matchLabels: { app: 'activator' } } });
-const profilePolicy = ap('profile', 'ns-owner-access-istio', {
-  action: 'ALLOW',
-  rules: [
-    { from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account', 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui'] } }], when: [{ key: 'request.headers[kubeflow-userid]', values: ['user@example.com'] }] },
-    { when: [{ key: 'source.namespace', values: ['profile'] }] },
-    { to: [{ operation: { paths: ['/healthz', '/metrics', '/wait-for-drain'] } }] },
-    { from: [{ source: { principals: ['cluster.local/ns/kubeflow/sa/notebook-controller-service-account'] } }], to: [{ operation: { methods: ['GET'], paths: ['*/api/kernels'] } }] },
-  ],
-});
+const profilePolicy = nsOwnerAccessIstio('profile');
 const allowance = ap('profile', 'allow-local-gateway-and-activator', { action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/cluster-local-gateway', 'cluster.local/ns/knative-serving/sa/activator'] } }] }] });
 const base = (): Obj[] => [
   configIstio(), gateway('knative-serving', 'knative-local-gateway', GW, [{ port: 8081 }]),

@@ -1,3 +1,4 @@
+import { resolveGatewayRef } from '../istio/gateway-ref.js';
 import type { ConfigMapInfo } from '../../model/core.js';
 import type { FieldPath } from '../../shared/path.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
@@ -163,4 +164,14 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
       kserveVersion,
     };
   });
+}
+
+/**
+ * The Gateways a KServe gateway key (`localGateway`, `ingressGateway`) names. KServe writes each VirtualService in
+ * its InferenceService's namespace, so a bare name stands for that name in each of `isvcNamespaces`; any other form
+ * (`ns/name`, the legacy `name.ns`) for one Gateway.
+ */
+export function kserveGatewayRefs(value: string, isvcNamespaces: readonly string[]): { bare: boolean; refs: ReturnType<typeof resolveGatewayRef>[] } {
+  const bare = !value.includes('/') && !value.includes('.');
+  return { bare, refs: bare ? [...new Set(isvcNamespaces)].map((ns) => resolveGatewayRef(value, ns)) : [resolveGatewayRef(value, '')] };
 }

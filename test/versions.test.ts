@@ -43,6 +43,7 @@ const sides: Record<BehaviourId, { before: string; after: string; source: string
   'kserve-virtualservice-mesh-and-headers': { before: '0.13.1', after: '0.14.0', source: 'kserve/kserve v0.14.0 ingress_reconciler.go' },
   'kserve-predictor-name': { before: '0.19.0', after: '0.20.0', source: 'kserve/kserve v0.20.0 constants.go' },
   'kserve-stop-annotation': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 utils.go' },
+  'istio-envoyfilter-deprecated-names': { before: '1.18.7', after: '1.19.0', source: 'istio/istio#45675' },
 };
 
 describe('versions: every behaviour on both sides of its boundary', () => {

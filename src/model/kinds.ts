@@ -7,6 +7,7 @@ export type KnownKind =
   | 'DestinationRule'
   | 'AuthorizationPolicy'
   | 'PeerAuthentication'
+  | 'EnvoyFilter'
   | 'Service'
   | 'Endpoints'
   | 'EndpointSlice'
@@ -36,6 +37,7 @@ const KINDS: Record<KnownKind, KindDef> = {
   DestinationRule: { group: 'networking.istio.io', kind: 'DestinationRule', versions: ['v1alpha3', 'v1beta1', 'v1'] },
   AuthorizationPolicy: { group: 'security.istio.io', kind: 'AuthorizationPolicy', versions: ['v1beta1', 'v1'] },
   PeerAuthentication: { group: 'security.istio.io', kind: 'PeerAuthentication', versions: ['v1beta1', 'v1'] },
+  EnvoyFilter: { group: 'networking.istio.io', kind: 'EnvoyFilter', versions: ['v1alpha3'] },
   Service: { group: '', kind: 'Service', versions: ['v1'] },
   Endpoints: { group: '', kind: 'Endpoints', versions: ['v1'] },
   EndpointSlice: { group: 'discovery.k8s.io', kind: 'EndpointSlice', versions: ['v1'] },

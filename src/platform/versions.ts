@@ -150,6 +150,12 @@ export const BEHAVIOURS = {
     change: 'kserve/kserve v0.15.0 pkg/utils/utils.go GetForceStopRuntime',
     checkedBy: ['KServe 0.13.1', 'KServe 0.16.0'],
   },
+  'istio-envoyfilter-deprecated-names': {
+    component: 'istio', until: '1.19.0',
+    what: "an EnvoyFilter match on a filter's deprecated Envoy name (`envoy.http_connection_manager`, `envoy.router`, …) also matches the canonical name istiod generates; from 1.19 names are compared exactly, so such a patch (Kubeflow's older AuthService filter among them) applies to nothing.",
+    change: 'istio/istio#45675 (commit c22255615, release note deprecated-envoy-filter.yaml), pilot/pkg/networking/core/v1alpha3/envoyfilter/listener_patch.go nameMatches',
+    checkedBy: ['Istio 1.29 (oracle, test/envoyfilter-oracle.test.ts)'],
+  },
 } as const satisfies Record<string, Behaviour>;
 
 export type BehaviourId = keyof typeof BEHAVIOURS;

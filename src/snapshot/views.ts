@@ -7,6 +7,7 @@ import {
   readConfigMap, readEndpoints, readEndpointSlice, readNamespace, readNetworkPolicy, readService, readWorkload,
   type ConfigMapInfo, type EndpointsInfo, type NamespaceInfo, type NetworkPolicy, type Service, type Workload,
 } from '../model/core.js';
+import { readEnvoyFilter, type EnvoyFilter } from '../model/envoyfilter.js';
 import { readKnativeObject, readKnativeServing, type KnativeObject, type KnativeServing } from '../model/knative.js';
 import { readInferenceService, type InferenceService } from '../model/kserve.js';
 import { detachDeep } from '../shared/strings.js';
@@ -18,6 +19,7 @@ export interface Views {
   DestinationRule: DestinationRule;
   AuthorizationPolicy: AuthorizationPolicy;
   PeerAuthentication: PeerAuthentication;
+  EnvoyFilter: EnvoyFilter;
   Service: Service;
   Workload: Workload;
   Endpoints: EndpointsInfo;
@@ -45,6 +47,7 @@ export function readView(res: Resource, problems: InputProblem[]): Views[ViewKin
     case 'VirtualService': return readVirtualService(r, ns);
     case 'AuthorizationPolicy': return readAuthorizationPolicy(r, ns);
     case 'PeerAuthentication': return readPeerAuthentication(r, ns);
+    case 'EnvoyFilter': return readEnvoyFilter(r, ns);
     case 'Service': return readService(r, ns);
     case 'Pod': return readWorkload(r, ns, true);
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet':

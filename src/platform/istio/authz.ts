@@ -22,7 +22,7 @@
  */
 import type { AuthorizationPolicy } from '../../model/istio.js';
 import type { Labels } from '../../model/label-selector.js';
-import { meshSecurity, type ExtAuthzProvider, type MeshSecurity } from './mesh.js';
+import { meshSecurity, providerServiceFound, type ExtAuthzProvider, type MeshSecurity } from './mesh.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 
 /** Three-valued: yes, no, or the input cannot tell. */
@@ -69,8 +69,15 @@ export interface AuthzTarget {
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
-/** Whether a policy applies to a workload (ListAuthorizationPolicies + ShouldAttachPolicy). */
-export function policyApplies(p: AuthorizationPolicy, w: AuthzTarget, mesh: Pick<MeshSecurity, 'rootNamespace'>): boolean {
+/** What Istio's policy matcher reads of a workload-attached policy (AuthorizationPolicy, EnvoyFilter, ...). */
+export type AttachablePolicy = Pick<AuthorizationPolicy, 'namespace' | 'selector' | 'targetRefs' | 'targetsRefs'>;
+
+/**
+ * Whether a policy applies to a workload: policies of its namespace and the root namespace, then
+ * WorkloadPolicyMatcher.ShouldAttachPolicy (pilot/pkg/model/policyattachment.go), which AuthorizationPolicies
+ * and EnvoyFilters share.
+ */
+export function policyApplies(p: AttachablePolicy, w: AuthzTarget, mesh: Pick<MeshSecurity, 'rootNamespace'>): boolean {
   if (p.namespace !== w.namespace && p.namespace !== mesh.rootNamespace) return false;
   const gatewayName = w.labels[GATEWAY_NAME_LABEL];
   const selected = (): boolean => p.selector === undefined || Object.entries(p.selector).every(([k, v]) => w.labels[k] === v);
@@ -297,8 +304,14 @@ export function authorize(s: Snapshot, w: AuthzTarget, req: AuthzRequest): Authz
       // policyName, getBadCustomDenyRules).
       return { ...base, decision: 'deny', policy: p, rule: m.rule, envoyDetails: `rbac_access_denied_matched_policy[istio-ext-authz-${name ? `${name}-` : ''}${policyId(p, m.rule!)}${BAD_CUSTOM_SUFFIX}]`, reason: `CUSTOM policy ${p.namespace}/${p.name} names extension provider "${name}", which mesh config (ConfigMap ${mesh.source.namespace}/${mesh.source.name}) does not define, so Istio denies what the policy matches (fail closed)` };
     }
+    // A provider whose service istiod cannot find is in error, and the policy denies like an undefined one.
+    const found = provider ? providerServiceFound(s, provider) : 'unknown';
+    if (m.tri === 'yes' && provider && found === 'no') {
+      return { ...base, decision: 'deny', policy: p, rule: m.rule, envoyDetails: `rbac_access_denied_matched_policy[istio-ext-authz-${name}-${policyId(p, m.rule!)}${BAD_CUSTOM_SUFFIX}]`, reason: `CUSTOM policy ${p.namespace}/${p.name} names extension provider "${name}", whose service ${provider.service} is not in the cluster (istiod's LookupCluster fails), so Istio denies what the policy matches (fail closed)` };
+    }
     if (m.tri === 'yes' && provider && !CREDENTIAL_HEADERS.some((h) => req.headers[h] !== undefined)) {
-      return { ...base, decision: 'external', policy: p, rule: m.rule, provider, reason: `CUSTOM policy ${p.namespace}/${p.name} rule ${m.rule} sends the request to ext_authz provider ${name} (${provider.service}${provider.port ? `:${provider.port}` : ''}); it carries no credentials (no Authorization, Cookie or X-Auth-Token header), so the provider answers 401 or redirects to its login (302)` };
+      const assumed = found === 'unknown' ? `; kgd assumes its service ${provider.service} exists (it is not in the input; without it Istio would deny instead)` : '';
+      return { ...base, decision: 'external', policy: p, rule: m.rule, provider, reason: `CUSTOM policy ${p.namespace}/${p.name} rule ${m.rule} sends the request to ext_authz provider ${name} (${provider.service}${provider.port ? `:${provider.port}` : ''}); it carries no credentials (no Authorization, Cookie or X-Auth-Token header), so the provider answers 401 or redirects to its login (302)${assumed}` };
     }
     undecided.push(`CUSTOM policy ${p.namespace}/${p.name} ${m.tri === 'yes' ? 'sends the request' : 'may send the request'} to extension provider ${name || '(none named)'}, which decides${provider ? '' : mesh.source ? '' : ' (mesh config is not in the input)'}`);
   }

@@ -66,3 +66,16 @@ export function meshSecurity(s: Snapshot): MeshSecurity {
     };
   });
 }
+
+/**
+ * Whether istiod finds an ext_authz provider's service (model.LookupCluster): `<namespace>/<hostname>` or a
+ * hostname, matched against Services' `<name>.<namespace>.svc.<cluster domain>`. When it does not, the provider
+ * is in error and CUSTOM policies naming it deny what they match. 'unknown': not in the input, which is partial
+ * (or could hold a ServiceEntry kgd does not read).
+ */
+export function providerServiceFound(s: Snapshot, p: ExtAuthzProvider): 'yes' | 'no' | 'unknown' {
+  const [ns, host] = p.service.includes('/') ? (p.service.split('/', 2) as [string, string]) : [undefined, p.service];
+  const found = s.list('Service').some((svc) => `${svc.name}.${svc.namespace}.svc.${s.clusterDomain}` === host && (ns === undefined || svc.namespace === ns));
+  if (found) return 'yes';
+  return s.complete ? 'no' : 'unknown';
+}

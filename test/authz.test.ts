@@ -200,3 +200,66 @@ spec:
     assert.deepEqual(checkResources(resources(text)).diagnostics.filter((x) => x.severity === 'error').map((x) => x.code), []);
   });
 });
+
+describe('Kubeflow with the AuthService EnvoyFilter (issue #19\'s done-when): ext_authz on the pods serving the local gateway', () => {
+  // Kubeflow's oidc-authservice filter (kubeflow/manifests common/oidc-client/oidc-authservice/base/envoy-filter.yaml):
+  // ext_authz inserted into the HTTP connection manager of the gateway pods, every listener, context GATEWAY.
+  const authservice = (selector: string, listener = '') => `${example}
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: {name: authn-filter, namespace: istio-system}
+spec:
+  workloadSelector:
+    labels: {${selector}}
+  configPatches:
+  - applyTo: HTTP_FILTER
+    match:
+      context: GATEWAY
+      listener:
+        ${listener}filterChain:
+          filter:
+            name: envoy.filters.network.http_connection_manager
+    patch:
+      operation: INSERT_BEFORE
+      value:
+        name: envoy.filters.http.ext_authz
+        typed_config:
+          '@type': type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz
+          http_service:
+            server_uri:
+              uri: http://authservice.istio-system.svc.cluster.local
+              cluster: outbound|8080||authservice.istio-system.svc.cluster.local
+              timeout: 10s
+            authorization_request:
+              allowed_headers:
+                patterns: [{exact: authorization}, {exact: cookie}, {exact: x-auth-token}]
+`;
+  it('trace: 302/401 at the gateway hop, naming the EnvoyFilter; check: KGD1610 with the fix on its patch', () => {
+    const text = authservice('app: cluster-local-gateway');
+    const r = run(resources(text), 'both');
+    assert.equal(r.outcome, '302/401', r.verdict);
+    const fail = r.hops.find((h) => h.verdict === 'fail')!;
+    assert.equal(fail.step, 'filters');
+    assert.equal(fail.resource, 'EnvoyFilter istio-system/authn-filter');
+    assert.match(fail.summary, /envoy\.filters\.http\.ext_authz \(ext_authz\)/);
+    assert.match(r.fix ?? '', /match\.listener\.portNumber/);
+    const d = checkResources(resources(text)).diagnostics.filter((x) => x.severity === 'error');
+    assert.deepEqual(d.map((x) => `${x.code} ${x.resource} ${x.path ?? ''}`), ['KGD1610 EnvoyFilter istio-system/authn-filter .spec.configPatches[0]']);
+  });
+  it('with a session cookie the auth server decides: the trace goes on and says so', () => {
+    const r = trace(traceSnapshot(resources(authservice('app: cluster-local-gateway'))), { url: URL, headers: ['Cookie: authservice_session=x'], from: { namespace: 'kubeflow', labels: {}, sidecar: false } });
+    assert.equal(r.outcome, '200', r.verdict);
+    assert.ok(r.hops.some((h) => h.step === 'filters' && /auth server decides/.test(h.summary)));
+  });
+  it('on the ingress gateway pods only (as Kubeflow ships it): the local path is clean', () => {
+    const text = authservice('istio: ingressgateway');
+    assert.equal(run(resources(text), 'both').outcome, '200');
+    assert.deepEqual(checkResources(resources(text)).diagnostics.filter((x) => x.severity === 'error').map((x) => x.code), []);
+  });
+  it('limited to another listener port: the local path is clean', () => {
+    const text = authservice('app: cluster-local-gateway', 'portNumber: 8443\n        ');
+    assert.equal(run(resources(text), 'both').outcome, '200');
+  });
+});
+

@@ -429,6 +429,35 @@ export const catalog = {
     fix: '{{advice}}',
   },
 
+  EnvoyFilterAuthOnLocalGateway: {
+    code: 'KGD1610', severity: 'error', symptom: '401',
+    title: 'An EnvoyFilter puts an auth filter on the local gateway\'s listener',
+    description: "An EnvoyFilter that inserts an HTTP filter (`applyTo: HTTP_FILTER`) into the gateway pods' HTTP connection manager applies to every listener of those pods its `match` does not exclude — including the one serving Knative's local gateway (often 8081) when the same pods serve both. Kubeflow's AuthService filter (`envoy.filters.http.ext_authz` on the `istio: ingressgateway` pods) and Envoy's OAuth2 filter then see in-cluster calls, which carry no session cookie or token: the auth server answers 401 or redirects to its login (302), and net-istio's probes fail the same way (the route never becomes Ready). With credentials the auth server decides. kgd evaluates the match as istiod does (context, `listener.portNumber`/`name`, `filterChain`, the HTTP connection manager's name — compared exactly from Istio 1.19), and only where it can decide.",
+    message: '{{filter}} ({{kind}}) runs on listener {{port}} of the local gateway pods {{pods}}: {{detail}}; in-cluster calls without credentials get 401 or a redirect to the login page.',
+    fix: '{{advice}}',
+  },
+  EnvoyFilterBreaksListener: {
+    code: 'KGD1611', severity: 'error', symptom: '503',
+    title: 'An EnvoyFilter appends an HTTP filter after the router on the local gateway\'s listener',
+    description: 'Istio appends an `ADD` HTTP_FILTER patch (and an `INSERT_AFTER` without a subFilter) at the end of the chain, after `envoy.filters.http.router`. Envoy requires the terminal filter to be last (envoyproxy/envoy#7779) and rejects such a listener: running gateway pods keep the last listener they accepted, new ones have none on that port, and callers get connection errors (503 from a sidecar).',
+    message: '{{filter}} ({{kind}}) lands after the router on listener {{port}} of the local gateway pods {{pods}} ({{detail}}): Envoy rejects the listener.',
+    fix: 'Use INSERT_BEFORE with subFilter envoy.filters.http.router for configPatches of this EnvoyFilter, or limit it to other listeners. {{advice}}',
+  },
+  EnvoyFilterOnLocalGateway: {
+    code: 'KGD1612', severity: 'info', symptom: 'degraded',
+    title: 'An EnvoyFilter may change requests on the local gateway\'s listener',
+    description: "A Lua, RBAC, Wasm or other HTTP filter an EnvoyFilter inserts, replaces, removes or merges on the local gateway's listener can change or refuse in-cluster calls in ways kgd does not evaluate; a patch whose match depends on what the input does not show (the proxies' Istio version, their node metadata, a filter Istio adds depending on version and telemetry) may or may not apply. kgd names it so it is not overlooked when a request fails there.",
+    message: '{{filter}} ({{kind}}) on listener {{port}} of the local gateway pods {{pods}}: {{detail}}.',
+    fix: 'Check that this filter lets in-cluster calls through, or {{advice}}',
+  },
+  EnvoyFilterKeyIgnored: {
+    code: 'KGD1613', severity: 'warning', symptom: 'degraded',
+    title: 'An EnvoyFilter field that its schema does not have limits nothing',
+    description: "Istio's EnvoyFilter CRD has a structural schema without unknown fields (istio/api networking/v1alpha3/envoy_filter.proto). A key written at the wrong level — `listener` beside `match` instead of inside it, the old `workloadLabels` instead of `workloadSelector.labels` — is refused by `kubectl apply` with strict field validation (the default from Kubernetes 1.27) and otherwise dropped by the API server without a word. The patch then applies to every listener (or the filter to every workload of the namespace) it meant to exclude.",
+    message: '`{{key}}` is not a field of the EnvoyFilter {{level}}{{belongsIn}}: the API server drops it, so it limits nothing.',
+    fix: 'Move `{{key}}` to where the schema has it{{belongsIn}}.',
+  },
+
   // 1700–1799: status reported by the controllers (live clusters, `kubectl get -o yaml` dumps).
   KnativeNotReady: {
     code: 'KGD1701', severity: 'warning', symptom: 'not-ready',

@@ -4,6 +4,7 @@ import authzDeniesLocalGateway from './authz-denies-local-gateway.js';
 import configIstioInvalid from './config-istio-invalid.js';
 import configIstioStaleMeshKey from './config-istio-stale-mesh-key.js';
 import configIstioWebhookLabels from './config-istio-webhook-labels.js';
+import envoyfilterOnLocalGateway from './envoyfilter-on-local-gateway.js';
 import gatewayDuplicateListener from './gateway-duplicate-listener.js';
 import gatewayHostsAdmitRoutes from './gateway-hosts-admit-routes.js';
 import gatewaySelectsNoWorkload from './gateway-selects-no-workload.js';
@@ -33,6 +34,7 @@ export const rules: readonly Rule[] = [
   configIstioInvalid,
   configIstioStaleMeshKey,
   configIstioWebhookLabels,
+  envoyfilterOnLocalGateway,
   gatewayDuplicateListener,
   gatewayHostsAdmitRoutes,
   gatewaySelectsNoWorkload,

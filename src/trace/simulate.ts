@@ -7,6 +7,7 @@ import { formatPath, type FieldPath } from '../shared/path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { assumedPeer, peerOf, type Peer } from '../platform/istio/identity.js';
 import { clientTls } from '../platform/istio/mtls.js';
+import { chainFilters, gatewayChain, hasCredentials, localGatewayFilterAdvice, type ChainFilters } from '../platform/istio/envoyfilter.js';
 import { gatewayHopSecurity, revisionPaths, revisionPeer, securityFix, sidecarHopSecurity, type HopSecurity, type SecuredHop } from '../platform/security-path.js';
 import { hostMatches, stripPort } from '../platform/istio/hosts.js';
 import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
@@ -250,10 +251,20 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     }
     const gwNames = [...new Set(routing.servers.map((b) => `${b.gateway.namespace}/${b.gateway.name}`))].join(', ');
     hops.push({ step: 'listener', verdict: 'ok', summary: `Envoy listener 0.0.0.0_${target} on ${displayName(w.res)} serves Gateway ${gwNames}`, ...at(routing.servers[0]!.gateway.res, ['spec', 'servers', routing.servers[0]!.server.index]) });
-    // Envoy's RBAC filter runs before the router: a denied request gets 403 whatever its route.
+    // The HTTP filters run in chain order before the router: Istio's RBAC and ext_authz filters (a denied request
+    // gets 403 whatever its route) and what EnvoyFilters put around them.
+    const chain = gatewayChain(routing.servers[0]!);
+    const cf = chain ? chainFilters(s, w, chain) : undefined;
+    const istioAuthAt = cf ? cf.filters.findIndex((f) => !f.by && (f.kind === 'rbac' || f.kind === 'ext_authz')) : -1;
+    const addedBefore = (cf?.added ?? []).filter((a) => !a.afterRouter && (istioAuthAt < 0 || cf!.filters.indexOf(cf!.filters.find((f) => f.by === a.by)!) < istioAuthAt));
+    const ports = { local: target, others: [...listenersFor(s, w).byPort.keys()].filter((p) => p !== target) };
+    const filterFailed = envoyFilterHops(cf, addedBefore, true, ports);
+    if (filterFailed) return filterFailed;
     const gwSec = gatewayHopSecurity(s, caller.peer, gwPeer, target, req, sent.tls?.mode === 'mtls');
     const gwFailed = securityHops(gwSec, caller.peer, gwPeer, target);
     if (gwFailed) return gwFailed;
+    const laterFailed = envoyFilterHops(cf, (cf?.added ?? []).filter((a) => !addedBefore.includes(a)), false, ports);
+    if (laterFailed) return laterFailed;
     // Istio gives a listener without any routable host a `blackhole` virtual host: same 404 as no virtual host.
     const blackhole = routing.kind === 'no-route' && routing.virtualHost.name.startsWith('blackhole:');
     if (routing.kind === 'no-virtual-host' || blackhole) {
@@ -307,6 +318,35 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     resolvedBy = 'envoy';
   }
   return finish('unknown', `more than ${MAX_HOPS} hops: a routing loop?`);
+
+  /**
+   * The HTTP filters EnvoyFilters put on the gateway's chain (`added`, in chain order), and — once, with the first
+   * group — what they replaced or removed and the patches kgd could not decide. An auth filter (ext_authz, OAuth2)
+   * stops a call without credentials: 401 or a redirect to the login page.
+   */
+  function envoyFilterHops(cf: ChainFilters | undefined, added: ChainFilters['added'], first: boolean, ports: { local: number; others: number[] }): TraceResult | undefined {
+    if (!cf) return undefined;
+    if (first) {
+      for (const c of cf.changed) hops.push({ step: 'filters', verdict: 'note', summary: `EnvoyFilter ${c.filter.namespace}/${c.filter.name} configPatches[${c.patch.index}] ${c.operation === 'REMOVE' ? 'removes' : c.operation === 'REPLACE' ? 'replaces' : 'merges into'} Istio's ${c.target} on this listener: it may change this request`, ...at(c.filter.res, ['spec', 'configPatches', c.patch.index]) });
+      for (const u of cf.undecided) hops.push({ step: 'filters', verdict: 'note', summary: `EnvoyFilter ${u.filter.namespace}/${u.filter.name} configPatches[${u.patch.index}] may put ${u.patch.valueName ?? 'a filter'} on this listener: ${u.reason}`, ...at(u.filter.res, ['spec', 'configPatches', u.patch.index]) });
+      for (const a of cf.added.filter((x) => x.afterRouter)) hops.push({ step: 'filters', verdict: 'note', summary: `EnvoyFilter ${a.by!.filter.namespace}/${a.by!.filter.name} configPatches[${a.by!.patch.index}] appends ${a.name} after the router: Envoy rejects such a listener (KGD1611); the pods keep the last listener they accepted`, ...at(a.by!.filter.res, ['spec', 'configPatches', a.by!.patch.index]) });
+    }
+    for (const a of added) {
+      const { filter, patch } = a.by!;
+      const where = at(filter.res, ['spec', 'configPatches', patch.index]);
+      const what = `EnvoyFilter ${filter.namespace}/${filter.name} configPatches[${patch.index}] puts ${a.name} (${a.kind}) on this listener`;
+      if (a.kind === 'ext_authz' || a.kind === 'oauth2') {
+        if (hasCredentials(req.headers)) {
+          hops.push({ step: 'filters', verdict: 'note', summary: `${what}; the request carries credentials, so the auth server decides`, ...where });
+          continue;
+        }
+        hops.push({ step: 'filters', verdict: 'fail', summary: `${what}; the request carries no credentials (no Authorization, Cookie or X-Auth-Token header)`, ...where });
+        return finish('302/401', `${what}: without credentials the auth server answers 401 or redirects to its login (302)`, localGatewayFilterAdvice(filter, patch, ports.local, ports.others));
+      }
+      hops.push({ step: 'filters', verdict: 'note', summary: `${what}: it may change this request (kgd does not evaluate ${a.kind} filters)`, ...where });
+    }
+    return undefined;
+  }
 
   /** The hops Istio's security adds at one workload (`to`, on pod port `port`); a finished result when it refuses the call. */
   function securityHops(sec: HopSecurity, from: Peer, to: Peer, port: number): TraceResult | undefined {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { authorize, type AuthzRequest } from '../../src/platform/istio/authz.js';
+import { authorize, plainInferenceCall, type AuthzRequest } from '../../src/platform/istio/authz.js';
 import { clientTls, serverMtls, sidecarHandshake } from '../../src/platform/istio/mtls.js';
 import { assumedPeer, principalOf, sidecarInjected, type Peer } from '../../src/platform/istio/identity.js';
 import { meshSecurity } from '../../src/platform/istio/mesh.js';
@@ -69,6 +69,22 @@ table('CUSTOM: ext_authz providers', 'pilot/pkg/security/authz/builder/builder.g
   { name: 'a provider mesh config does not define: Istio denies what the policy matches (fail closed)', extra: [MESH_OAUTH2], policies: [custom('missing')], want: 'deny', details: 'rbac_access_denied_matched_policy[istio-ext-authz-missing-ns[istio-system]-policy[oauth2]-rule[0]-deny-due-to-bad-CUSTOM-action]' },
   { name: 'mesh config not in the input: the provider is unknown, undecided', policies: [custom('missing')], want: 'undecided' },
 ]);
+
+describe('CUSTOM: the provider\'s service (model.LookupCluster in pilot/pkg/model/telemetry_logging.go; extauthz.go parses providers with it)', () => {
+  const OAUTH2_SVC = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'oauth2-proxy', namespace: 'oauth2-proxy' }, spec: { ports: [{ port: 80 }] } };
+  const decide = (complete: boolean, ...extra: Obj[]) => authorize(buildSnapshot(parseManifestText('t.yaml', docs(MESH_OAUTH2, custom('oauth2-proxy'), ...extra)).resources, { complete }), { namespace: 'istio-system', labels: {} }, plainInferenceCall(8081));
+  it('a whole cluster without the service: the provider is in error and Istio denies (fail closed)', () => {
+    const d = decide(true);
+    assert.equal(d.decision, 'deny');
+    assert.equal(d.envoyDetails, 'rbac_access_denied_matched_policy[istio-ext-authz-oauth2-proxy-ns[istio-system]-policy[oauth2]-rule[0]-deny-due-to-bad-CUSTOM-action]');
+  });
+  it('a whole cluster with the service: the provider answers', () => assert.equal(decide(true, OAUTH2_SVC).decision, 'external'));
+  it('partial input without the service: assumed to exist, and said so', () => {
+    const d = decide(false);
+    assert.equal(d.decision, 'external');
+    assert.match(d.reason, /kgd assumes its service oauth2-proxy\.oauth2-proxy\.svc\.cluster\.local exists/);
+  });
+});
 
 table('source: principals, namespaces, serviceAccounts', 'pilot/pkg/security/authz/model/generator.go srcPrincipalGenerator, srcNamespaceGenerator, serviceAccountRegex; matcher/string.go StringMatcherWithPrefix', [
   { name: 'exact principal over mTLS', policies: [ap('team', 'x', { rules: [{ from: [{ source: { principals: [GW_P] } }] }] })], want: 'allow' },

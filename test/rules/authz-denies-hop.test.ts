@@ -71,7 +71,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'an ext_authz CUSTOM policy in the profile namespace: in-cluster calls without credentials go to the provider',
-      manifests: docs(base(), profilePolicy, allowance, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp: {service: oauth2-proxy.oauth2-proxy.svc.cluster.local, port: 80}\n' } },
+      manifests: docs(base(), profilePolicy, allowance, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp: {service: oauth2-proxy.oauth2-proxy.svc.cluster.local, port: 80}\n' } }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'oauth2-proxy', namespace: 'oauth2-proxy' }, spec: { selector: { app: 'oauth2-proxy' }, ports: [{ port: 80, targetPort: 4180 }] } },
         ap('profile', 'ext', { action: 'CUSTOM', provider: { name: 'oauth2-proxy' }, rules: [{ to: [{ operation: { paths: ['/v1/*'] } }] }] })),
       errors: [{ id: 'AuthProviderOnPath', resource: 'AuthorizationPolicy profile/ext', message: 'straight from the gateway' }, { id: 'AuthProviderOnPath', resource: 'AuthorizationPolicy profile/ext', message: 'through the activator' }],
     },

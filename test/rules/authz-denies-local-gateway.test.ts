@@ -20,7 +20,7 @@ new RuleTester().run(rule, {
   invalid: [
     {
       name: 'oauth2-proxy CUSTOM policy on the local gateway pods (kubeflow/manifests istio-external-auth, selecting them)',
-      manifests: docs(base(), allowGateway, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp: {service: oauth2-proxy.oauth2-proxy.svc.cluster.local, port: 80}\n' } },
+      manifests: docs(base(), allowGateway, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp: {service: oauth2-proxy.oauth2-proxy.svc.cluster.local, port: 80}\n' } }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'oauth2-proxy', namespace: 'oauth2-proxy' }, spec: { selector: { app: 'oauth2-proxy' }, ports: [{ port: 80, targetPort: 4180 }] } },
         ap('istio-system', 'oauth2', { action: 'CUSTOM', provider: { name: 'oauth2-proxy' }, selector: { matchLabels: GW }, rules: [{ when: [{ key: 'request.headers[authorization]', notValues: ['*'] }], to: [{ operation: { notPaths: ['/dex/*', '/oauth2/*'] } }] }] })),
       errors: [{ id: 'AuthProviderOnPath', resource: 'AuthorizationPolicy istio-system/oauth2', message: 'answers 401 or redirects to its login (302)' }],
     },

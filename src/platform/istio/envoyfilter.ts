@@ -234,3 +234,9 @@ export function chainFilters(s: Snapshot, w: AuthzTarget, c: GatewayChain): Chai
 export function hasCredentials(headers: Readonly<Record<string, string>>): boolean {
   return Object.keys(headers).some((h) => ['authorization', 'cookie', 'x-auth-token'].includes(h.toLowerCase()));
 }
+
+/** The fix for a patch that acts on the local gateway's listener: the fields of the EnvoyFilter the user owns. */
+export function localGatewayFilterAdvice(f: EnvoyFilter, p: EnvoyFilterPatch, localPort: number, otherPorts: readonly number[] = []): string {
+  const target = otherPorts.length ? `the external gateway's listener (${otherPorts.join(' or ')})` : 'the external gateway\'s listener';
+  return `Limit configPatches[${p.index}] of EnvoyFilter ${f.namespace}/${f.name} to ${target} with match.listener.portNumber (inside match, not beside it), so port ${localPort} keeps no such filter; or serve the local gateway from pods its workloadSelector does not select (kgd generate local-gateway).`;
+}

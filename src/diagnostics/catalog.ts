@@ -341,6 +341,14 @@ export const catalog = {
     fix: 'Delete the Gateway if it is unused, or set spec.selector to the labels of the gateway pods{{hint}}.',
   },
 
+  GatewaySelectsDisabledGateway: {
+    code: 'KGD1409', severity: 'error', symptom: '503',
+    title: 'A Gateway selects the pods of a gateway the Istio install disables',
+    description: "Which gateway Deployments exist is decided by the Istio install: an IstioOperator's profile (`minimal`, `empty`, `ambient`, `remote` have no ingress gateway), its `spec.components.ingressGateways` list (a list written replaces the profile's, so leaving `istio-ingressgateway` out removes it) and each entry's `enabled`. A Gateway whose selector matches only a gateway the install turns off — Knative's `knative-local-gateway` selects `istio: ingressgateway` — configures no pods: its Service has no endpoints and calls through it fail (503 through a sidecar, connection refused otherwise). kgd renders the IstioOperator as Istio's installer does (profiles, lists, the gateways chart's labels with `label` merged over them).",
+    message: 'The selector {{selector}} matches the pods of gateway {{gateway}} of IstioOperator {{operator}}, which is not installed: {{why}}.',
+    fix: 'Set {{field}} in IstioOperator {{operator}}, or point spec.selector of this Gateway at an installed gateway: {{others}}.',
+  },
+
   // 1500–1599: VirtualServices.
   VirtualServiceGatewayNotFound: {
     code: 'KGD1501', severity: 'error', symptom: '404',

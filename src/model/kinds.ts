@@ -8,6 +8,7 @@ export type KnownKind =
   | 'AuthorizationPolicy'
   | 'PeerAuthentication'
   | 'EnvoyFilter'
+  | 'IstioOperator'
   | 'Service'
   | 'Endpoints'
   | 'EndpointSlice'
@@ -38,6 +39,7 @@ const KINDS: Record<KnownKind, KindDef> = {
   AuthorizationPolicy: { group: 'security.istio.io', kind: 'AuthorizationPolicy', versions: ['v1beta1', 'v1'] },
   PeerAuthentication: { group: 'security.istio.io', kind: 'PeerAuthentication', versions: ['v1beta1', 'v1'] },
   EnvoyFilter: { group: 'networking.istio.io', kind: 'EnvoyFilter', versions: ['v1alpha3'] },
+  IstioOperator: { group: 'install.istio.io', kind: 'IstioOperator', versions: ['v1alpha1'] },
   Service: { group: '', kind: 'Service', versions: ['v1'] },
   Endpoints: { group: '', kind: 'Endpoints', versions: ['v1'] },
   EndpointSlice: { group: 'discovery.k8s.io', kind: 'EndpointSlice', versions: ['v1'] },

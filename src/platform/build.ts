@@ -8,7 +8,7 @@ import { Snapshot, type SnapshotOptions } from '../snapshot/snapshot.js';
 import { deriveKServe } from './kserve/derive.js';
 import { deriveKnative } from './knative/derive.js';
 import { assumedVersionsProblem, resolveVersions } from './detect-versions.js';
-import { INSTALL_DEFAULT, installDefaults } from './install-defaults.js';
+import { INSTALL_DEFAULT, installDefaults, istioOperatorObjects } from './install-defaults.js';
 import { NEWEST } from './versions.js';
 
 const ASSUMED = 'upstream default assumed by --assume-defaults';
@@ -56,10 +56,12 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
   // Partial input: what every default install has and this input relies on without showing is assumed.
   if (!options.complete) {
     const defaults = installDefaults(current);
-    if (defaults.length > 0) {
+    // The gateways an IstioOperator in the input installs (Istio's installer decides which exist).
+    const rendered = istioOperatorObjects(current).map((o) => makeDerived(o.object, o.why));
+    if (defaults.length > 0 || rendered.length > 0) {
       const made = defaults.map((o) => makeDerived(o, INSTALL_DEFAULT));
-      assumed.push(...made.map(displayName));
-      current = rebuild([...current.resources, ...made]);
+      assumed.push(...made.map(displayName), ...rendered.map((r) => `${displayName(r)} (from its IstioOperator)`));
+      current = rebuild([...current.resources, ...made, ...rendered]);
     }
   }
   if (assumed.length > 0) current = rebuild(current.resources, [...first.problems, { id: 'InputAssumed' as const, data: { objects: assumed.join(', ') } }]);

@@ -8,6 +8,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { knativeGatewayConfig } from './knative/effective.js';
 import { kserveIngressConfig } from './kserve/ingress-config.js';
 import { resolveGatewayRef } from './istio/gateway-ref.js';
+import { installedGatewayObjects, installedGateways } from './istio/install.js';
 import { DEFAULT_GATEWAY_SELECTOR, shippedGateway, shippedLocalService } from './knative/shipped.js';
 
 /** Why an assumed object is there (its `derivedFrom`). */
@@ -94,3 +95,22 @@ export function installDefaults(snapshot: Snapshot): Record<string, unknown>[] {
   }
   return out;
 }
+
+/**
+ * The gateway Deployments and Services the input's IstioOperator installs and the input does not show (real
+ * objects of that name win): each with why it is there.
+ */
+export function istioOperatorObjects(snapshot: Snapshot): { object: Record<string, unknown>; why: string }[] {
+  const out: { object: Record<string, unknown>; why: string }[] = [];
+  for (const g of installedGateways(snapshot)) {
+    if (!g.enabled) continue;
+    const why = `rendered from IstioOperator ${g.operator.namespace}/${g.operator.name} (${g.component ? `spec.components.${g.kind}Gateways[${g.component.index}]` : `the ${g.operator.profile} profile`}), as Istio's installer would create it; the input does not show it`;
+    for (const o of installedGatewayObjects(g)) {
+      const kind = o['kind'] === 'Service' ? 'Service' : 'Workload';
+      const exists = kind === 'Service' ? snapshot.get('Service', g.namespace, g.name) : snapshot.list('Workload').some((w) => w.namespace === g.namespace && w.res.name === g.name);
+      if (!exists) out.push({ object: o, why });
+    }
+  }
+  return out;
+}
+

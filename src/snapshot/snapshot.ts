@@ -78,7 +78,7 @@ export class Snapshot {
     this.versions = options.versions ?? {};
     const problems: InputProblem[] = [];
     const views: { [K in ViewKind]: Views[K][] } = {
-      Gateway: [], VirtualService: [], DestinationRule: [], AuthorizationPolicy: [], PeerAuthentication: [], EnvoyFilter: [], Service: [], Workload: [], Endpoints: [], NetworkPolicy: [],
+      Gateway: [], VirtualService: [], DestinationRule: [], AuthorizationPolicy: [], PeerAuthentication: [], EnvoyFilter: [], IstioOperator: [], Service: [], Workload: [], Endpoints: [], NetworkPolicy: [],
       Namespace: [], ConfigMap: [], KnativeServing: [], InferenceService: [], KnativeService: [], Route: [], KIngress: [],
     };
     const seen = new Map<string, Resource>();

@@ -8,6 +8,7 @@ import {
   type ConfigMapInfo, type EndpointsInfo, type NamespaceInfo, type NetworkPolicy, type Service, type Workload,
 } from '../model/core.js';
 import { readEnvoyFilter, type EnvoyFilter } from '../model/envoyfilter.js';
+import { readIstioOperator, type IstioOperator } from '../model/istio-operator.js';
 import { readKnativeObject, readKnativeServing, type KnativeObject, type KnativeServing } from '../model/knative.js';
 import { readInferenceService, type InferenceService } from '../model/kserve.js';
 import { detachDeep } from '../shared/strings.js';
@@ -20,6 +21,7 @@ export interface Views {
   AuthorizationPolicy: AuthorizationPolicy;
   PeerAuthentication: PeerAuthentication;
   EnvoyFilter: EnvoyFilter;
+  IstioOperator: IstioOperator;
   Service: Service;
   Workload: Workload;
   Endpoints: EndpointsInfo;
@@ -48,6 +50,7 @@ export function readView(res: Resource, problems: InputProblem[]): Views[ViewKin
     case 'AuthorizationPolicy': return readAuthorizationPolicy(r, ns);
     case 'PeerAuthentication': return readPeerAuthentication(r, ns);
     case 'EnvoyFilter': return readEnvoyFilter(r, ns);
+    case 'IstioOperator': return readIstioOperator(r, ns);
     case 'Service': return readService(r, ns);
     case 'Pod': return readWorkload(r, ns, true);
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet':

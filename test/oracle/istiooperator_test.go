@@ -1,0 +1,143 @@
+package oracle
+
+// TestIstioOperator renders kgd's IstioOperator cases with Istio's own installer (operator/pkg/render
+// GenerateManifest: profiles, component specs, the gateway Helm charts embedded in the module) and writes out the
+// gateway Deployments and Services it would install: namespace, name, pod labels, Service selector and ports.
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"istio.io/istio/operator/pkg/render"
+)
+
+type iopCase struct {
+	Name string `json:"name"`
+	IOP  string `json:"iop"`
+}
+
+type iopPort struct {
+	Name       string `json:"name"`
+	Port       int64  `json:"port"`
+	TargetPort any    `json:"targetPort"`
+}
+
+type iopObject struct {
+	Kind      string            `json:"kind"`
+	Namespace string            `json:"namespace"`
+	Name      string            `json:"name"`
+	Labels    map[string]string `json:"labels"`
+	Selector  map[string]string `json:"selector,omitempty"`
+	Ports     []iopPort         `json:"ports,omitempty"`
+}
+
+type iopResult struct {
+	Name    string      `json:"name"`
+	Objects []iopObject `json:"objects"`
+	Error   string      `json:"error,omitempty"`
+}
+
+func TestIstioOperator(t *testing.T) {
+	in := os.Getenv("KGD_IOP_CASES")
+	out := os.Getenv("KGD_IOP_RESULTS")
+	if in == "" || out == "" {
+		t.Skip("KGD_IOP_CASES and KGD_IOP_RESULTS are not set (run through npm test)")
+	}
+	raw, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []iopCase
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	results := make([]iopResult, 0, len(cases))
+	for i, c := range cases {
+		r := iopResult{Name: c.Name, Objects: []iopObject{}}
+		f := filepath.Join(dir, "iop.yaml")
+		if err := os.WriteFile(f, []byte(c.IOP), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sets, _, err := render.GenerateManifest([]string{f}, nil, false, nil, nil)
+		if err != nil {
+			r.Error = err.Error()
+			results = append(results, r)
+			continue
+		}
+		for _, set := range sets {
+			for _, m := range set.Manifests {
+				u := m.Unstructured
+				if u == nil || (u.GetKind() != "Deployment" && u.GetKind() != "Service") {
+					continue
+				}
+				o := iopObject{Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
+				if u.GetKind() == "Deployment" {
+					labels, _, _ := unstructuredStringMap(u.Object, "spec", "template", "metadata", "labels")
+					o.Labels = labels
+				} else {
+					o.Labels = u.GetLabels()
+					sel, _, _ := unstructuredStringMap(u.Object, "spec", "selector")
+					o.Selector = sel
+					ports, _, _ := unstructuredSlice(u.Object, "spec", "ports")
+					for _, p := range ports {
+						pm, _ := p.(map[string]any)
+						b, _ := yaml.Marshal(pm)
+						var ip iopPort
+						_ = yaml.Unmarshal(b, &ip)
+						o.Ports = append(o.Ports, ip)
+					}
+				}
+				r.Objects = append(r.Objects, o)
+			}
+		}
+		_ = i
+		results = append(results, r)
+	}
+	b, err := json.Marshal(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func unstructuredStringMap(obj map[string]any, path ...string) (map[string]string, bool, error) {
+	cur := any(obj)
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false, nil
+		}
+		cur = m[p]
+	}
+	m, ok := cur.(map[string]any)
+	if !ok {
+		return nil, false, nil
+	}
+	out := map[string]string{}
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out, true, nil
+}
+
+func unstructuredSlice(obj map[string]any, path ...string) ([]any, bool, error) {
+	cur := any(obj)
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false, nil
+		}
+		cur = m[p]
+	}
+	s, ok := cur.([]any)
+	return s, ok, nil
+}

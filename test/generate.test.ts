@@ -12,6 +12,8 @@ import { parseManifestText } from '../src/load/parse.js';
 import type { Resource } from '../src/load/resource.js';
 import { loadSources } from '../src/load/sources.js';
 import { buildSnapshot } from '../src/platform/build.js';
+import { authorize, plainInferenceCall } from '../src/platform/istio/authz.js';
+import { defaultStack, docs } from './helpers/manifests.js';
 import { trace, traceSnapshot } from '../src/trace/index.js';
 import { assertGolden } from './helpers/golden.js';
 import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
@@ -180,6 +182,57 @@ describe('kgd generate local-gateway: merging with a real install', () => {
     const spec: LocalGatewaySpec = { name: 'cluster-local-gateway', namespace: 'istio-system', selector: { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' }, knative: 'manifests', kserveNamespace: 'kserve', port: 8081, clusterDomain: 'cluster.local', withDeployment: false, flavour: 'kubeflow' };
     const bundle = generateLocalGateway(spec, buildSnapshot(kubeflow));
     assert.deepEqual(bundle.objects.map((o) => `${o.object['kind']} ${(o.object['metadata'] as { name: string }).name}`), ['Service knative-local-gateway', 'Gateway knative-local-gateway', 'ConfigMap inferenceservice-config']);
+  });
+});
+
+describe('kgd generate local-gateway: auth filters on the pods it would use (issue #19 item 6)', () => {
+  // Knative's default layout: the ingress gateway pods serve the external gateway (80 → 8080) and the local one (8081).
+  const base = () => parseManifestText('stack.yaml', docs(defaultStack())).resources;
+  const spec: LocalGatewaySpec = { name: 'knative-local-gateway', namespace: 'istio-system', selector: { istio: 'ingressgateway' }, knative: 'manifests', kserveNamespace: 'kserve', port: 8081, clusterDomain: 'cluster.local', withDeployment: false, flavour: 'kubeflow' };
+  const errors = (rs: readonly Resource[]) => withoutAssumptions(checkResources(rs).diagnostics).filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.resource}`);
+  it('Kubeflow\'s AuthService EnvoyFilter (every listener, `listener` written beside `match`): limited to the external listener, said in the notes, check clean', () => {
+    const authservice = parseManifestText('authservice.yaml', `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: {name: authn-filter, namespace: istio-system}
+spec:
+  workloadSelector: {labels: {istio: ingressgateway}}
+  configPatches:
+  - applyTo: HTTP_FILTER
+    listener: {portNumber: 8080}
+    match:
+      context: GATEWAY
+      listener: {filterChain: {filter: {name: envoy.filters.network.http_connection_manager}}}
+    patch:
+      operation: INSERT_BEFORE
+      value:
+        name: envoy.filters.http.ext_authz
+        typed_config: {'@type': type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz, http_service: {server_uri: {uri: 'http://authservice.istio-system.svc.cluster.local', cluster: 'outbound|8080||authservice.istio-system.svc.cluster.local', timeout: 10s}}}
+`).resources;
+    const before = [...base(), ...authservice];
+    assert.ok(errors(before).includes('KGD1610 EnvoyFilter istio-system/authn-filter'), errors(before).join('\n'));
+    const bundle = generateLocalGateway(spec, buildSnapshot(before));
+    const ef = bundle.objects.find((o) => o.object['kind'] === 'EnvoyFilter');
+    assert.ok(ef?.existing, bundle.objects.map((o) => o.object['kind']).join(' '));
+    const patches = (ef.object['spec'] as { configPatches: Record<string, unknown>[] }).configPatches;
+    assert.deepEqual(patches.map((p) => [(p['match'] as { listener: { portNumber: number } }).listener.portNumber, 'listener' in p]), [[8080, false]]);
+    assert.ok(bundle.notes.some((n) => /EnvoyFilter istio-system\/authn-filter: configPatches\[0\] limited to listener 8080/.test(n)), bundle.notes.join('\n'));
+    const after = overlay(before, parseManifestText('bundle.yaml', bundleToYaml(bundle)).resources);
+    assert.deepEqual(errors(after).filter((e) => e.startsWith('KGD161')), []);
+  });
+  it('oauth2-proxy\'s CUSTOM AuthorizationPolicy on those pods: its operations exclude the local port; the external listener still goes to the provider', () => {
+    const custom = parseManifestText('custom.yaml', docs(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'extensionProviders:\n- name: oauth2-proxy\n  envoyExtAuthzHttp: {service: oauth2-proxy.oauth2-proxy.svc.cluster.local, port: 80}\n' } },
+      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'istio-ingressgateway-oauth2-proxy', namespace: 'istio-system' }, spec: { action: 'CUSTOM', provider: { name: 'oauth2-proxy' }, selector: { matchLabels: { istio: 'ingressgateway' } }, rules: [{ to: [{ operation: { notPaths: ['/dex/*'] } }] }] } },
+    )).resources;
+    const before = [...base(), ...custom];
+    assert.ok(errors(before).includes('KGD1609 AuthorizationPolicy istio-system/istio-ingressgateway-oauth2-proxy'), errors(before).join('\n'));
+    const bundle = generateLocalGateway(spec, buildSnapshot(before));
+    const ap = bundle.objects.find((o) => o.object['kind'] === 'AuthorizationPolicy' && (o.object['metadata'] as { name: string }).name === 'istio-ingressgateway-oauth2-proxy');
+    assert.deepEqual((ap?.object['spec'] as { rules: unknown[] }).rules, [{ to: [{ operation: { notPaths: ['/dex/*'], notPorts: ['8081'] } }] }]);
+    const after = overlay(before, parseManifestText('bundle.yaml', bundleToYaml(bundle)).resources);
+    assert.deepEqual(errors(after).filter((e) => e.startsWith('KGD16')), []);
+    const snap = buildSnapshot(after);
+    assert.equal(authorize(snap, { namespace: 'istio-system', labels: { istio: 'ingressgateway' } }, plainInferenceCall(8080)).decision, 'external', 'the external listener keeps its login');
   });
 });
 

@@ -1,6 +1,8 @@
 import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { DISABLE_PORT_TRANSLATION_LABEL } from '../platform/istio/listeners.js';
+import { DISABLE_PORT_TRANSLATION_LABEL, listenersFor } from '../platform/istio/listeners.js';
+import { chainFilters } from '../platform/istio/envoyfilter.js';
+import type { EnvoyFilter } from '../model/envoyfilter.js';
 import {
   DEFAULT_LOCAL_GATEWAY, defaultEntries, EXTERNAL_GATEWAYS_KEY, LEGACY_EXTERNAL_PREFIX, LEGACY_LOCAL_PREFIX, LOCAL_GATEWAYS_KEY, parseConfigIstio,
 } from '../platform/knative/config-istio.js';
@@ -246,6 +248,9 @@ export function generateLocalGateway(spec: LocalGatewaySpec, current?: Snapshot)
     const behind = behindGatewayAllowances(spec, current);
     objects.push(...behind.objects);
     notes.push(...behind.notes);
+    const auth = authFiltersLimited(spec, current);
+    objects.push(...auth.objects);
+    notes.push(...auth.notes);
   }
 
   return {
@@ -394,3 +399,67 @@ function authorizationAllowance(spec: LocalGatewaySpec, current: Snapshot): { ob
     },
   };
 }
+
+/**
+ * Auth filters on the pods the local gateway would use (Kubeflow's AuthService EnvoyFilter, oauth2-proxy's CUSTOM
+ * AuthorizationPolicy) answer in-cluster calls without credentials with 401 or a redirect. The bundle limits them to
+ * the pods' other listeners: an EnvoyFilter patch gets `match.listener.portNumber` (one copy per other port, and a
+ * `listener` key written beside `match` moved into it); a CUSTOM policy's operations get `notPorts` with the local
+ * port. Both are written as the whole object, changed only there, and said in the notes.
+ */
+function authFiltersLimited(spec: LocalGatewaySpec, current: Snapshot): { objects: GeneratedObject[]; notes: string[] } {
+  const objects: GeneratedObject[] = [];
+  const notes: string[] = [];
+  const existing = current.list('Workload').filter((w) => w.namespace === spec.namespace && Object.entries(spec.selector).every(([k, v]) => w.labels[k] === v));
+  // The pods' own labels when they exist (an EnvoyFilter may select any of them), else the selector's.
+  const pods = { namespace: spec.namespace, labels: existing[0]?.labels ?? spec.selector };
+  const otherPorts = [...new Set(existing.flatMap((w) => [...listenersFor(current, w).byPort.keys()]))].filter((p) => p !== spec.port).sort((a, b) => a - b);
+  const cf = chainFilters(current, pods, { port: spec.port, listenerName: `0.0.0.0_${spec.port}`, sni: [] });
+  const byFilter = new Map<EnvoyFilter, Set<number>>();
+  for (const a of cf.added) {
+    if (a.afterRouter || (a.kind !== 'ext_authz' && a.kind !== 'oauth2')) continue;
+    const set = byFilter.get(a.by!.filter) ?? new Set<number>();
+    set.add(a.by!.patch.index);
+    byFilter.set(a.by!.filter, set);
+  }
+  for (const [f, indexes] of byFilter) {
+    const where = `EnvoyFilter ${f.namespace}/${f.name}`;
+    if (otherPorts.length === 0) {
+      notes.push(`${where} puts an auth filter on every listener of the pods ${formatLabels(spec.selector)}, which serve only the local gateway here: in-cluster calls would get 401 or a redirect. Limit configPatches[${[...indexes].join(', ')}] with match.listener.portNumber to the listener it is meant for, or give the local gateway pods that its workloadSelector does not select`);
+      continue;
+    }
+    const obj = structuredClone(f.res.object) as Record<string, unknown>;
+    const specObj = obj['spec'] as { configPatches: Record<string, unknown>[] };
+    const patches: Record<string, unknown>[] = [];
+    specObj.configPatches.forEach((cp, i) => {
+      if (!indexes.has(i)) { patches.push(cp); return; }
+      const { listener: stray, ...rest } = cp as { listener?: Record<string, unknown> } & Record<string, unknown>;
+      const match = { ...((rest['match'] as Record<string, unknown> | undefined) ?? {}) };
+      const listener = { ...((stray ?? {}) as Record<string, unknown>), ...((match['listener'] as Record<string, unknown> | undefined) ?? {}) };
+      for (const port of otherPorts) patches.push({ ...rest, match: { ...match, listener: { ...listener, portNumber: port } } });
+    });
+    specObj.configPatches = patches;
+    const { metadata } = obj as { metadata: Record<string, unknown> };
+    obj['metadata'] = { name: metadata['name'], namespace: metadata['namespace'], ...(metadata['labels'] ? { labels: metadata['labels'] } : {}), ...(metadata['annotations'] ? { annotations: metadata['annotations'] } : {}) };
+    objects.push({ existing: true, why: `${where} put its auth filter on port ${spec.port} too, where the local gateway takes in-cluster calls (401 or a redirect without credentials); limited here to the pods' other listeners (${otherPorts.join(', ')}) with match.listener.portNumber`, object: obj });
+    notes.push(`${where}: configPatches[${[...indexes].join(', ')}] limited to listener${otherPorts.length > 1 ? 's' : ''} ${otherPorts.join(', ')} so the auth filter stays off the local gateway's port ${spec.port}; review it with the team that owns the filter`);
+  }
+  // CUSTOM AuthorizationPolicies: what the local gateway's listener would hand to an ext_authz provider.
+  const v = authorize(current, pods, plainInferenceCall(spec.port));
+  if (v.decision === 'external' && v.policy) {
+    const p = v.policy;
+    const obj = structuredClone(p.res.object) as Record<string, unknown>;
+    const rules = ((obj['spec'] as Record<string, unknown>)['rules'] as Record<string, unknown>[] | undefined) ?? [];
+    const port = String(spec.port);
+    for (const r of rules) {
+      const to = (r['to'] as { operation?: Record<string, unknown> }[] | undefined) ?? [{ operation: {} }];
+      r['to'] = to.map((t) => ({ ...t, operation: { ...(t.operation ?? {}), notPorts: [...new Set([...((t.operation?.['notPorts'] as string[] | undefined) ?? []), port])] } }));
+    }
+    const { metadata } = obj as { metadata: Record<string, unknown> };
+    obj['metadata'] = { name: metadata['name'], namespace: metadata['namespace'], ...(metadata['labels'] ? { labels: metadata['labels'] } : {}) };
+    objects.push({ existing: true, why: `CUSTOM policy ${p.namespace}/${p.name} would send in-cluster calls on port ${spec.port} to ext_authz provider ${v.provider?.name ?? p.provider ?? ''} (401 or a redirect without credentials); its operations get notPorts ${port}`, object: obj });
+    notes.push(`AuthorizationPolicy ${p.namespace}/${p.name} (CUSTOM): every rule now excludes port ${spec.port} (to.operation.notPorts), so the local gateway's listener stays out of the external login flow`);
+  }
+  return { objects, notes };
+}
+

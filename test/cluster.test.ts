@@ -141,6 +141,17 @@ describe('kgd check --cluster against a real API server', { skip }, () => {
           assert.equal(bad.stderr.trim().split('\n').length, 1);
           assert.match(bad.stderr, /refused the credentials \(401 Unauthorized\)/);
         });
+        it('KGD1613\'s claim: a key the EnvoyFilter schema lacks is refused under strict field validation and dropped otherwise', async () => {
+          const kc = new KubeConfig();
+          kc.loadFromFile(cluster.kubeconfig);
+          const ef = (name: string) => ({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name, namespace: 'istio-system' }, spec: { workloadLabels: { app: 'x' }, configPatches: [{ applyTo: 'HTTP_FILTER', listener: { portNumber: 8080 }, match: { context: 'GATEWAY' }, patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.filters.http.lua' } } }] } });
+          const path = await collectionPath(resourceNames(kc), 'networking.istio.io/v1alpha3', 'EnvoyFilter', 'istio-system');
+          await assert.rejects(kubeRequest(kc, 'POST', `${path}?fieldValidation=Strict`, ef('strict')), /unknown field "spec\.(configPatches\[0\]\.listener|workloadLabels)"/);
+          await kubeRequest(kc, 'POST', `${path}?fieldValidation=Ignore`, ef('ignored'));
+          const got = (await kubeRequest(kc, 'GET', `${path}/ignored`)) as { spec: Record<string, unknown> & { configPatches: Record<string, unknown>[] } };
+          assert.deepEqual([Object.keys(got.spec).sort(), Object.keys(got.spec.configPatches[0]!).sort()], [['configPatches'], ['applyTo', 'match', 'patch']]);
+          await kubeRequest(kc, 'DELETE', `${path}/ignored`);
+        });
         it('kgd dump writes a snapshot that kgd check reads offline with the same findings; kgd trace --cluster predicts as on files', () => {
           const kgd = (args: string[]) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
           const dump = kgd(['dump', '--cluster', '--kubeconfig', cluster.kubeconfig]);

@@ -7,8 +7,11 @@ import { formatPath, type FieldPath } from '../shared/path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { assumedPeer, peerOf, type Peer } from '../platform/istio/identity.js';
 import { clientTls } from '../platform/istio/mtls.js';
-import { chainFilters, gatewayChain, hasCredentials, localGatewayFilterAdvice, type ChainFilters } from '../platform/istio/envoyfilter.js';
-import { gatewayHopSecurity, revisionPaths, revisionPeer, securityFix, sidecarHopSecurity, type HopSecurity, type SecuredHop } from '../platform/security-path.js';
+import { chainFilters, gatewayChain } from '../platform/istio/envoyfilter.js';
+import { aroundIstioAuth, filterStage } from './stages/filters.js';
+import { securityStage } from './stages/security.js';
+import type { StageContext } from './stages/context.js';
+import { gatewayHopSecurity, revisionPaths, revisionPeer, sidecarHopSecurity, type SecuredHop } from '../platform/security-path.js';
 import { hostMatches, stripPort } from '../platform/istio/hosts.js';
 import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
 import { ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
@@ -117,6 +120,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     derived: [...new Set(hops.filter((h) => h.derivedFrom && h.resource).map((h) => h.resource!))].sort(),
     stale: staleVirtualServices(s),
   });
+  const stage: StageContext = { hops, at, finish };
 
   // A caller with a sidecar: its Envoy matches the Host as sent against the virtual hosts Istio builds for the
   // port (VirtualServices bound to `mesh`, Services by their names as seen from the caller's namespace).
@@ -207,7 +211,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     if (!isGateway) {
       const dest = peerOf(s, w);
       const sec = sidecarHopSecurity(s, caller.peer, dest, { host: svcHost, port, serviceNamespace: svc.namespace }, target, req);
-      const failed = securityHops(sec, caller.peer, dest, target);
+      const failed = securityStage(stage, sec, caller.peer, dest, target);
       if (failed) return failed;
       hops.push({ step: 'destination', verdict: 'ok', summary: `reached ${displayName(w.res)} on port ${target}` });
       return finish(sec.verdict === 'undecided' ? 'unknown' : '200', sec.verdict === 'undecided' ? `reaches ${displayName(w.res)}, but whether its AuthorizationPolicies admit the call cannot be decided from the input` : `reaches ${displayName(w.res)}`);
@@ -255,15 +259,14 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     // gets 403 whatever its route) and what EnvoyFilters put around them.
     const chain = gatewayChain(routing.servers[0]!);
     const cf = chain ? chainFilters(s, w, chain) : undefined;
-    const istioAuthAt = cf ? cf.filters.findIndex((f) => !f.by && (f.kind === 'rbac' || f.kind === 'ext_authz')) : -1;
-    const addedBefore = (cf?.added ?? []).filter((a) => !a.afterRouter && (istioAuthAt < 0 || cf!.filters.indexOf(cf!.filters.find((f) => f.by === a.by)!) < istioAuthAt));
-    const ports = { local: target, others: [...listenersFor(s, w).byPort.keys()].filter((p) => p !== target) };
-    const filterFailed = envoyFilterHops(cf, addedBefore, true, ports);
+    const { before, after } = aroundIstioAuth(cf);
+    const filterOptions = { ports: { local: target, others: [...listenersFor(s, w).byPort.keys()].filter((p) => p !== target) }, headers: req.headers };
+    const filterFailed = filterStage(stage, cf, before, { ...filterOptions, first: true });
     if (filterFailed) return filterFailed;
     const gwSec = gatewayHopSecurity(s, caller.peer, gwPeer, target, req, sent.tls?.mode === 'mtls');
-    const gwFailed = securityHops(gwSec, caller.peer, gwPeer, target);
+    const gwFailed = securityStage(stage, gwSec, caller.peer, gwPeer, target);
     if (gwFailed) return gwFailed;
-    const laterFailed = envoyFilterHops(cf, (cf?.added ?? []).filter((a) => !addedBefore.includes(a)), false, ports);
+    const laterFailed = filterStage(stage, cf, after, { ...filterOptions, first: false });
     if (laterFailed) return laterFailed;
     // Istio gives a listener without any routable host a `blackhole` virtual host: same 404 as no virtual host.
     const blackhole = routing.kind === 'no-route' && routing.virtualHost.name.startsWith('blackhole:');
@@ -319,60 +322,6 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
   }
   return finish('unknown', `more than ${MAX_HOPS} hops: a routing loop?`);
 
-  /**
-   * The HTTP filters EnvoyFilters put on the gateway's chain (`added`, in chain order), and — once, with the first
-   * group — what they replaced or removed and the patches kgd could not decide. An auth filter (ext_authz, OAuth2)
-   * stops a call without credentials: 401 or a redirect to the login page.
-   */
-  function envoyFilterHops(cf: ChainFilters | undefined, added: ChainFilters['added'], first: boolean, ports: { local: number; others: number[] }): TraceResult | undefined {
-    if (!cf) return undefined;
-    if (first) {
-      for (const c of cf.changed) hops.push({ step: 'filters', verdict: 'note', summary: `EnvoyFilter ${c.filter.namespace}/${c.filter.name} configPatches[${c.patch.index}] ${c.operation === 'REMOVE' ? 'removes' : c.operation === 'REPLACE' ? 'replaces' : 'merges into'} Istio's ${c.target} on this listener: it may change this request`, ...at(c.filter.res, ['spec', 'configPatches', c.patch.index]) });
-      for (const u of cf.undecided) hops.push({ step: 'filters', verdict: 'note', summary: `EnvoyFilter ${u.filter.namespace}/${u.filter.name} configPatches[${u.patch.index}] may put ${u.patch.valueName ?? 'a filter'} on this listener: ${u.reason}`, ...at(u.filter.res, ['spec', 'configPatches', u.patch.index]) });
-      for (const a of cf.added.filter((x) => x.afterRouter)) hops.push({ step: 'filters', verdict: 'note', summary: `EnvoyFilter ${a.by!.filter.namespace}/${a.by!.filter.name} configPatches[${a.by!.patch.index}] appends ${a.name} after the router: Envoy rejects such a listener (KGD1611); the pods keep the last listener they accepted`, ...at(a.by!.filter.res, ['spec', 'configPatches', a.by!.patch.index]) });
-    }
-    for (const a of added) {
-      const { filter, patch } = a.by!;
-      const where = at(filter.res, ['spec', 'configPatches', patch.index]);
-      const what = `EnvoyFilter ${filter.namespace}/${filter.name} configPatches[${patch.index}] puts ${a.name} (${a.kind}) on this listener`;
-      if (a.kind === 'ext_authz' || a.kind === 'oauth2') {
-        if (hasCredentials(req.headers)) {
-          hops.push({ step: 'filters', verdict: 'note', summary: `${what}; the request carries credentials, so the auth server decides`, ...where });
-          continue;
-        }
-        hops.push({ step: 'filters', verdict: 'fail', summary: `${what}; the request carries no credentials (no Authorization, Cookie or X-Auth-Token header)`, ...where });
-        return finish('302/401', `${what}: without credentials the auth server answers 401 or redirects to its login (302)`, localGatewayFilterAdvice(filter, patch, ports.local, ports.others));
-      }
-      hops.push({ step: 'filters', verdict: 'note', summary: `${what}: it may change this request (kgd does not evaluate ${a.kind} filters)`, ...where });
-    }
-    return undefined;
-  }
-
-  /** The hops Istio's security adds at one workload (`to`, on pod port `port`); a finished result when it refuses the call. */
-  function securityHops(sec: HopSecurity, from: Peer, to: Peer, port: number): TraceResult | undefined {
-    const fromName = from.name;
-    const toName = to.name;
-    if (sec.assumed && sec.verdict !== 'ok') hops.push({ step: 'identity', verdict: 'note', summary: sec.assumed });
-    if (sec.verdict === 'handshake') {
-      const pa = sec.handshake?.server?.by;
-      hops.push({ step: 'mtls', verdict: 'fail', summary: `${fromName} → ${toName}: ${sec.summary}: the TLS handshake fails`, ...(pa ? at(pa.res, ['spec']) : sec.tls?.rule ? at(sec.tls.rule.res, ['spec', 'trafficPolicy']) : {}) });
-      return finish('503', `${sec.summary}: the connection is reset and the client's Envoy answers 503 (upstream connect error or disconnect/reset before headers)`, securityFix(sec, from, to, port));
-    }
-    const a = sec.authz;
-    if (sec.verdict === 'deny' && a?.policy) {
-      const path = a.policy.action === 'DENY' ? ['spec', 'rules', a.rule ?? 0] : ['spec'];
-      hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${sec.summary}; Envoy logs 403 ${a.envoyDetails}`, ...at(a.policy.res, path) });
-      return finish('403', `${toName} refuses ${fromName}: ${a.reason}: 403 RBAC: access denied (response details ${a.envoyDetails})`, securityFix(sec, from, to, port));
-    }
-    if (sec.verdict === 'external' && a?.policy) {
-      hops.push({ step: 'authorization', verdict: 'fail', summary: `${toName}: ${a.reason}`, ...at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) });
-      return finish('302/401', `${toName} hands ${fromName}'s call to ext_authz provider ${a.provider?.name ?? ''} (CUSTOM policy ${a.policy.namespace}/${a.policy.name}): without credentials it answers 401 or redirects to its login (302)`, securityFix(sec, from, to, port));
-    }
-    if (sec.verdict === 'undecided') hops.push({ step: 'authorization', verdict: 'note', summary: `${toName}: could not decide: ${sec.assumed ? sec.summary : (a?.reason ?? sec.summary)}` });
-    else if (a && a.applicable.length > 0) hops.push({ step: 'authorization', verdict: 'ok', summary: `${toName}: ${sec.summary}`, ...(a.policy ? at(a.policy.res, ['spec', 'rules', a.rule ?? 0]) : {}) });
-    return undefined;
-  }
-
   function revisionHop(target: string): TraceResult {
     // The activator and queue-proxy port for the revision Service port the route chose (80, 81 h2c, 443 TLS).
     const ACTIVATOR_PORT = revisionBackendPort(port);
@@ -413,10 +362,10 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
         : viaBad ? 'while the activator is in the path (scaled to zero, or target-burst-capacity keeps it there); straight to the pods it would pass'
         : 'once Knative takes the activator out of the path (enough spare capacity); through the activator it passes';
       hops.push({ step: 'revision', verdict: 'note', summary: mode === 'in' ? `through the activator: ${describe(paths.viaActivator)}` : mode === 'out' ? `straight to the pods: ${describe(paths.direct)}` : `through the activator: ${describe(paths.viaActivator)}. Straight to the pods: ${describe(paths.direct)}` });
-      const r = securityHops(bad.security, bad.from, bad.to, bad.port);
+      const r = securityStage(stage, bad.security, bad.from, bad.to, bad.port);
       if (r) return { ...r, verdict: `${r.verdict} — ${which}` };
     }
-    for (const h of mode === 'out' ? paths.direct : paths.viaActivator) securityHops(h.security, h.from, h.to, h.port);
+    for (const h of mode === 'out' ? paths.direct : paths.viaActivator) securityStage(stage, h.security, h.from, h.to, h.port);
     if ((mode !== 'out' && undecided(paths.viaActivator)) || (mode !== 'in' && undecided(paths.direct))) {
       return finish('unknown', `reaches revision ${rev} in ${ns}, but whether Istio's AuthorizationPolicies behind the gateway admit it cannot be decided from the input`);
     }

@@ -82,6 +82,11 @@ describe('meta: rules, catalog, docs and tests stay in step', () => {
     const readme = readFileSync(fromRoot('README.md'), 'utf8');
     assert.equal(readme, withVersionsTable(readme));
   });
+  it('docs/json-output.md lists exactly the symptoms the catalog uses', () => {
+    const line = readFileSync(fromRoot('docs', 'json-output.md'), 'utf8').split('\n').find((l) => l.includes('"symptom":'))!;
+    const listed = line.slice(line.indexOf('//') + 2).split('|').map((x) => x.trim()).sort();
+    assert.deepEqual(listed, [...new Set(Object.values(catalog).map((d) => d.symptom))].sort());
+  });
   it('every loader code has a test in test/load.test.ts (or, for the cluster source, test/cluster.test.ts)', () => {
     const loadTests = readFileSync(fromRoot('test', 'load.test.ts'), 'utf8') + readFileSync(fromRoot('test', 'cluster.test.ts'), 'utf8');
     for (const k of NON_RULE_CODES) assert.ok(loadTests.includes(`'${k}'`), `no loader test expects ${k}`);

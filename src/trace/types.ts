@@ -7,7 +7,7 @@ import type { Location } from '../load/resource.js';
 export type Outcome = '200' | '301' | '302/401' | '403' | '404' | '503' | '504' | 'unresolvable' | 'unknown';
 
 export interface Hop {
-  /** What was decided at this hop: dns, service, network-policy, mtls, listener, authorization, identity, virtual-host, route, destination, revision, sidecar. */
+  /** What was decided at this hop: dns, service, network-policy, mtls, listener, filters, authorization, identity, virtual-host, route, destination, revision, sidecar. */
   readonly step: string;
   readonly verdict: 'ok' | 'fail' | 'note';
   readonly summary: string;

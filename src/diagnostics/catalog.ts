@@ -349,6 +349,22 @@ export const catalog = {
     fix: 'Set {{field}} in IstioOperator {{operator}}, or point spec.selector of this Gateway at an installed gateway: {{others}}.',
   },
 
+  GatewayWithoutServers: {
+    code: 'KGD1410', severity: 'error', symptom: '404',
+    title: 'A Gateway without servers',
+    description: "Istio's validation refuses a Gateway with no `servers` (pkg/config/validation ValidateGateway: \"gateway must have at least one server\"), so `kubectl apply` fails where istiod's webhook runs; where it got in anyway, it opens no listener and admits no host: every VirtualService bound to it routes nothing (404 on the gateway's other listeners, or nothing listening).",
+    message: 'This Gateway has no servers{{bound}}.',
+    fix: 'Add a server (port, protocol, hosts) to spec.servers, or delete the Gateway and bind the VirtualServices to one that has servers.',
+  },
+
+  GatewayPortNotOnService: {
+    code: 'KGD1411', severity: 'warning', symptom: '404',
+    title: 'A Gateway server on a listener no Service sends traffic to',
+    description: "Istio opens a listener on the selected pods for each Gateway server — on the server's port, or on the targetPort of a Service that exposes that port (port translation; a Service labelled `experimental.istio.io/disable-gateway-port-translation` opts out). Calls reach pods through Services, so a listener that no Service of those pods targets is unreachable: the routes bound to that server never see a request, which lands on another listener (404) or nowhere. Istio's analyzer reports the server port (IST0162); kgd checks the listener each server is bound to, on every selected workload.",
+    message: 'Server port {{server}} is on {{listener}} of {{pods}}, and no Service of those pods sends traffic to it (Services: {{services}}).',
+    fix: 'Add a Service port whose targetPort is the listener port, or change the server port to one a Service of the gateway pods exposes.',
+  },
+
   // 1500–1599: VirtualServices.
   VirtualServiceGatewayNotFound: {
     code: 'KGD1501', severity: 'error', symptom: '404',

@@ -6,7 +6,9 @@ import configIstioStaleMeshKey from './config-istio-stale-mesh-key.js';
 import configIstioWebhookLabels from './config-istio-webhook-labels.js';
 import envoyfilterOnLocalGateway from './envoyfilter-on-local-gateway.js';
 import gatewayDuplicateListener from './gateway-duplicate-listener.js';
+import gatewayHasServers from './gateway-has-servers.js';
 import gatewayHostsAdmitRoutes from './gateway-hosts-admit-routes.js';
+import gatewayPortOnService from './gateway-port-on-service.js';
 import gatewaySelectsNoWorkload from './gateway-selects-no-workload.js';
 import knativeGatewayNotFound from './knative-gateway-not-found.js';
 import knativeLocalServiceNotFound from './knative-local-service-not-found.js';
@@ -36,7 +38,9 @@ export const rules: readonly Rule[] = [
   configIstioWebhookLabels,
   envoyfilterOnLocalGateway,
   gatewayDuplicateListener,
+  gatewayHasServers,
   gatewayHostsAdmitRoutes,
+  gatewayPortOnService,
   gatewaySelectsNoWorkload,
   knativeGatewayNotFound,
   knativeLocalServiceNotFound,

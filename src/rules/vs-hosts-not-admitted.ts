@@ -16,7 +16,8 @@ export default defineRule({
         if (ref === MESH_GATEWAY) return;
         const r = resolveGatewayRef(ref, vs.namespace);
         const g = ctx.snapshot.get('Gateway', r.namespace, r.name);
-        if (!g || g.servers.length === 0) return;
+        if (!g) return; // KGD1501
+        // A Gateway without servers admits nothing (and is itself KGD1410).
         const serverHosts = g.servers.flatMap((s) => s.hosts);
         const admitted = vs.hosts.some((h) =>
           serverHosts.some((raw) => {

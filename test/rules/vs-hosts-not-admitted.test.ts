@@ -13,6 +13,11 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'a Gateway without servers admits nothing (IST0132 reports it too; the Gateway itself is KGD1410)',
+      manifests: docs({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: 'istio-system' }, spec: { selector: { a: 'b' } } }, vs('models', ['iris.models.svc.cluster.local'], ['istio-system/g'])),
+      errors: [{ id: 'VirtualServiceHostsNotAdmitted', data: { serverHosts: 'none' } }],
+    },
+    {
       name: '*.online-serving does not admit the svc host',
       manifests: docs(gateway('istio-system', 'g', { a: 'b' }, [{ port: 80, hosts: ['*.online-serving'] }]), vs('online-serving', ['sklearn-iris.online-serving.svc.cluster.local'], ['istio-system/g'])),
       errors: [{ id: 'VirtualServiceHostsNotAdmitted', data: { gateway: 'istio-system/g' } }],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/platform/build.js';
-import { buildVirtualHosts, chooseDestination, destinationFqdn, filterChains, gatewayCall, type GatewayCallResult } from '../src/trace/gateway-routing.js';
+import { buildVirtualHosts, chooseDestination, destinationFqdn, filterChains, gatewayCall, type GatewayCallResult } from '../src/platform/istio/gateway-routing.js';
 import type { HttpMatch, StringMatch } from '../src/model/istio.js';
 import { generateScenarios, istioConfig, kgdManifests, PROXY_LABELS, PROXY_NAMESPACE, type GenCall, type Scenario } from './oracle/scenarios.js';
 import { generateSidecarScenarios, sidecarIstioInput, sidecarKgdManifests, SIDECAR_LABELS, type SidecarScenario } from './oracle/sidecar-scenarios.js';

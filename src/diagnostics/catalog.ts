@@ -388,6 +388,14 @@ export const catalog = {
     fix: 'Trigger a reconcile (for example restart the {{controller}} controller or touch the InferenceService), or delete the VirtualService so it is recreated.',
   },
 
+  VirtualServiceRoutesShadowed: {
+    code: 'KGD1504', severity: 'warning', symptom: '404',
+    title: 'Another VirtualService for the same host on the same gateway takes this route\'s requests',
+    description: "When several VirtualServices bound to a gateway (or to Gateways whose HTTP servers Istio merges on one port) share a host, Istio merges their routes into one virtual host in VirtualService order — creation time, then name — with catch-all routes moved last. A route behind another VirtualService's catch-all, or behind the very same match, never matches: its requests get the other VirtualService's backend. KServe's VirtualService and a user's for the same InferenceService host are the usual pair.",
+    message: 'Route {{route}} never matches for host {{host}} on port {{port}} of {{pods}}: VirtualService {{winner}} route {{winnerRoute}} comes first with {{why}}.',
+    fix: 'Give the two VirtualServices different hosts, merge them into one, or make the earlier route more specific (Istio keeps creation order: the older VirtualService wins).',
+  },
+
   // 1600–1699: policies on the path.
   NetworkPolicyBlocksActivator: {
     code: 'KGD1601', severity: 'error', symptom: '504',

@@ -27,6 +27,7 @@ import operatorSelectorIgnored from './operator-selector-ignored.js';
 import operatorServiceNamespace from './operator-service-namespace.js';
 import vsGatewayNotFound from './vs-gateway-not-found.js';
 import vsHostsNotAdmitted from './vs-hosts-not-admitted.js';
+import vsRoutesShadowed from './vs-routes-shadowed.js';
 import vsStaleGateways from './vs-stale-gateways.js';
 
 /** Every rule, sorted by id. A test checks this list against the files in this folder. */
@@ -59,5 +60,6 @@ export const rules: readonly Rule[] = [
   operatorServiceNamespace,
   vsGatewayNotFound,
   vsHostsNotAdmitted,
+  vsRoutesShadowed,
   vsStaleGateways,
 ];

@@ -3,7 +3,7 @@ import type { Service } from '../model/core.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { MESH_GATEWAY } from '../platform/istio/gateway-ref.js';
 import { hostMatches, stripPort } from '../platform/istio/hosts.js';
-import { chooseDestination, destinationFqdn, isCatchAll, matchApplies, type HttpRequest } from './gateway-routing.js';
+import { chooseDestination, destinationFqdn, isCatchAll, matchApplies, type HttpRequest } from '../platform/istio/gateway-routing.js';
 
 /**
  * Outbound HTTP routing in an application's sidecar, as Istio builds it (pilot/pkg/networking/core/httproute.go

@@ -19,7 +19,7 @@ import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { revisionBackendPort } from '../platform/knative/derive.js';
 import { runRules } from '../engine/run.js';
 import vsStaleGateways from '../rules/vs-stale-gateways.js';
-import { chooseDestination, destinationFqdn, expandShort, routeAtGateway, type HttpRequest } from './gateway-routing.js';
+import { chooseDestination, destinationFqdn, expandShort, routeAtGateway, type HttpRequest } from '../platform/istio/gateway-routing.js';
 import { routeAtSidecar } from './sidecar-routing.js';
 import type { Hop, Outcome, TraceRequest, TraceResult } from './types.js';
 

@@ -1,9 +1,9 @@
-import { istioConfigOrder, type Gateway, type GatewayServer, type HttpMatch, type HttpRoute, type StringMatch, type VirtualService } from '../model/istio.js';
-import type { Workload } from '../model/core.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
-import { isHttpsTerminating, isPlainHttpServer, listenersFor, sanitizedServerHosts, serverTlsMode, sniHosts, type BoundServer } from '../platform/istio/listeners.js';
-import { MESH_GATEWAY, resolveGatewayRef } from '../platform/istio/gateway-ref.js';
-import { hostMatches, parseServerHost, stripPort } from '../platform/istio/hosts.js';
+import { istioConfigOrder, type Gateway, type GatewayServer, type HttpMatch, type HttpRoute, type StringMatch, type VirtualService } from '../../model/istio.js';
+import type { Workload } from '../../model/core.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { isHttpsTerminating, isPlainHttpServer, listenersFor, sanitizedServerHosts, serverTlsMode, sniHosts, type BoundServer } from './listeners.js';
+import { MESH_GATEWAY, resolveGatewayRef } from './gateway-ref.js';
+import { hostMatches, parseServerHost, stripPort } from './hosts.js';
 
 /** An HTTP request as a gateway's Envoy sees it. */
 export interface HttpRequest {

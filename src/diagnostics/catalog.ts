@@ -329,7 +329,7 @@ export const catalog = {
   GatewayProtocolConflict: {
     code: 'KGD1407', severity: 'warning', symptom: '404',
     title: 'Servers on one listener that Istio cannot merge',
-    description: 'Istio merges servers of several Gateways that land on the same pod port only when the protocols are compatible (HTTP with HTTP, or TLS servers told apart by SNI). Otherwise it keeps the first (by creation time, then name) and drops the other; a TLS server whose host is already the SNI name of an earlier server on that port is dropped too.',
+    description: 'Istio merges servers of several Gateways that land on the same pod port only when the protocols are compatible (HTTP with HTTP, or TLS servers told apart by SNI). Otherwise it keeps the first (by creation time, then name) and drops the other; a TLS server whose host is already the SNI name of an earlier server on that port is dropped too. kgd reports the conflict on both Gateways, as Istio\'s analyzer does (IST0145): the fix may belong to either.',
     message: 'On pods {{pods}}, port {{port}}: server {{dropped}} conflicts with {{kept}} and is dropped.',
     fix: 'Move one of the servers to another port.',
   },

@@ -44,13 +44,27 @@ export default defineRule({
         data: { port: String(a.server.portNumber), candidates: a.candidates, pods: describeWorkloads(a.pods) },
       });
     }
+    // Reported on both Gateways, as Istio's analyzer does (IST0145 ConflictingGateways names each one): the dropped
+    // server's, and the kept one's with the dropped one as related (the fix may belong to either).
+    const keptSide = new Set<string>();
     for (const c of conflicts.values()) {
+      const data = { pods: describeWorkloads(c.pods), port: String(c.port), dropped: serverName(c.b), kept: serverName(c.kept) };
       ctx.report({
         id: 'GatewayProtocolConflict',
         resource: c.b.gateway.res,
         path: ['spec', 'servers', c.b.server.index, 'port'],
         related: [{ resource: c.kept.gateway.res, path: ['spec', 'servers', c.kept.server.index, 'port'] }],
-        data: { pods: describeWorkloads(c.pods), port: String(c.port), dropped: serverName(c.b), kept: serverName(c.kept) },
+        data,
+      });
+      const k = `${c.kept.gateway.namespace}/${c.kept.gateway.name}#${c.kept.server.index}|${c.b.gateway.namespace}/${c.b.gateway.name}#${c.b.server.index}@${c.port}`;
+      if (c.kept.gateway === c.b.gateway || keptSide.has(k)) continue;
+      keptSide.add(k);
+      ctx.report({
+        id: 'GatewayProtocolConflict',
+        resource: c.kept.gateway.res,
+        path: ['spec', 'servers', c.kept.server.index, 'port'],
+        related: [{ resource: c.b.gateway.res, path: ['spec', 'servers', c.b.server.index, 'port'] }],
+        data,
       });
     }
   },

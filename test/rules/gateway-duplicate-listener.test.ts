@@ -21,17 +21,17 @@ new RuleTester().run(rule, {
     {
       name: 'HTTP and TCP servers on one pod port (Istio merges Gateways by name: raw before web)',
       manifests: docs(deployment('istio-system', 'gw', { app: 'gw' }), gateway('a', 'web', { app: 'gw' }, [{ port: 9000 }]), gateway('b', 'raw', { app: 'gw' }, [{ port: 9000, protocol: 'TCP' }])),
-      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway a/web', data: { port: '9000', kept: 'b/raw port 9000 TCP' } }],
+      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway a/web', data: { port: '9000', kept: 'b/raw port 9000 TCP' } }, { id: 'GatewayProtocolConflict', resource: 'Gateway b/raw', data: { dropped: 'a/web port 9000 HTTP' } }],
     },
     {
       name: 'a plain HTTP server first, then an HTTPS one on the same port: the HTTPS server is dropped',
       manifests: docs(deployment('istio-system', 'gw', { app: 'gw' }), gateway('a', 'g1', { app: 'gw' }, [{ port: 8443, hosts: ['a.example.com'] }]), gateway('b', 'g2', { app: 'gw' }, [{ port: 8443, protocol: 'HTTPS', hosts: ['b.example.com'], tls: { mode: 'SIMPLE', credentialName: 'b' } }])),
-      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway b/g2', data: { port: '8443', kept: 'a/g1 port 8443 HTTP' } }],
+      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway b/g2', data: { port: '8443', kept: 'a/g1 port 8443 HTTP' } }, { id: 'GatewayProtocolConflict', resource: 'Gateway a/g1' }],
     },
     {
       name: 'two HTTPS servers claim the same SNI host on one port: the later one is dropped',
       manifests: docs(deployment('istio-system', 'gw', { app: 'gw' }), gateway('a', 'g1', { app: 'gw' }, [{ port: 443, protocol: 'HTTPS', hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'a' } }]), gateway('b', 'g2', { app: 'gw' }, [{ port: 443, protocol: 'HTTPS', hosts: ['a.example.com'], tls: { mode: 'SIMPLE', credentialName: 'b' } }])),
-      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway b/g2', data: { port: '443', kept: 'a/g1 port 443 HTTPS' } }],
+      errors: [{ id: 'GatewayProtocolConflict', resource: 'Gateway b/g2', data: { port: '443', kept: 'a/g1 port 443 HTTPS' } }, { id: 'GatewayProtocolConflict', resource: 'Gateway a/g1' }],
     },
   ],
 });

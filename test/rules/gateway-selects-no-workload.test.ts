@@ -14,6 +14,11 @@ new RuleTester().run(rule, {
     { name: 'shipped gateways on istio-ingressgateway pods', manifests: docs(defaultStack()) },
     { name: 'gateway pods in another namespace still match', manifests: docs(gateway('knative-serving', 'g', { app: 'custom-gateway' }), deployment('gateways', 'custom-gateway', { app: 'custom-gateway' })) },
     {
+      name: 'a StatefulSet or DaemonSet of gateway pods in another namespace (Istio\'s analyzer checks Pods only: istio/istio#44430, #38148, #40861)',
+      manifests: docs(gateway('knative-serving', 'g', { app: 'gw' }), gateway('knative-serving', 'h', { app: 'gw2' }),
+        { ...deployment('gateways', 'gw', { app: 'gw' }), kind: 'StatefulSet' }, { ...deployment('edge', 'gw2', { app: 'gw2' }), kind: 'DaemonSet' }),
+    },
+    {
       name: 'a Pod instead of a Deployment',
       manifests: docs(gateway('istio-system', 'g', { app: 'gw' }), { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gw-0', namespace: 'istio-system', labels: { app: 'gw' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }),
     },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/platform/build.js';
-import { buildVirtualHosts, chooseDestination, destinationFqdn, filterChains, gatewayCall, type GatewayCallResult } from '../src/platform/istio/gateway-routing.js';
+import { buildVirtualHosts, chooseDestination, destinationFqdn, destinationPort, filterChains, gatewayCall, type GatewayCallResult } from '../src/platform/istio/gateway-routing.js';
 import type { HttpMatch, StringMatch } from '../src/model/istio.js';
 import { generateScenarios, istioConfig, kgdManifests, PROXY_LABELS, PROXY_NAMESPACE, type GenCall, type Scenario } from './oracle/scenarios.js';
 import { generateSidecarScenarios, sidecarIstioInput, sidecarKgdManifests, SIDECAR_LABELS, type SidecarScenario } from './oracle/sidecar-scenarios.js';
@@ -74,7 +74,8 @@ function kgdRouteConfigs(snap: Snapshot, w: Workload): Record<string, VhostDump[
         name: vh.name, domains: vh.domains as string[], requireTls: vh.requireTls,
         routes: vh.routes.map((r) => {
           const dest = chooseDestination(r.route);
-          return { name: r.route.name ?? '', match: renderMatch(r.match), cluster: dest ? `outbound|${dest.port ?? 80}||${destinationFqdn(dest.host, r.vs.namespace, 'cluster.local')}` : '' };
+          const fqdn = dest ? destinationFqdn(dest.host, r.vs.namespace, 'cluster.local') : '';
+          return { name: r.route.name ?? '', match: renderMatch(r.match), cluster: dest ? `outbound|${destinationPort(snap, dest, fqdn, r.server.portNumber)}||${fqdn}` : '' };
         }),
       }));
     }

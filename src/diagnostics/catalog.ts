@@ -396,6 +396,21 @@ export const catalog = {
     fix: 'Give the two VirtualServices different hosts, merge them into one, or make the earlier route more specific (Istio keeps creation order: the older VirtualService wins).',
   },
 
+  VirtualServiceDestinationNotFound: {
+    code: 'KGD1505', severity: 'warning', symptom: '503',
+    title: 'A VirtualService routes to a Service that does not exist',
+    description: "Istio builds the route to the cluster `outbound|<port>||<host>`; with no Service (or ServiceEntry) of that name there is no such cluster, and Envoy answers 503 (NC, cluster not found). Istio's analyzer reports it as IST0101. kgd claims it only on a whole cluster (`--cluster`, `--complete`), for hosts in the cluster domain, and never for Knative's revision Services (created at run time).",
+    message: 'Route {{route}} sends traffic to {{host}} ({{fqdn}}), and the cluster has no such Service.',
+    fix: 'Create the Service, or point the destination at an existing one (names without a namespace resolve in the VirtualService\'s namespace).',
+  },
+  VirtualServiceDestinationPortRequired: {
+    code: 'KGD1506', severity: 'warning', symptom: '503',
+    title: 'A VirtualService destination without a port, to a Service with several',
+    description: "A destination without `port` takes the Service's port when it has only one; with several, Istio uses the port of the listener the route is on — on a gateway, the Gateway server's port number (route.GetDestinationCluster). If the Service has no port of that number the cluster does not exist and Envoy answers 503 (NC). Istio's analyzer requires the port (IST0112 VirtualServiceDestinationPortSelectorRequired).",
+    message: 'Route {{route}} sends traffic to {{host}} without a port, and Service {{service}} has ports {{ports}}: {{outcome}}.',
+    fix: 'Set destination.port.number to the Service port meant.',
+  },
+
   // 1600–1699: policies on the path.
   NetworkPolicyBlocksActivator: {
     code: 'KGD1601', severity: 'error', symptom: '504',

@@ -25,6 +25,7 @@ import operatorConfigKeyShadowed from './operator-config-key-shadowed.js';
 import operatorObjectDiffers from './operator-object-differs.js';
 import operatorSelectorIgnored from './operator-selector-ignored.js';
 import operatorServiceNamespace from './operator-service-namespace.js';
+import vsDestinationResolves from './vs-destination-resolves.js';
 import vsGatewayNotFound from './vs-gateway-not-found.js';
 import vsHostsNotAdmitted from './vs-hosts-not-admitted.js';
 import vsRoutesShadowed from './vs-routes-shadowed.js';
@@ -58,6 +59,7 @@ export const rules: readonly Rule[] = [
   operatorObjectDiffers,
   operatorSelectorIgnored,
   operatorServiceNamespace,
+  vsDestinationResolves,
   vsGatewayNotFound,
   vsHostsNotAdmitted,
   vsRoutesShadowed,

@@ -19,7 +19,7 @@ import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { revisionBackendPort } from '../platform/knative/derive.js';
 import { runRules } from '../engine/run.js';
 import vsStaleGateways from '../rules/vs-stale-gateways.js';
-import { chooseDestination, destinationFqdn, expandShort, routeAtGateway, type HttpRequest } from '../platform/istio/gateway-routing.js';
+import { chooseDestination, destinationFqdn, destinationPort, expandShort, routeAtGateway, type HttpRequest } from '../platform/istio/gateway-routing.js';
 import { routeAtSidecar } from './sidecar-routing.js';
 import type { Hop, Outcome, TraceRequest, TraceResult } from './types.js';
 
@@ -315,7 +315,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     }
     req = rewrite(req, routing.route);
     host = destinationFqdn(dest.host, routing.vs.namespace, s.clusterDomain);
-    port = dest.port ?? 80;
+    port = destinationPort(s, dest, host, routing.server.portNumber);
     hops.push({ step: 'destination', verdict: 'ok', summary: `→ ${host}:${port} with Host "${req.authority}" (cluster outbound|${port}||${host})`, ...at(routing.vs.res, ['spec', 'http', routing.route.index, 'route']) });
     caller = { namespace: w.namespace, labels: w.labels, containerPorts: w.containerPorts, name: displayName(w.res), sidecar: true, peer: gwPeer };
     resolvedBy = 'envoy';

@@ -11,7 +11,7 @@ export interface GenServer { port: number; hosts: string[]; protocol: string; tl
 export interface GenGateway { ns: string; name: string; selected: boolean; servers: GenServer[]; created?: string }
 export interface GenService { name: string; port: number; targetPort: number; noTranslate: boolean }
 export interface GenMatch { authority?: Record<string, string>; uri?: Record<string, string>; headers?: Record<string, Record<string, string>>; gateways?: string[] }
-export interface GenRoute { name: string; match: GenMatch[]; dest: { host: string; port: number } }
+export interface GenRoute { name: string; match: GenMatch[]; dest: { host: string; port: number | undefined } }
 export interface GenVirtualService { ns: string; name: string; hosts: string[]; gateways: string[]; http: GenRoute[]; created?: string }
 /** `tls`: absent for plain text, `tls` (no client certificate) or `mtls` (the mesh's), sending `sni`. */
 export interface GenCall { port: number; host: string; path: string; headers: Record<string, string>; tls?: 'tls' | 'mtls'; sni?: string }
@@ -22,7 +22,15 @@ export interface Scenario {
   services: GenService[];
   virtualServices: GenVirtualService[];
   calls: GenCall[];
+  /** Backend Services of the destinations (one single-port, one with two ports), for port-less destinations. */
+  backends: boolean;
 }
+
+/** Destination Services: a port-less destination takes a single-port Service's port, else the server's (route.GetDestinationCluster). */
+const BACKENDS = [
+  { name: 'backend', ns: 'ns-a', ports: [8080] },
+  { name: 'model', ns: 'default', ports: [80, 8012] },
+];
 
 export const PROXY_LABELS = { istio: 'ingressgateway' };
 export const PROXY_NAMESPACE = 'istio-system';
@@ -46,6 +54,8 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
   // TLS (HTTPS servers, httpsRedirect, TLS and mTLS calls) from a third stream, for the same reason.
   const srnd = prng(seed ^ 0x5e1f);
   const spick = <T>(xs: readonly T[]): T => xs[Math.floor(srnd() * xs.length)]!;
+  // Port-less destinations and their Services from a fourth stream, for the same reason.
+  const drnd = prng(seed ^ 0xd057);
   const out: Scenario[] = [];
   for (let n = 0; n < count; n++) {
     const gateways: GenGateway[] = [];
@@ -108,7 +118,7 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
           if (chance(0.2)) mm.gateways = [gws[0]!];
           match.push(mm);
         }
-        http.push({ name: `vs${v}-r${r}`, match, dest: { host: `${pick(['backend', 'model', 'knative-local-gateway'])}.${pick(['default', 'ns-a', 'istio-system'])}.svc.cluster.local`, port: pick([80, 8012]) } });
+        http.push({ name: `vs${v}-r${r}`, match, dest: { host: `${pick(['backend', 'model', 'knative-local-gateway'])}.${pick(['default', 'ns-a', 'istio-system'])}.svc.cluster.local`, port: ((p) => (drnd() < 0.3 ? undefined : p))(pick([80, 8012])) } });
       }
       virtualServices.push({ ns, name: `vs${v}`, hosts, gateways: gws, http });
     }
@@ -140,7 +150,7 @@ export function generateScenarios(count: number, seed = 20261125): Scenario[] {
       for (const g of gateways) g.created = stamp();
       for (const v of virtualServices) v.created = stamp();
     }
-    out.push({ name: `s${String(n).padStart(3, '0')}`, gateways, services, virtualServices, calls });
+    out.push({ name: `s${String(n).padStart(3, '0')}`, gateways, services, virtualServices, calls, backends: drnd() < 0.6 });
   }
   return out;
 }
@@ -165,7 +175,7 @@ function vsObject(v: GenVirtualService, apiVersion: string): Record<string, unkn
     apiVersion, kind: 'VirtualService', metadata: { name: v.name, namespace: v.ns, ...(v.created ? { creationTimestamp: v.created } : {}) },
     spec: {
       hosts: v.hosts, gateways: v.gateways,
-      http: v.http.map((r) => ({ name: r.name, ...(r.match.length ? { match: r.match } : {}), route: [{ destination: { host: r.dest.host, port: { number: r.dest.port } } }] })),
+      http: v.http.map((r) => ({ name: r.name, ...(r.match.length ? { match: r.match } : {}), route: [{ destination: { host: r.dest.host, ...(r.dest.port !== undefined ? { port: { number: r.dest.port } } : {}) } }] })),
     },
   };
 }
@@ -187,6 +197,10 @@ export function istioConfig(s: Scenario): string {
         endpoints: [{ address: '1.1.1.1', labels: PROXY_LABELS }],
       },
     })),
+    ...(s.backends ? BACKENDS.map((b) => ({
+      apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: b.name, namespace: b.ns },
+      spec: { hosts: [`${b.name}.${b.ns}.svc.cluster.local`], ports: b.ports.map((p) => ({ number: p, name: `http-${p}`, protocol: 'HTTP' })), resolution: 'STATIC', location: 'MESH_INTERNAL', endpoints: [{ address: '2.2.2.2' }] },
+    })) : []),
   ];
   return docs.map((d) => stringify(d)).join('---\n');
 }
@@ -202,6 +216,7 @@ export function kgdManifests(s: Scenario): string {
       metadata: { name: svc.name, namespace: PROXY_NAMESPACE, labels: svc.noTranslate ? { [NO_TRANSLATION]: 'true' } : {} },
       spec: { selector: PROXY_LABELS, ports: [{ name: 'http', port: svc.port, targetPort: svc.targetPort }] },
     })),
+    ...(s.backends ? BACKENDS.map((b) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: b.name, namespace: b.ns }, spec: { selector: { app: b.name }, ports: b.ports.map((p) => ({ name: `http-${p}`, port: p })) } })) : []),
   ];
   return docs.map((d) => stringify(d)).join('---\n');
 }

@@ -1,5 +1,5 @@
 import { istioConfigOrder, type Gateway, type GatewayServer, type HttpMatch, type HttpRoute, type StringMatch, type VirtualService } from '../../model/istio.js';
-import type { Workload } from '../../model/core.js';
+import type { Service, Workload } from '../../model/core.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { isHttpsTerminating, isPlainHttpServer, listenersFor, sanitizedServerHosts, serverTlsMode, sniHosts, type BoundServer } from './listeners.js';
 import { MESH_GATEWAY, resolveGatewayRef } from './gateway-ref.js';
@@ -373,6 +373,25 @@ export function destinationFqdn(host: string, vsNamespace: string, clusterDomain
   return host.includes('.') ? host : `${host}.${vsNamespace}.svc.${clusterDomain}`;
 }
 
+/** The Service a destination FQDN names, if the input has it (`<name>.<namespace>.svc.<cluster domain>`). */
+export function destinationService(snapshot: Snapshot, fqdn: string): Service | undefined {
+  const suffix = `.svc.${snapshot.clusterDomain}`;
+  if (!fqdn.endsWith(suffix)) return undefined;
+  const [name, ns, extra] = fqdn.slice(0, -suffix.length).split('.');
+  return name && ns && extra === undefined ? snapshot.get('Service', ns, name) : undefined;
+}
+
+/**
+ * The port of a route's cluster (route.GetDestinationCluster): the destination's port; without one, the Service's
+ * only port; else the Gateway server's port number (which a multi-port Service may not have: then no cluster, 503).
+ */
+export function destinationPort(snapshot: Snapshot, dest: { readonly port?: number | undefined }, fqdn: string, serverPort: number | undefined): number {
+  if (dest.port !== undefined) return dest.port;
+  const svc = destinationService(snapshot, fqdn);
+  if (svc && svc.ports.length === 1) return svc.ports[0]!.port;
+  return serverPort ?? 80;
+}
+
 /** The result of one call, named the way Istio's simulator names what it matched (for the oracle test). */
 export interface GatewayCallResult {
   readonly listener: string;
@@ -397,5 +416,5 @@ export function gatewayCall(snapshot: Snapshot, w: Workload, port: number, req: 
   if (r.kind === 'no-route') return { ...withRc, virtualHost: r.virtualHost.name, error: 'no route matched' };
   const dest = chooseDestination(r.route);
   const host = dest ? destinationFqdn(dest.host, r.vs.namespace, clusterDomain) : '';
-  return { ...withRc, virtualHost: r.virtualHost.name, route: r.route.name ?? '', cluster: dest ? `outbound|${dest.port ?? 80}||${host}` : '' };
+  return { ...withRc, virtualHost: r.virtualHost.name, route: r.route.name ?? '', cluster: dest ? `outbound|${destinationPort(snapshot, dest, host, r.server.portNumber)}||${host}` : '' };
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SuppressedDiagnostic } from '../engine/suppress.js';
 import { formatJson } from '../report/json.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
@@ -23,10 +24,10 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb';
 }
 
-export function render(diags: readonly Diagnostic[], format: OutputFormat, meta: { files?: readonly string[]; resources?: number; color: boolean }): string {
+export function render(diags: readonly Diagnostic[], format: OutputFormat, meta: { files?: readonly string[]; resources?: number; color: boolean; suppressed?: readonly SuppressedDiagnostic[]; showSuppressed?: boolean }): string {
   if (format === 'json') return formatJson(diags, meta);
-  if (format === 'sarif') return formatSarif(diags);
-  return formatText(diags, { color: meta.color });
+  if (format === 'sarif') return formatSarif(diags, meta.suppressed);
+  return formatText(diags, { color: meta.color, suppressed: meta.suppressed, showSuppressed: meta.showSuppressed });
 }
 
 /** Exit 1 when any finding is at or above the threshold. */

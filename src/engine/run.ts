@@ -1,6 +1,7 @@
 import { locate } from '../load/locate.js';
 import type { InputProblem } from '../load/problem.js';
-import { displayName } from '../load/resource.js';
+import { displayName, type Resource } from '../load/resource.js';
+import { suppressionOf, type IgnoreEntry, type SuppressedDiagnostic } from './suppress.js';
 import { catalog, placeholders, type Severity } from '../diagnostics/catalog.js';
 import { makeDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatPath } from '../shared/path.js';
@@ -12,6 +13,10 @@ export interface RunOptions {
   readonly only?: readonly string[];
   /** Per-code or per-key severity overrides, e.g. { KGD1304: 'error' }. */
   readonly severity?: Readonly<Record<string, Severity | 'off'>>;
+  /** `--ignore` and project-file entries (annotations on the resources are always honoured). */
+  readonly ignore?: readonly IgnoreEntry[];
+  /** Receives the findings a suppression left out (counted and listed by the CLI). */
+  readonly suppressed?: SuppressedDiagnostic[];
 }
 
 /** A bug in a rule (it reported a code it did not declare, or left a placeholder unfilled). */
@@ -60,18 +65,21 @@ export function reportToDiagnostic(rule: Rule, r: Report, sev?: Severity): Diagn
 /** Runs rules over a snapshot and returns every finding (input problems included), sorted. */
 export function runRules(snapshot: Snapshot, rules: readonly Rule[], options: RunOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const push = (d: Diagnostic) => {
+  const push = (d: Diagnostic, res?: Resource) => {
     const s = severityFor(options, d.id, d.code);
     if (s === 'off') return;
-    out.push(s ? { ...d, severity: s } : d);
+    const finding = s ? { ...d, severity: s } : d;
+    const why = suppressionOf(finding, res, options.ignore ?? []);
+    if (why) options.suppressed?.push({ ...finding, suppressed: why });
+    else out.push(finding);
   };
-  for (const p of snapshot.problems) push(problemToDiagnostic(p));
+  for (const p of snapshot.problems) push(problemToDiagnostic(p), p.resource);
   for (const rule of rules) {
     if (options.only && !options.only.includes(rule.id)) continue;
     const skipped = new Set<string>();
     const ctx: RuleContext = {
       snapshot,
-      report: (r) => push(reportToDiagnostic(rule, r)),
+      report: (r) => push(reportToDiagnostic(rule, r), r.resource),
       skip: (reason, needs) => {
         if (skipped.has(reason)) return;
         skipped.add(reason);

@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeHttpError, kubeRequest } from './kube-http.js';
 import { knownKinds } from '../model/kinds.js';
 import type { InputProblem } from './problem.js';
-import { controllerOf, splitApiVersion, type Resource } from './resource.js';
+import { controllerOf, ignoreOf, splitApiVersion, type Resource } from './resource.js';
 import { InputError } from './sources.js';
 
 export interface ClusterOptions {
@@ -156,5 +156,6 @@ function toResource(item: Record<string, unknown>, apiVersion: string, kind: str
     object,
     origin: undefined,
     ...controllerOf(object),
+    ...ignoreOf(object),
   };
 }

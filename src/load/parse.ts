@@ -1,6 +1,6 @@
 import { Composer, isMap, isScalar, isSeq, Parser, type Document } from 'yaml';
 import type { InputProblem } from './problem.js';
-import { controllerOf, splitApiVersion, type Origin, type Resource } from './resource.js';
+import { controllerOf, ignoreOf, splitApiVersion, type Origin, type Resource } from './resource.js';
 import { LineIndex, MemorySource, type SourceText } from './source-text.js';
 import type { FieldPath } from '../shared/path.js';
 import { detach, intern } from '../shared/strings.js';
@@ -267,5 +267,6 @@ function collect(
     object,
     origin: origin(base),
     ...controllerOf(object),
+    ...ignoreOf(object),
   });
 }

@@ -34,6 +34,36 @@ export interface Resource {
   readonly anchor?: { readonly resource: Resource; readonly path: FieldPath };
   /** The kind of the object's controller (its ownerReference with `controller: true`), e.g. `KnativeServing`. */
   readonly controllerKind?: string;
+  /** What its annotations ask kgd to leave out (kept apart like controllerKind: objects are dropped after loading). */
+  readonly ignore?: ResourceIgnore;
+}
+
+/**
+ * `kgd.io/ignore: "KGD1111,KGD1404 # why"` (the reason after `#`, or in `kgd.io/ignore-reason`), and Istio's
+ * `galley.istio.io/analyze-suppress: "IST0162,IST0145"` (or `*`), which kgd honours for the codes that mirror Istio's.
+ */
+export interface ResourceIgnore {
+  readonly codes: readonly string[];
+  readonly istio: readonly string[];
+  readonly reason: string | undefined;
+}
+
+export const IGNORE_ANNOTATION = 'kgd.io/ignore';
+export const IGNORE_REASON_ANNOTATION = 'kgd.io/ignore-reason';
+export const ISTIO_SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+/** The `ignore` field of a loaded resource, from its annotations. Spread into the resource. */
+export function ignoreOf(object: Readonly<Record<string, unknown>>): { ignore?: ResourceIgnore } {
+  const a = (object['metadata'] as { annotations?: unknown } | undefined)?.annotations;
+  if (!a || typeof a !== 'object') return {};
+  const ann = a as Record<string, unknown>;
+  const own = typeof ann[IGNORE_ANNOTATION] === 'string' ? (ann[IGNORE_ANNOTATION] as string) : undefined;
+  const istio = typeof ann[ISTIO_SUPPRESS_ANNOTATION] === 'string' ? (ann[ISTIO_SUPPRESS_ANNOTATION] as string) : undefined;
+  if (own === undefined && istio === undefined) return {};
+  const [list = '', ...why] = (own ?? '').split('#');
+  const split = (v: string) => v.split(/[\s,]+/).map((x) => x.trim().toUpperCase()).filter((x) => x !== '');
+  const reason = why.join('#').trim() || (typeof ann[IGNORE_REASON_ANNOTATION] === 'string' ? (ann[IGNORE_REASON_ANNOTATION] as string) : undefined);
+  return { ignore: { codes: split(list), istio: split(istio ?? ''), reason } };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { catalog, type CatalogKey } from '../diagnostics/catalog.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SuppressedDiagnostic } from '../engine/suppress.js';
 import { HOMEPAGE, VERSION } from './version.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -9,7 +10,7 @@ function uri(file: string): string {
 }
 
 /** SARIF 2.1.0, one run; every catalog entry is a reportingDescriptor so viewers can show the docs. */
-export function formatSarif(diags: readonly Diagnostic[]): string {
+export function formatSarif(diags: readonly Diagnostic[], suppressed: readonly SuppressedDiagnostic[] = []): string {
   const keys = (Object.keys(catalog) as CatalogKey[]).sort((a, b) => catalog[a].code.localeCompare(catalog[b].code));
   const index = new Map(keys.map((k, i) => [k, i]));
   const log = {
@@ -34,7 +35,7 @@ export function formatSarif(diags: readonly Diagnostic[]): string {
             })),
           },
         },
-        results: diags.map((d) => ({
+        results: [...diags, ...suppressed].map((d) => ({
           ruleId: d.code,
           ruleIndex: index.get(d.id),
           level: LEVEL[d.severity],
@@ -49,6 +50,8 @@ export function formatSarif(diags: readonly Diagnostic[]): string {
             .filter((r) => r.location)
             .map((r, i) => ({ id: i, message: { text: r.resource }, physicalLocation: { artifactLocation: { uri: uri(r.location!.file) }, region: { startLine: r.location!.line, startColumn: r.location!.column } } })),
           properties: { symptom: d.symptom, rule: d.rule, fix: d.fix },
+          // SARIF's own way to carry a suppressed result (viewers hide it): in source for annotations, else external.
+          ...('suppressed' in d ? { suppressions: [{ kind: (d as SuppressedDiagnostic).suppressed.by.startsWith('annotation') ? 'inSource' : 'external', justification: `${(d as SuppressedDiagnostic).suppressed.by}${(d as SuppressedDiagnostic).suppressed.reason ? `: ${(d as SuppressedDiagnostic).suppressed.reason}` : ''}` }] } : {}),
         })),
       },
     ],

@@ -1,11 +1,15 @@
 import { styleText } from 'node:util';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SuppressedDiagnostic } from '../engine/suppress.js';
 
 export interface TextOptions {
   /** Colour output (only on a TTY, and not when NO_COLOR is set). @default false */
   readonly color?: boolean;
   /** Print the fix under each finding. @default true */
   readonly showFix?: boolean;
+  /** Findings a suppression left out: counted; listed with showSuppressed. */
+  readonly suppressed?: readonly SuppressedDiagnostic[];
+  readonly showSuppressed?: boolean;
 }
 
 const SYMPTOM_TEXT: Record<string, string> = {
@@ -44,5 +48,10 @@ export function formatText(diags: readonly Diagnostic[], options: TextOptions = 
   const [e, w, i] = [n('error'), n('warning'), n('info')];
   if (diags.length === 0) lines.push(c('green', 'No problems found.'));
   else lines.push(c(e > 0 ? 'red' : 'yellow', `${diags.length} finding${diags.length === 1 ? '' : 's'}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}, ${i} info`));
+  const sup = options.suppressed ?? [];
+  if (sup.length > 0 && options.showSuppressed) {
+    lines.push('', c('bold', `Suppressed (${sup.length}):`));
+    for (const d of sup) lines.push(`  ${where(d)}  ${c('dim', d.code)}  ${d.resource ?? ''}  ${d.message}  ${c('dim', `(${d.suppressed.by}${d.suppressed.reason ? `: ${d.suppressed.reason}` : ''})`)}`);
+  } else if (sup.length > 0) lines.push(c('dim', `${sup.length} suppressed (--show-suppressed lists them)`));
   return lines.join('\n') + '\n';
 }

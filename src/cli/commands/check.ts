@@ -4,7 +4,9 @@ import { exitCodeFor, parseFailOn, parseFormat, render, useColor } from '../outp
 import { rules } from '../../rules/index.js';
 import { UsageError } from '../errors.js';
 import { collectList, parseVersions } from '../versions.js';
-import type { Severity } from '../../diagnostics/catalog.js';
+import { catalog, type Severity } from '../../diagnostics/catalog.js';
+import { IgnoreSyntaxError, parseIgnore, type IgnoreEntry, type SuppressedDiagnostic } from '../../engine/suppress.js';
+import { findProjectFile, loadProject } from '../project.js';
 
 interface CheckFlags {
   output: string;
@@ -22,6 +24,8 @@ interface CheckFlags {
   context?: string;
   namespaces?: string[];
   versions?: string[];
+  ignore?: string[];
+  showSuppressed?: boolean;
 }
 
 export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
@@ -38,18 +42,38 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--rule <id...>', 'run only these rules (see `kgd rules`)')
     .option('--severity <code=level...>', 'override a severity, e.g. KGD1304=error or KGD1111=off')
     .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models, see the README)', collectList)
+    .option('--ignore <code[=Kind ns/name]>', 'suppress a code, everywhere or on one resource (repeatable; also the kgd.io/ignore annotation and .kgd.yaml)', collectList)
+    .option('--show-suppressed', 'list the suppressed findings too')
     .option('-q, --quiet', 'leave out info findings')
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
     .option('--namespaces <ns...>', 'with --cluster: read namespaced objects only from these namespaces (include those of the gateways and of Knative\'s and KServe\'s config)')
     .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
-    .action(async (paths: string[], flags: CheckFlags) => {
+    .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
       const format = parseFormat(flags.output);
       const failOn = parseFailOn(flags.failOn);
       const known = new Set(rules.map((r) => r.id));
       for (const id of flags.rule ?? []) if (!known.has(id)) throw new UsageError(`unknown rule "${id}" (see \`kgd rules\`)`);
-      const severity: Record<string, Severity | 'off'> = {};
+      // The project file (.kgd.yaml, from here upward): flags win; ignores add up.
+      const projectFile = findProjectFile(process.cwd());
+      const project = projectFile ? loadProject(projectFile) : undefined;
+      for (const id of project?.rules ?? []) if (!known.has(id)) throw new UsageError(`${projectFile}: unknown rule "${id}" (see \`kgd rules\`)`);
+      const severity: Record<string, Severity | 'off'> = { ...(project?.severity ?? {}) };
+      const codes = new Set<string>(Object.values(catalog).map((d) => d.code));
+      for (const e of project?.ignore ?? []) if (!codes.has(e.code)) throw new UsageError(`${e.source}: unknown code ${e.code} (see \`kgd rules\`)`);
+      const ignore: IgnoreEntry[] = [...(project?.ignore ?? [])];
+      for (const spec of flags.ignore ?? []) {
+        try {
+          const entry = parseIgnore(spec, '--ignore');
+          if (!codes.has(entry.code)) throw new UsageError(`--ignore: unknown code ${entry.code} (see \`kgd rules\`)`);
+          ignore.push(entry);
+        } catch (e) {
+          if (e instanceof IgnoreSyntaxError) throw new UsageError(e.message);
+          throw e;
+        }
+      }
+      const suppressed: SuppressedDiagnostic[] = [];
       for (const s of flags.severity ?? []) {
         const m = /^([A-Za-z0-9]+)=(error|warning|info|off)$/.exec(s);
         if (!m) throw new UsageError(`--severity takes CODE=error|warning|info|off, not "${s}"`);
@@ -59,7 +83,8 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       let count = 0;
       // --complete says so; otherwise the source decides (a live cluster read whole, a complete kgd dump).
       const complete = flags.complete === true ? true : undefined;
-      const options = { assumeDefaults: flags.assumeDefaults ?? false, complete, clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, only: flags.rule, severity, versions: parseVersions(flags.versions) };
+      const clusterDomain = cmd.getOptionValueSource('clusterDomain') === 'default' && project?.clusterDomain ? project.clusterDomain : flags.clusterDomain;
+      const options = { assumeDefaults: flags.assumeDefaults ?? false, complete, clusterDomain, defaultNamespace: flags.namespace, only: flags.rule ?? project?.rules, severity, versions: parseVersions(flags.versions), ignore, suppressed };
       if (!flags.cluster && (flags.kubeconfig || flags.context || flags.namespaces)) throw new UsageError('--kubeconfig, --context and --namespaces go with --cluster');
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
       const result = flags.cluster
@@ -68,7 +93,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       if (showProgress && flags.cluster) io.stderr.write('\r\x1b[K');
       if (showProgress && count >= 50) io.stderr.write('\r\x1b[K');
       const diags = flags.quiet ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
-      io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout) }));
+      io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout), suppressed, showSuppressed: flags.showSuppressed ?? false }));
       io.setExit(exitCodeFor(diags, failOn));
     });
 }

@@ -19,6 +19,7 @@ import { defaultDomain, domainNameFromTemplate, fqdnProblem, parseConfigDomain, 
 import { isvcComponentRoute, knativeObjects } from '../src/platform/knative/derive.js';
 import { knativeGatewayConfig } from '../src/platform/knative/effective.js';
 import { knativeDomainKeys, kserveDerivation } from '../src/platform/kserve/derive.js';
+import { isKnativeMode } from '../src/platform/kserve/deployment-mode.js';
 import { ask, findGo, kserveOracle, netIstioOracle, servingOracle, type KServeVersion, type NetIstioVersion, type ServingVersion } from './helpers/upstream.js';
 import { canonical, same } from './upstream/compare.js';
 import { childNameCases, configIstioCases, domainCases, kserveIngressCases, setupCases, type SetupCase } from './upstream/cases.js';
@@ -82,6 +83,36 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
       const theirs = ask<{ name: string }>(bins.netIstio[version], cases.map((c) => ({ op: 'childName', ...c })));
       const diffs = cases.flatMap((c, i) => (childName(c.parent, c.suffix) === theirs[i]!.name ? [] : [`${c.parent} + ${c.suffix}: kmeta ${theirs[i]!.name}, kgd ${childName(c.parent, c.suffix)}`]));
       assert.ok(cases.filter((c) => c.parent.length + c.suffix.length > 63).length > 30, 'the generator should cover hashed names');
+      assert.deepEqual(diffs, []);
+    });
+  }
+
+  for (const version of ['0.20.0', '0.16.0', '0.13.1'] as const) {
+    it(`KServe ${version}'s GetDeploymentMode: which InferenceServices run on Knative (annotation × deploy config)`, { skip }, (t) => {
+      const annotations = [undefined, 'Serverless', 'serverless', 'Knative', 'RawDeployment', 'Standard', 'ModelMesh', 'Raw'];
+      const deploys = [undefined, '{"defaultDeploymentMode": "Serverless"}', '{"defaultDeploymentMode": "RawDeployment"}', '{"defaultDeploymentMode": "Knative"}', '{"defaultDeploymentMode": "Standard"}', '{"defaultdeploymentmode": "RawDeployment"}'];
+      const cases = annotations.flatMap((a) => deploys.map((d) => ({ a, d })));
+      const theirs = ask<Answer>(bins.kserve[version], cases.map(({ a, d }) => ({ op: 'deploymentMode', annotations: a === undefined ? {} : { 'serving.kserve.io/deploymentMode': a }, data: d === undefined ? {} : { deploy: d } })));
+      const diffs: string[] = [];
+      let refused = 0;
+      let knativeCount = 0;
+      cases.forEach(({ a, d }, i) => {
+        const up = theirs[i]!;
+        // KServe refuses a deploy config naming a mode it does not know: no InferenceService reconciles; not compared.
+        if (up.error !== undefined) { refused++; return; }
+        const mode = String(up['mode'] ?? '');
+        // No deploy key at all (KServe always ships one): 0.13 then has no default mode; kgd assumes the shipped Serverless.
+        if (mode === '' && d === undefined) { refused++; return; }
+        const upKnative = mode === 'Serverless' || mode === 'Knative';
+        if (upKnative) knativeCount++;
+        const isvc = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'm', namespace: 'ns', ...(a === undefined ? {} : { annotations: { 'serving.kserve.io/deploymentMode': a } }) }, spec: { predictor: { sklearn: { storageUri: 'gs://x' } } } };
+        const cm = d === undefined ? [] : [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inferenceservice-config', namespace: 'kserve' }, data: { deploy: d } }];
+        const snap = buildSnapshot(parseManifestText('m.yaml', [isvc, ...cm].map((o) => stringify(o)).join('---\n')).resources, { versions: { kserve: version } });
+        const ours = isKnativeMode(snap, snap.list('InferenceService')[0]!);
+        if (ours !== upKnative) diffs.push(`annotation ${a ?? '(none)'}, deploy ${d ?? '(none)'}: KServe ${mode}, kgd ${ours ? 'Knative' : 'not Knative'}`);
+      });
+      t.diagnostic(`KServe ${version}: ${cases.length} cases, ${refused} refused, ${knativeCount} on Knative, ${cases.length - refused - diffs.length} agree`);
+      assert.ok(knativeCount > 5 && cases.length - refused - knativeCount > 5, 'both outcomes exercised');
       assert.deepEqual(diffs, []);
     });
   }

@@ -44,6 +44,7 @@ const sides: Record<BehaviourId, { before: string; after: string; source: string
   'kserve-predictor-name': { before: '0.19.0', after: '0.20.0', source: 'kserve/kserve v0.20.0 constants.go' },
   'kserve-stop-annotation': { before: '0.14.1', after: '0.15.0', source: 'kserve/kserve v0.15.0 utils.go' },
   'istio-envoyfilter-deprecated-names': { before: '1.18.7', after: '1.19.0', source: 'istio/istio#45675' },
+  'kserve-deployment-mode-knative': { before: '0.15.2', after: '0.16.0', source: 'kserve/kserve v0.16.0 utils.go GetDeploymentMode' },
 };
 
 describe('versions: every behaviour on both sides of its boundary', () => {

@@ -1,3 +1,4 @@
+import { isKnativeMode } from '../platform/kserve/deployment-mode.js';
 import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { DISABLE_PORT_TRANSLATION_LABEL, listenersFor } from '../platform/istio/listeners.js';
@@ -306,7 +307,7 @@ function behindGatewayAllowances(spec: LocalGatewaySpec, current: Snapshot): { o
   // By namespace; the activator gets a policy of its own (selector app=activator) so other Knative pods stay as they are.
   const byNamespace = new Map<string, Set<string>>();
   for (const isvc of current.list('InferenceService')) {
-    if ((isvc.deploymentMode ?? 'Serverless').toLowerCase() !== 'serverless') continue;
+    if (!isKnativeMode(current, isvc)) continue;
     const paths = inferenceServicePaths(current, gateway, isvc, { assumeSidecar: true });
     for (const h of [...paths.viaActivator, ...paths.direct]) {
       const sec = h.security;

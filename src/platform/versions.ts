@@ -156,6 +156,12 @@ export const BEHAVIOURS = {
     change: 'istio/istio#45675 (commit c22255615, release note deprecated-envoy-filter.yaml), pilot/pkg/networking/core/v1alpha3/envoyfilter/listener_patch.go nameMatches',
     checkedBy: ['Istio 1.29 (oracle, test/envoyfilter-oracle.test.ts)'],
   },
+  'kserve-deployment-mode-knative': {
+    component: 'kserve', since: '0.16.0',
+    what: 'the deployment modes are named `Knative` and `Standard`; the annotation values `Serverless` and `RawDeployment` still work and are read as them; before, only `Serverless`, `RawDeployment` and `ModelMesh` are modes (anything else, `Knative` included, falls back to `deploy.defaultDeploymentMode`).',
+    change: 'kserve/kserve v0.16.0 pkg/constants/constants.go (LegacyServerless, Knative, Standard) and pkg/controller/v1beta1/inferenceservice/utils/utils.go GetDeploymentMode',
+    checkedBy: ['KServe 0.13.1', 'KServe 0.16.0', 'KServe 0.20.0'],
+  },
 } as const satisfies Record<string, Behaviour>;
 
 export type BehaviourId = keyof typeof BEHAVIOURS;

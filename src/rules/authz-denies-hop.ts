@@ -1,3 +1,4 @@
+import { isKnativeMode } from '../platform/kserve/deployment-mode.js';
 import { defineRule } from '../engine/define-rule.js';
 import type { Resource } from '../load/resource.js';
 import type { FieldPath } from '../shared/path.js';
@@ -19,7 +20,7 @@ export default defineRule({
   check(ctx) {
     const s = ctx.snapshot;
     if (s.list('AuthorizationPolicy').length === 0 && s.list('PeerAuthentication').length === 0 && s.list('DestinationRule').length === 0) return;
-    const isvcs = s.list('InferenceService').filter((i) => (i.deploymentMode ?? 'Serverless').toLowerCase() === 'serverless');
+    const isvcs = s.list('InferenceService').filter((i) => isKnativeMode(s, i));
     if (isvcs.length === 0) return;
     const gateway = localGatewayPeer(s);
     const seen = new Set<string>();

@@ -1,3 +1,4 @@
+import { isKnativeMode } from '../platform/kserve/deployment-mode.js';
 import { defineRule } from '../engine/define-rule.js';
 import { inputShowsGateways } from '../platform/install-defaults.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
@@ -19,7 +20,7 @@ export default defineRule({
     const s = ctx.snapshot;
     const cfg = kserveIngressConfig(s);
     if (cfg.status !== 'ok' || !cfg.configMap || cfg.enableGatewayApi || cfg.ingressGateway === '') return;
-    const isvcs = s.list('InferenceService').filter((i) => (i.deploymentMode ?? 'Serverless').toLowerCase() === 'serverless');
+    const isvcs = s.list('InferenceService').filter((i) => isKnativeMode(s, i));
     const external = isvcs.filter((i) => !i.clusterLocal);
     // Only cluster-local InferenceServices: nothing binds to ingressGateway.
     if (isvcs.length > 0 && external.length === 0) return;

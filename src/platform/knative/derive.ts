@@ -1,3 +1,4 @@
+import { isKnativeMode } from '../kserve/deployment-mode.js';
 import { componentServiceName } from '../kserve/names.js';
 import { versionOf } from '../versions.js';
 import { makeDerived } from '../../load/derived.js';
@@ -189,7 +190,7 @@ export function deriveKnative(snapshot: Snapshot): Resource[] {
   if (domains.error) return [];
   const out: Resource[] = [];
   for (const isvc of snapshot.list('InferenceService')) {
-    if (isvc.deploymentMode && isvc.deploymentMode !== 'Serverless') continue;
+    if (!isKnativeMode(snapshot, isvc)) continue;
     for (const c of isvc.components) {
       let route = isvcComponentRoute(isvc, c, versionOf('kserve', snapshot.versions));
       // The Knative Service itself, when the input has it: its containers and its ready revision beat kgd's guesses.

@@ -1,3 +1,4 @@
+import { isKnativeMode } from './deployment-mode.js';
 import { componentServiceName } from './names.js';
 import { makeDerived } from '../../load/derived.js';
 import type { Resource } from '../../load/resource.js';
@@ -223,7 +224,7 @@ export function deriveKServe(snapshot: Snapshot): Resource[] {
   const keys = knativeDomainKeys(snapshot);
   const out: Resource[] = [];
   for (const isvc of snapshot.list('InferenceService')) {
-    if (isvc.deploymentMode && isvc.deploymentMode !== 'Serverless') continue;
+    if (!isKnativeMode(snapshot, isvc)) continue;
     for (const o of kserveObjects(isvc, cfg, domains, keys, snapshot.clusterDomain)) {
       if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what KServe creates for InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['metadata', 'name'] }));
     }

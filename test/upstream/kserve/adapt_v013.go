@@ -13,6 +13,7 @@ import (
 	"github.com/kserve/kserve/pkg/apis/serving/v1beta1"
 	"github.com/kserve/kserve/pkg/constants"
 	"github.com/kserve/kserve/pkg/controller/v1beta1/inferenceservice/reconcilers/ingress"
+	isvcutils "github.com/kserve/kserve/pkg/controller/v1beta1/inferenceservice/utils"
 )
 
 // KServe 0.13 reads the ConfigMap itself through a clientset: give it a fake one holding the data.
@@ -30,4 +31,14 @@ func createIngress(isvc *v1beta1.InferenceService, cfg *v1beta1.IngressConfig, d
 // KServe 0.13 has no stop annotation.
 func stopped(_ *v1beta1.InferenceService) bool {
 	return false
+}
+
+// deploymentMode is KServe 0.13's own decision (it reads the deploy key through a clientset, like the ingress key).
+func deploymentMode(annotations map[string]string, data map[string]string) (string, error) {
+	cs := fake.NewSimpleClientset(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: constants.InferenceServiceConfigMapName, Namespace: constants.KServeNamespace}, Data: data})
+	dc, err := v1beta1.NewDeployConfig(cs)
+	if err != nil {
+		return "", err
+	}
+	return string(isvcutils.GetDeploymentMode(annotations, dc)), nil
 }

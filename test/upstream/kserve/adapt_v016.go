@@ -8,6 +8,7 @@ import (
 
 	"github.com/kserve/kserve/pkg/apis/serving/v1beta1"
 	"github.com/kserve/kserve/pkg/controller/v1beta1/inferenceservice/reconcilers/ingress"
+	isvcutils "github.com/kserve/kserve/pkg/controller/v1beta1/inferenceservice/utils"
 	"github.com/kserve/kserve/pkg/utils"
 )
 
@@ -22,4 +23,13 @@ func createIngress(isvc *v1beta1.InferenceService, cfg *v1beta1.IngressConfig, d
 // stopped is KServe's own test for the stop annotation; reconcileVirtualService deletes the VirtualService then.
 func stopped(isvc *v1beta1.InferenceService) bool {
 	return utils.GetForceStopRuntime(isvc)
+}
+
+// deploymentMode is KServe's own decision for a new InferenceService (nothing recorded in its status yet).
+func deploymentMode(annotations map[string]string, data map[string]string) (string, error) {
+	dc, err := v1beta1.NewDeployConfig(&corev1.ConfigMap{Data: data})
+	if err != nil {
+		return "", err
+	}
+	return string(isvcutils.GetDeploymentMode("", annotations, dc)), nil
 }

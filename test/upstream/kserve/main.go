@@ -31,6 +31,8 @@ type request struct {
 	Revision      string                    `json:"revision"`
 	// The containers of the revision (the Knative Service's template): Serving reads the protocol off them.
 	Containers []corev1.Container `json:"containers"`
+	// An InferenceService's annotations (deploymentMode: KServe's GetDeploymentMode with the ConfigMap's deploy key).
+	Annotations map[string]string `json:"annotations"`
 }
 
 func answer(r request) any {
@@ -61,6 +63,12 @@ func answer(r request) any {
 			return map[string]any{"error": err.Error()}
 		}
 		return map[string]any{"domain": d}
+	case "deploymentMode":
+		m, err := deploymentMode(r.Annotations, r.Data)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		return map[string]any{"mode": m}
 	case "kingress":
 		ing, vis, err := kingress(context.Background(), r.ConfigDomain, r.ConfigNetwork, r.Route, r.Revision, r.Containers)
 		if err != nil {

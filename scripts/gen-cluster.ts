@@ -106,7 +106,7 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
     };
     emit(isvcObj);
     if (broken === 'not-ready') injections.push({ kind: broken, id: 'KnativeNotReady', resource: `InferenceService ${ns}/${name}` });
-    const isvc = { res: {} as Resource, namespace: ns, name, labels, annotations: {}, components: ['predictor'], predictorName: undefined, clusterLocal: false, deploymentMode: undefined, conditions: [], containerPorts: {}, serviceAccounts: {} } as InferenceService;
+    const isvc = { res: {} as Resource, namespace: ns, name, labels, annotations: {}, components: ['predictor'], predictorName: undefined, clusterLocal: false, deploymentMode: undefined, statusDeploymentMode: undefined, conditions: [], containerPorts: {}, serviceAccounts: {} } as InferenceService;
     for (const o of kserveObjects(isvc, kserveCfg, parseConfigDomain({ [DOMAIN]: '' }, CD), [DOMAIN], CD)) {
       if (broken === 'missing-gateway' && o['kind'] === 'VirtualService') {
         (o['spec'] as { gateways: string[] }).gateways[0] = 'knative-serving/cluster-local-gateway';

@@ -88,15 +88,17 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
   }
 
   for (const version of ['0.20.0', '0.16.0', '0.13.1'] as const) {
-    it(`KServe ${version}'s GetDeploymentMode: which InferenceServices run on Knative (annotation × deploy config)`, { skip }, (t) => {
+    it(`KServe ${version}'s GetDeploymentMode: which InferenceServices run on Knative (status × annotation × deploy config)`, { skip }, (t) => {
       const annotations = [undefined, 'Serverless', 'serverless', 'Knative', 'RawDeployment', 'Standard', 'ModelMesh', 'Raw'];
       const deploys = [undefined, '{"defaultDeploymentMode": "Serverless"}', '{"defaultDeploymentMode": "RawDeployment"}', '{"defaultDeploymentMode": "Knative"}', '{"defaultDeploymentMode": "Standard"}', '{"defaultdeploymentmode": "RawDeployment"}'];
-      const cases = annotations.flatMap((a) => deploys.map((d) => ({ a, d })));
-      const theirs = ask<Answer>(bins.kserve[version], cases.map(({ a, d }) => ({ op: 'deploymentMode', annotations: a === undefined ? {} : { 'serving.kserve.io/deploymentMode': a }, data: d === undefined ? {} : { deploy: d } })));
+      // A recorded status mode on some: 0.16 reads it first; 0.13 has none.
+      const statuses = [undefined, 'RawDeployment', 'Knative'];
+      const cases = annotations.flatMap((a) => deploys.flatMap((d) => statuses.map((st) => ({ a, d, st }))));
+      const theirs = ask<Answer>(bins.kserve[version], cases.map(({ a, d, st }) => ({ op: 'deploymentMode', statusMode: st ?? '', annotations: a === undefined ? {} : { 'serving.kserve.io/deploymentMode': a }, data: d === undefined ? {} : { deploy: d } })));
       const diffs: string[] = [];
       let refused = 0;
       let knativeCount = 0;
-      cases.forEach(({ a, d }, i) => {
+      cases.forEach(({ a, d, st }, i) => {
         const up = theirs[i]!;
         // KServe refuses a deploy config naming a mode it does not know: no InferenceService reconciles; not compared.
         if (up.error !== undefined) { refused++; return; }
@@ -105,11 +107,11 @@ describe('upstream oracle: kgd agrees with net-istio, Knative Serving, kmeta and
         if (mode === '' && d === undefined) { refused++; return; }
         const upKnative = mode === 'Serverless' || mode === 'Knative';
         if (upKnative) knativeCount++;
-        const isvc = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'm', namespace: 'ns', ...(a === undefined ? {} : { annotations: { 'serving.kserve.io/deploymentMode': a } }) }, spec: { predictor: { sklearn: { storageUri: 'gs://x' } } } };
+        const isvc = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'm', namespace: 'ns', ...(a === undefined ? {} : { annotations: { 'serving.kserve.io/deploymentMode': a } }) }, spec: { predictor: { sklearn: { storageUri: 'gs://x' } } }, ...(st ? { status: { deploymentMode: st } } : {}) };
         const cm = d === undefined ? [] : [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inferenceservice-config', namespace: 'kserve' }, data: { deploy: d } }];
         const snap = buildSnapshot(parseManifestText('m.yaml', [isvc, ...cm].map((o) => stringify(o)).join('---\n')).resources, { versions: { kserve: version } });
         const ours = isKnativeMode(snap, snap.list('InferenceService')[0]!);
-        if (ours !== upKnative) diffs.push(`annotation ${a ?? '(none)'}, deploy ${d ?? '(none)'}: KServe ${mode}, kgd ${ours ? 'Knative' : 'not Knative'}`);
+        if (ours !== upKnative) diffs.push(`status ${st ?? '(none)'}, annotation ${a ?? '(none)'}, deploy ${d ?? '(none)'}: KServe ${mode}, kgd ${ours ? 'Knative' : 'not Knative'}`);
       });
       t.diagnostic(`KServe ${version}: ${cases.length} cases, ${refused} refused, ${knativeCount} on Knative, ${cases.length - refused - diffs.length} agree`);
       assert.ok(knativeCount > 5 && cases.length - refused - knativeCount > 5, 'both outcomes exercised');

@@ -22,6 +22,8 @@ export interface InferenceService {
   readonly clusterLocal: boolean;
   /** serving.kserve.io/deploymentMode annotation, if set. */
   readonly deploymentMode: string | undefined;
+  /** status.deploymentMode: the mode KServe recorded (read first from 0.16). */
+  readonly statusDeploymentMode: string | undefined;
   readonly conditions: readonly Condition[];
   /**
    * Per component, the port names of the containers KServe puts in its Knative Service, as written here:
@@ -59,6 +61,7 @@ export function readInferenceService(r: FieldReader, namespace: string): Inferen
     components,
     clusterLocal: labels['networking.knative.dev/visibility'] === 'cluster-local',
     deploymentMode: annotations['serving.kserve.io/deploymentMode'],
+    statusDeploymentMode: r.str(['status', 'deploymentMode']) || undefined,
     conditions: readKnativeObject(r, namespace).conditions,
     containerPorts: Object.fromEntries(components.flatMap((c) => {
       const ports = componentContainerPorts(r, c);

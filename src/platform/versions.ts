@@ -158,7 +158,7 @@ export const BEHAVIOURS = {
   },
   'kserve-deployment-mode-knative': {
     component: 'kserve', since: '0.16.0',
-    what: 'the deployment modes are named `Knative` and `Standard`; the annotation values `Serverless` and `RawDeployment` still work and are read as them; before, only `Serverless`, `RawDeployment` and `ModelMesh` are modes (anything else, `Knative` included, falls back to `deploy.defaultDeploymentMode`).',
+    what: 'the deployment modes are named `Knative` and `Standard`; the annotation values `Serverless` and `RawDeployment` still work and are read as them, and a mode recorded in `status.deploymentMode` comes first; before, only `Serverless`, `RawDeployment` and `ModelMesh` are modes (anything else, `Knative` included, falls back to `deploy.defaultDeploymentMode`).',
     change: 'kserve/kserve v0.16.0 pkg/constants/constants.go (LegacyServerless, Knative, Standard) and pkg/controller/v1beta1/inferenceservice/utils/utils.go GetDeploymentMode',
     checkedBy: ['KServe 0.13.1', 'KServe 0.16.0', 'KServe 0.20.0'],
   },

@@ -2,7 +2,7 @@
  * Whether KServe runs an InferenceService on Knative (the path kgd checks), as KServe's GetDeploymentMode decides
  * (pkg/controller/v1beta1/inferenceservice/utils/utils.go): the `serving.kserve.io/deploymentMode` annotation when
  * it is exactly one of the modes the release knows, else `deploy.defaultDeploymentMode` of inferenceservice-config
- * (KServe ships "Serverless"). From 0.16 "Knative" and "Standard" are the names, and "Serverless"/"RawDeployment" are
+ * (KServe ships "Serverless"); from 0.16 a mode recorded in `status.deploymentMode` comes first. From 0.16 "Knative" and "Standard" are the names, and "Serverless"/"RawDeployment" are
  * read as them (version row kserve-deployment-mode-knative). A value in another case ("serverless") is not a mode:
  * the default applies.
  */
@@ -37,6 +37,8 @@ function defaultMode(s: Snapshot): string {
 
 /** Whether KServe serves this InferenceService through Knative. */
 export function isKnativeMode(s: Snapshot, isvc: InferenceService): boolean {
+  // From 0.16 the mode recorded in the status comes first, as it is.
+  if (isvc.statusDeploymentMode && behaves('kserve-deployment-mode-knative', s.versions)) return knative(s, isvc.statusDeploymentMode);
   const a = isvc.deploymentMode;
   return knative(s, a !== undefined && known(s, a) ? a : defaultMode(s));
 }

@@ -33,8 +33,9 @@ func stopped(_ *v1beta1.InferenceService) bool {
 	return false
 }
 
-// deploymentMode is KServe 0.13's own decision (it reads the deploy key through a clientset, like the ingress key).
-func deploymentMode(annotations map[string]string, data map[string]string) (string, error) {
+// deploymentMode is KServe 0.13's own decision (it reads the deploy key through a clientset, like the ingress key;
+// it has no mode in the status).
+func deploymentMode(_ string, annotations map[string]string, data map[string]string) (string, error) {
 	cs := fake.NewSimpleClientset(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: constants.InferenceServiceConfigMapName, Namespace: constants.KServeNamespace}, Data: data})
 	dc, err := v1beta1.NewDeployConfig(cs)
 	if err != nil {

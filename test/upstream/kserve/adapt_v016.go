@@ -25,11 +25,11 @@ func stopped(isvc *v1beta1.InferenceService) bool {
 	return utils.GetForceStopRuntime(isvc)
 }
 
-// deploymentMode is KServe's own decision for a new InferenceService (nothing recorded in its status yet).
-func deploymentMode(annotations map[string]string, data map[string]string) (string, error) {
+// deploymentMode is KServe's own decision, with the mode its status recorded ("" for a new InferenceService).
+func deploymentMode(status string, annotations map[string]string, data map[string]string) (string, error) {
 	dc, err := v1beta1.NewDeployConfig(&corev1.ConfigMap{Data: data})
 	if err != nil {
 		return "", err
 	}
-	return string(isvcutils.GetDeploymentMode("", annotations, dc)), nil
+	return string(isvcutils.GetDeploymentMode(status, annotations, dc)), nil
 }

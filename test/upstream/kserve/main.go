@@ -33,6 +33,7 @@ type request struct {
 	Containers []corev1.Container `json:"containers"`
 	// An InferenceService's annotations (deploymentMode: KServe's GetDeploymentMode with the ConfigMap's deploy key).
 	Annotations map[string]string `json:"annotations"`
+	StatusMode  string            `json:"statusMode"`
 }
 
 func answer(r request) any {
@@ -64,7 +65,7 @@ func answer(r request) any {
 		}
 		return map[string]any{"domain": d}
 	case "deploymentMode":
-		m, err := deploymentMode(r.Annotations, r.Data)
+		m, err := deploymentMode(r.StatusMode, r.Annotations, r.Data)
 		if err != nil {
 			return map[string]any{"error": err.Error()}
 		}

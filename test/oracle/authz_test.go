@@ -9,7 +9,6 @@ package oracle
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 
 	rbachttp "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
@@ -42,25 +41,14 @@ type authzResult struct {
 }
 
 func TestAuthz(t *testing.T) {
-	in := os.Getenv("KGD_AUTHZ_CASES")
-	out := os.Getenv("KGD_AUTHZ_RESULTS")
-	if in == "" || out == "" {
-		t.Skip("KGD_AUTHZ_CASES and KGD_AUTHZ_RESULTS are not set (run through npm test)")
-	}
-	raw, err := os.ReadFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []authzCase
-	if err := json.Unmarshal(raw, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases, out := casesFromEnv[authzCase](t, "KGD_AUTHZ_CASES", "KGD_AUTHZ_RESULTS")
 	results := make([]authzResult, 0, len(cases))
 	for _, c := range cases {
 		r := authzResult{Name: c.Name, Filters: []authzFilter{}}
 		ok := t.Run(c.Name, func(t *testing.T) {
 			m := mesh.DefaultMeshConfig()
 			if c.Mesh != "" {
+				var err error
 				if m, err = mesh.ApplyMeshConfigDefaults(c.Mesh); err != nil {
 					t.Fatal(err)
 				}
@@ -102,11 +90,5 @@ func TestAuthz(t *testing.T) {
 		}
 		results = append(results, r)
 	}
-	b, err := json.Marshal(results)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeResults(t, out, results)
 }

@@ -7,8 +7,6 @@ package oracle
 // per listener and filter chain, the HTTP filters of the HTTP connection manager, in order.
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 
 	listener "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
@@ -80,25 +78,14 @@ func dumpListeners(ls []*listener.Listener) []listenerDump {
 }
 
 func TestEnvoyFilter(t *testing.T) {
-	in := os.Getenv("KGD_ENVOYFILTER_CASES")
-	out := os.Getenv("KGD_ENVOYFILTER_RESULTS")
-	if in == "" || out == "" {
-		t.Skip("KGD_ENVOYFILTER_CASES and KGD_ENVOYFILTER_RESULTS are not set (run through npm test)")
-	}
-	raw, err := os.ReadFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []envoyFilterCase
-	if err := json.Unmarshal(raw, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases, out := casesFromEnv[envoyFilterCase](t, "KGD_ENVOYFILTER_CASES", "KGD_ENVOYFILTER_RESULTS")
 	results := make([]envoyFilterResult, 0, len(cases))
 	for _, c := range cases {
 		r := envoyFilterResult{Name: c.Name}
 		ok := t.Run(c.Name, func(t *testing.T) {
 			m := mesh.DefaultMeshConfig()
 			if c.Mesh != "" {
+				var err error
 				if m, err = mesh.ApplyMeshConfigDefaults(c.Mesh); err != nil {
 					t.Fatal(err)
 				}
@@ -119,11 +106,5 @@ func TestEnvoyFilter(t *testing.T) {
 		}
 		results = append(results, r)
 	}
-	b, err := json.Marshal(results)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeResults(t, out, results)
 }

@@ -5,11 +5,11 @@ package oracle
 // gateway Deployments and Services it would install: namespace, name, pod labels, Service selector and ports.
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
 	"istio.io/istio/operator/pkg/render"
@@ -42,22 +42,10 @@ type iopResult struct {
 }
 
 func TestIstioOperator(t *testing.T) {
-	in := os.Getenv("KGD_IOP_CASES")
-	out := os.Getenv("KGD_IOP_RESULTS")
-	if in == "" || out == "" {
-		t.Skip("KGD_IOP_CASES and KGD_IOP_RESULTS are not set (run through npm test)")
-	}
-	raw, err := os.ReadFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []iopCase
-	if err := json.Unmarshal(raw, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases, out := casesFromEnv[iopCase](t, "KGD_IOP_CASES", "KGD_IOP_RESULTS")
 	dir := t.TempDir()
 	results := make([]iopResult, 0, len(cases))
-	for i, c := range cases {
+	for _, c := range cases {
 		r := iopResult{Name: c.Name, Objects: []iopObject{}}
 		f := filepath.Join(dir, "iop.yaml")
 		if err := os.WriteFile(f, []byte(c.IOP), 0o644); err != nil {
@@ -77,13 +65,13 @@ func TestIstioOperator(t *testing.T) {
 				}
 				o := iopObject{Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
 				if u.GetKind() == "Deployment" {
-					labels, _, _ := unstructuredStringMap(u.Object, "spec", "template", "metadata", "labels")
+					labels, _, _ := unstructured.NestedStringMap(u.Object, "spec", "template", "metadata", "labels")
 					o.Labels = labels
 				} else {
 					o.Labels = u.GetLabels()
-					sel, _, _ := unstructuredStringMap(u.Object, "spec", "selector")
+					sel, _, _ := unstructured.NestedStringMap(u.Object, "spec", "selector")
 					o.Selector = sel
-					ports, _, _ := unstructuredSlice(u.Object, "spec", "ports")
+					ports, _, _ := unstructured.NestedSlice(u.Object, "spec", "ports")
 					for _, p := range ports {
 						pm, _ := p.(map[string]any)
 						b, _ := yaml.Marshal(pm)
@@ -95,49 +83,7 @@ func TestIstioOperator(t *testing.T) {
 				r.Objects = append(r.Objects, o)
 			}
 		}
-		_ = i
 		results = append(results, r)
 	}
-	b, err := json.Marshal(results)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func unstructuredStringMap(obj map[string]any, path ...string) (map[string]string, bool, error) {
-	cur := any(obj)
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false, nil
-		}
-		cur = m[p]
-	}
-	m, ok := cur.(map[string]any)
-	if !ok {
-		return nil, false, nil
-	}
-	out := map[string]string{}
-	for k, v := range m {
-		if s, ok := v.(string); ok {
-			out[k] = s
-		}
-	}
-	return out, true, nil
-}
-
-func unstructuredSlice(obj map[string]any, path ...string) ([]any, bool, error) {
-	cur := any(obj)
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false, nil
-		}
-		cur = m[p]
-	}
-	s, ok := cur.([]any)
-	return s, ok, nil
+	writeResults(t, out, results)
 }

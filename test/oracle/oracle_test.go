@@ -4,9 +4,7 @@
 package oracle
 
 import (
-	"encoding/json"
 	"net/http"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -232,19 +230,7 @@ func dumpRoutes(rcs []*route.RouteConfiguration) map[string][]vhostDump {
 }
 
 func TestOracle(t *testing.T) {
-	in := os.Getenv("KGD_ORACLE_SCENARIOS")
-	out := os.Getenv("KGD_ORACLE_RESULTS")
-	if in == "" || out == "" {
-		t.Skip("KGD_ORACLE_SCENARIOS and KGD_ORACLE_RESULTS are not set (run through npm test)")
-	}
-	raw, err := os.ReadFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var scenarios []scenario
-	if err := json.Unmarshal(raw, &scenarios); err != nil {
-		t.Fatal(err)
-	}
+	scenarios, out := casesFromEnv[scenario](t, "KGD_ORACLE_SCENARIOS", "KGD_ORACLE_RESULTS")
 	results := make([]scenarioResult, 0, len(scenarios))
 	for _, sc := range scenarios {
 		sr := scenarioResult{Name: sc.Name}
@@ -330,8 +316,5 @@ func TestOracle(t *testing.T) {
 		}
 		results = append(results, sr)
 	}
-	b, _ := json.MarshalIndent(results, "", "  ")
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeResults(t, out, results)
 }

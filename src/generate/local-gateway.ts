@@ -15,7 +15,7 @@ import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network
 import { authorize, plainInferenceCall } from '../platform/istio/authz.js';
 import { principalOf, type Peer } from '../platform/istio/identity.js';
 import { activatorPeer, inferenceServicePaths } from '../platform/security-path.js';
-import { formatLabels } from '../model/label-selector.js';
+import { formatLabels, matchesMap } from '../model/label-selector.js';
 
 /** What `kgd generate local-gateway` is asked for (flags or a spec file). */
 export interface LocalGatewaySpec {
@@ -411,7 +411,7 @@ function authorizationAllowance(spec: LocalGatewaySpec, current: Snapshot): { ob
 function authFiltersLimited(spec: LocalGatewaySpec, current: Snapshot): { objects: GeneratedObject[]; notes: string[] } {
   const objects: GeneratedObject[] = [];
   const notes: string[] = [];
-  const existing = current.list('Workload').filter((w) => w.namespace === spec.namespace && Object.entries(spec.selector).every(([k, v]) => w.labels[k] === v));
+  const existing = current.list('Workload').filter((w) => w.namespace === spec.namespace && matchesMap(spec.selector, w.labels));
   // The pods' own labels when they exist (an EnvoyFilter may select any of them), else the selector's.
   const pods = { namespace: spec.namespace, labels: existing[0]?.labels ?? spec.selector };
   const otherPorts = [...new Set(existing.flatMap((w) => [...listenersFor(current, w).byPort.keys()]))].filter((p) => p !== spec.port).sort((a, b) => a - b);

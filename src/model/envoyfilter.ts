@@ -1,7 +1,7 @@
 import type { Resource } from '../load/resource.js';
 import type { FieldPath } from '../shared/path.js';
 import type { FieldReader } from './reader.js';
-import type { PolicyTargetRef } from './istio.js';
+import { readTargetRefList, type PolicyTargetRef } from './istio.js';
 
 /**
  * The fields of `networking.istio.io/v1alpha3` EnvoyFilter that Istio's CRD schema knows, per level
@@ -131,11 +131,8 @@ export function readEnvoyFilter(r: FieldReader, namespace: string): EnvoyFilter 
       valueType: typeUrl(r, [...p, 'patch', 'value']),
     };
   }) ?? [];
-  const refs = (r.mapList(['spec', 'targetRefs'], (p) => {
-    const name = r.str([...p, 'name']);
-    const kind = r.str([...p, 'kind']);
-    return name && kind ? { group: r.str([...p, 'group']) ?? '', kind, name, namespace: r.str([...p, 'namespace']) } : undefined;
-  }) ?? []).filter((x): x is PolicyTargetRef => x !== undefined);
+  // EnvoyFilter never had the legacy singular targetRef (pilot/pkg/model/envoyfilter.go GetTargetRef).
+  const refs = readTargetRefList(r);
   return {
     res: r.resource,
     namespace,

@@ -184,14 +184,20 @@ export interface AuthorizationRule {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
+function readTargetRef(r: FieldReader, p: FieldPath): PolicyTargetRef | undefined {
+  const name = r.str([...p, 'name']);
+  const kind = r.str([...p, 'kind']);
+  return name && kind ? { group: r.str([...p, 'group']) ?? '', kind, name, namespace: r.str([...p, 'namespace']) } : undefined;
+}
+
+/** spec.targetRefs (entries without a name or kind left out); policies and EnvoyFilters share it. */
+export function readTargetRefList(r: FieldReader): PolicyTargetRef[] {
+  return (r.mapList(['spec', 'targetRefs'], (p) => readTargetRef(r, p)) ?? []).filter((x): x is PolicyTargetRef => x !== undefined);
+}
+
 function readTargetRefs(r: FieldReader): PolicyTargetRef[] {
-  const one = (p: FieldPath): PolicyTargetRef | undefined => {
-    const name = r.str([...p, 'name']);
-    const kind = r.str([...p, 'kind']);
-    return name && kind ? { group: r.str([...p, 'group']) ?? '', kind, name, namespace: r.str([...p, 'namespace']) } : undefined;
-  };
-  const refs = (r.mapList(['spec', 'targetRefs'], (p) => one(p)) ?? []).filter((x): x is PolicyTargetRef => x !== undefined);
-  const legacy = r.has(['spec', 'targetRef']) ? one(['spec', 'targetRef']) : undefined;
+  const refs = readTargetRefList(r);
+  const legacy = r.has(['spec', 'targetRef']) ? readTargetRef(r, ['spec', 'targetRef']) : undefined;
   return legacy ? [legacy, ...refs] : refs;
 }
 

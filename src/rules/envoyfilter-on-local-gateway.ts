@@ -1,11 +1,11 @@
 import { defineRule } from '../engine/define-rule.js';
 import { formatLabels } from '../model/label-selector.js';
-import type { EnvoyFilter, EnvoyFilterPatch } from '../model/envoyfilter.js';
+import type { EnvoyFilterPatch } from '../model/envoyfilter.js';
 import { chainFilters, gatewayChain, localGatewayFilterAdvice, type ChainFilters } from '../platform/istio/envoyfilter.js';
 import { gatewaySelects, listenersFor } from '../platform/istio/listeners.js';
 import { localGateways } from '../platform/local-path.js';
 
-const where = (_f: EnvoyFilter, p: EnvoyFilterPatch) => ['spec', 'configPatches', p.index] as const;
+const patchPath = (p: EnvoyFilterPatch) => ['spec', 'configPatches', p.index];
 
 /**
  * EnvoyFilters on the pods and listeners that serve the local gateway: an auth filter there (Kubeflow's AuthService
@@ -52,7 +52,7 @@ export default defineRule({
             const id = a.afterRouter ? 'EnvoyFilterBreaksListener' : a.kind === 'ext_authz' || a.kind === 'oauth2' ? 'EnvoyFilterAuthOnLocalGateway' : 'EnvoyFilterOnLocalGateway';
             if (!once(`${id}|${filter.namespace}/${filter.name}|${patch.index}|${chain.port}`)) continue;
             ctx.report({
-              id, resource: filter.res, path: [...where(filter, patch)],
+              id, resource: filter.res, path: patchPath(patch),
               data: {
                 filter: a.name, kind: a.kind, port: String(chain.port), pods,
                 detail: `${patch.operation} on ${patch.listener?.portNumber ? `port ${patch.listener.portNumber}` : 'every listener of these pods (match.listener.portNumber is not set)'}`,
@@ -62,11 +62,11 @@ export default defineRule({
           }
           for (const c of cf.changed) {
             if (!once(`changed|${c.filter.namespace}/${c.filter.name}|${c.patch.index}|${chain.port}`)) continue;
-            ctx.report({ id: 'EnvoyFilterOnLocalGateway', resource: c.filter.res, path: [...where(c.filter, c.patch)], data: { filter: c.target, kind: c.operation.toLowerCase(), port: String(chain.port), pods, detail: `${c.operation} of Istio's ${c.target}`, advice: localGatewayFilterAdvice(c.filter, c.patch, chain.port, otherPorts) } });
+            ctx.report({ id: 'EnvoyFilterOnLocalGateway', resource: c.filter.res, path: patchPath(c.patch), data: { filter: c.target, kind: c.operation.toLowerCase(), port: String(chain.port), pods, detail: `${c.operation} of Istio's ${c.target}`, advice: localGatewayFilterAdvice(c.filter, c.patch, chain.port, otherPorts) } });
           }
           for (const u of cf.undecided) {
             if (!once(`undecided|${u.filter.namespace}/${u.filter.name}|${u.patch.index}|${chain.port}`)) continue;
-            ctx.report({ id: 'EnvoyFilterOnLocalGateway', resource: u.filter.res, path: [...where(u.filter, u.patch)], data: { filter: u.patch.valueName ?? '(unnamed)', kind: u.patch.operation?.toLowerCase() ?? 'patch', port: String(chain.port), pods, detail: `whether it applies is undecided: ${u.reason}`, advice: localGatewayFilterAdvice(u.filter, u.patch, chain.port, otherPorts) } });
+            ctx.report({ id: 'EnvoyFilterOnLocalGateway', resource: u.filter.res, path: patchPath(u.patch), data: { filter: u.patch.valueName ?? '(unnamed)', kind: u.patch.operation?.toLowerCase() ?? 'patch', port: String(chain.port), pods, detail: `whether it applies is undecided: ${u.reason}`, advice: localGatewayFilterAdvice(u.filter, u.patch, chain.port, otherPorts) } });
           }
         }
       }

@@ -45,27 +45,15 @@ export default defineRule({
       });
     }
     // Reported on both Gateways, as Istio's analyzer does (IST0145 ConflictingGateways names each one): the dropped
-    // server's, and the kept one's with the dropped one as related (the fix may belong to either).
-    const keptSide = new Set<string>();
+    // server's, and the kept one's with the dropped one as related (the fix may belong to either). Each conflict
+    // entry is one dropped server, so neither side repeats.
+    const portOf = (b: BoundServer) => ({ resource: b.gateway.res, path: ['spec', 'servers', b.server.index, 'port'] });
     for (const c of conflicts.values()) {
       const data = { pods: describeWorkloads(c.pods), port: String(c.port), dropped: serverName(c.b), kept: serverName(c.kept) };
-      ctx.report({
-        id: 'GatewayProtocolConflict',
-        resource: c.b.gateway.res,
-        path: ['spec', 'servers', c.b.server.index, 'port'],
-        related: [{ resource: c.kept.gateway.res, path: ['spec', 'servers', c.kept.server.index, 'port'] }],
-        data,
-      });
-      const k = `${c.kept.gateway.namespace}/${c.kept.gateway.name}#${c.kept.server.index}|${c.b.gateway.namespace}/${c.b.gateway.name}#${c.b.server.index}@${c.port}`;
-      if (c.kept.gateway === c.b.gateway || keptSide.has(k)) continue;
-      keptSide.add(k);
-      ctx.report({
-        id: 'GatewayProtocolConflict',
-        resource: c.kept.gateway.res,
-        path: ['spec', 'servers', c.kept.server.index, 'port'],
-        related: [{ resource: c.b.gateway.res, path: ['spec', 'servers', c.b.server.index, 'port'] }],
-        data,
-      });
+      const sides = c.kept.gateway === c.b.gateway ? [[c.b, c.kept]] : [[c.b, c.kept], [c.kept, c.b]];
+      for (const [at, other] of sides as [BoundServer, BoundServer][]) {
+        ctx.report({ id: 'GatewayProtocolConflict', ...portOf(at), related: [portOf(other)], data });
+      }
     }
   },
 });

@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/define-rule.js';
 import { displayName } from '../load/resource.js';
 import { formatLabels } from '../model/label-selector.js';
-import { gatewaySelects, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
+import { listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
 
 /**
  * Every Gateway server must be reachable through a Service: for the pods the Gateway selects, the Services that
@@ -30,7 +30,6 @@ export default defineRule({
         // whole cluster shows that none targets this listener. (A skip notice here would sit on nearly every folder.)
         if (!s.complete) continue;
         for (const b of bound) {
-          if (!gatewaySelects(b.gateway, w)) continue;
           const key = `${b.gateway.namespace}/${b.gateway.name}/${b.server.index}/${port}`;
           if (seen.has(key)) continue;
           seen.add(key);

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { ConfigMapInfo } from '../../model/core.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
+import { destinationService } from './gateway-routing.js';
 
 /**
  * The few mesh-config fields Istio's security reads (istio.io/api mesh/v1alpha1 MeshConfig): where they come
@@ -75,7 +76,7 @@ export function meshSecurity(s: Snapshot): MeshSecurity {
  */
 export function providerServiceFound(s: Snapshot, p: ExtAuthzProvider): 'yes' | 'no' | 'unknown' {
   const [ns, host] = p.service.includes('/') ? (p.service.split('/', 2) as [string, string]) : [undefined, p.service];
-  const found = s.list('Service').some((svc) => `${svc.name}.${svc.namespace}.svc.${s.clusterDomain}` === host && (ns === undefined || svc.namespace === ns));
-  if (found) return 'yes';
+  const svc = destinationService(s, host);
+  if (svc && (ns === undefined || svc.namespace === ns)) return 'yes';
   return s.complete ? 'no' : 'unknown';
 }

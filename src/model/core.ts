@@ -106,15 +106,38 @@ export interface EndpointsInfo {
   /** The Service these endpoints belong to. */
   readonly serviceName: string;
   readonly readyAddresses: number;
+  /**
+   * Endpoints' subsets: ready addresses (IPs) and named ports. Only from an Endpoints object; an EndpointSlice
+   * has none here (net-istio's prober reads Endpoints, pkg/reconciler/ingress/lister.go).
+   */
+  readonly subsets?: readonly EndpointSubset[];
+}
+
+export interface EndpointSubset {
+  readonly addresses: readonly string[];
+  readonly ports: readonly { readonly name: string; readonly port: number }[];
 }
 
 export function readEndpoints(r: FieldReader, namespace: string): EndpointsInfo {
   let ready = 0;
+  const subsets: EndpointSubset[] = [];
   r.mapList(['subsets'], (p) => {
     ready += r.listLength([...p, 'addresses']) ?? 0;
+    const addresses: string[] = [];
+    r.mapList([...p, 'addresses'], (a) => {
+      addresses.push(r.str([...a, 'ip']) ?? '');
+      return undefined;
+    });
+    const ports: { name: string; port: number }[] = [];
+    r.mapList([...p, 'ports'], (q) => {
+      const port = r.int([...q, 'port']);
+      if (port !== undefined) ports.push({ name: r.str([...q, 'name']) ?? '', port });
+      return undefined;
+    });
+    subsets.push({ addresses, ports });
     return undefined;
   });
-  return { res: r.resource, namespace, serviceName: r.resource.name, readyAddresses: ready };
+  return { res: r.resource, namespace, serviceName: r.resource.name, readyAddresses: ready, subsets };
 }
 
 export function readEndpointSlice(r: FieldReader, namespace: string): EndpointsInfo {

@@ -8,6 +8,8 @@ export interface GatewayServer {
   readonly portName: string | undefined;
   /** Upper-cased, as Istio compares protocols case-insensitively. */
   readonly protocol: string | undefined;
+  /** The protocol as written: net-istio's prober compares it case-sensitively (HTTP, HTTP2, HTTPS). */
+  readonly protocolWritten: string | undefined;
   readonly hosts: readonly string[];
   readonly bind: string | undefined;
   /** Whether the server has a `tls` block at all (Istio then checks its hosts for SNI duplicates). */
@@ -35,6 +37,7 @@ export function readGateway(r: FieldReader, namespace: string): Gateway {
       portNumber: r.int([...p, 'port', 'number']),
       portName: r.str([...p, 'port', 'name']),
       protocol: r.str([...p, 'port', 'protocol'])?.toUpperCase(),
+      protocolWritten: r.str([...p, 'port', 'protocol']),
       hosts: r.strList([...p, 'hosts']) ?? [],
       bind: r.str([...p, 'bind']),
       tls: r.obj([...p, 'tls']) !== undefined,

@@ -1,6 +1,6 @@
 import { locate } from '../load/locate.js';
 import { displayName, type Resource } from '../load/resource.js';
-import type { Service } from '../model/core.js';
+import type { Service, Workload } from '../model/core.js';
 import { formatLabels } from '../model/label-selector.js';
 import { istioConfigOrder, type HttpRoute, type VirtualService } from '../model/istio.js';
 import { formatPath, type FieldPath } from '../shared/path.js';
@@ -160,8 +160,19 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     caller = { ...caller, name: 'an external client', namespace: 'kgd-external-client', labels: {}, peer: { ...caller.peer, name: 'an external client', namespace: 'kgd-external-client', labels: {}, proxy: 'none', why: 'outside the mesh', istioTlsMode: false } };
   }
 
+  let direct = input.direct;
   for (let i = 0; i < MAX_HOPS; i++) {
-    const svc = resolveService(s, host, caller.namespace);
+    let svc: Service | undefined;
+    let sp: Service['ports'][number] | undefined;
+    let w: Workload;
+    let target: number;
+    if (direct) {
+      w = direct.workload;
+      target = direct.port;
+      hops.push({ step: 'service', verdict: 'ok', summary: `${direct.why}: ${displayName(w.res)} pod port ${target}, Host "${req.authority}"`, ...at(w.res) });
+      direct = undefined;
+    } else {
+    svc = resolveService(s, host, caller.namespace);
     if (!svc) {
       const target = expandShort(host, caller.namespace, s.clusterDomain)[0] ?? host;
       if (revisionHosts(s).has(target.toLowerCase())) return revisionHop(target);
@@ -178,7 +189,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       host = svc.externalName;
       continue;
     }
-    const sp = svc.ports.find((p) => p.port === port);
+    sp = svc.ports.find((p) => p.port === port);
     if (!sp) {
       hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no port ${port}: connection refused`, ...at(svc.res, ['spec', 'ports']) });
       return finish('503', `Service ${svc.namespace}/${svc.name} has no port ${port}`, `Add port ${port} to Service ${svc.namespace}/${svc.name}.`);
@@ -193,13 +204,15 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no endpoints (selector ${formatLabels(svc.selector ?? {})} matches no ready pod)`, ...at(svc.res, ['spec', 'selector']) });
       return finish('503', `no pods behind Service ${svc.namespace}/${svc.name}: 503 (no healthy upstream / connection refused)`, `Make the selector of Service ${svc.namespace}/${svc.name} match the gateway pods.`);
     }
-    const w = pods[0]!;
-    const target = resolveTargetPort(sp.targetPort, w);
-    if (target === undefined) {
+    w = pods[0]!;
+    const resolved = resolveTargetPort(sp.targetPort, w);
+    if (resolved === undefined) {
       hops.push({ step: 'service', verdict: 'fail', summary: `port ${port} targets the port name "${String(sp.targetPort)}", which ${displayName(w.res)} does not define`, ...at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) });
       return finish('503', `targetPort "${String(sp.targetPort)}" of Service ${svc.namespace}/${svc.name} does not exist on its pods`);
     }
+    target = resolved;
     hops.push({ step: 'service', verdict: 'ok', summary: `Service ${svc.namespace}/${svc.name}:${port} → ${displayName(w.res)} pod port ${target}`, ...at(svc.res, ['spec', 'ports', sp.index]) });
+    }
     const np = ingressVerdict(s, caller, w, target);
     if (!np.allowed) {
       const p = np.isolating[0]!;
@@ -207,10 +220,12 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       return finish('504', `NetworkPolicy ${p.namespace}/${p.name} silently drops the traffic: the caller times out (504)`, `Allow ingress from ${caller.name} on port ${target} in NetworkPolicy ${p.namespace}/${p.name}.`);
     }
     const isGateway = gatewayWorkloads(s).includes(w) || listenersFor(s, w).gateways.length > 0;
-    const svcHost = `${svc.name}.${svc.namespace}.svc.${s.clusterDomain}`;
+    // Dialled directly (the prober): no Service name, so no Istio client settings for one.
+    const svcHost = svc ? `${svc.name}.${svc.namespace}.svc.${s.clusterDomain}` : stripPort(req.authority);
+    const entry = svc ? `Service ${svc.namespace}/${svc.name}:${port}` : `pod port ${target}`;
     if (!isGateway) {
       const dest = peerOf(s, w);
-      const sec = sidecarHopSecurity(s, caller.peer, dest, { host: svcHost, port, serviceNamespace: svc.namespace }, target, req);
+      const sec = sidecarHopSecurity(s, caller.peer, dest, { host: svcHost, port, serviceNamespace: svc?.namespace ?? w.namespace }, target, req);
       const failed = securityStage(stage, sec, caller.peer, dest, target);
       if (failed) return failed;
       hops.push({ step: 'destination', verdict: 'ok', summary: `reached ${displayName(w.res)} on port ${target}` });
@@ -219,7 +234,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     // What the client's proxy sends to the gateway pods: Istio mTLS only when a DestinationRule asks for it or
     // the pods carry the sidecar's tlsMode label (auto mTLS); the gateway's Envoy identifies the peer only then.
     const gwPeer = peerOf(s, w, true);
-    const tls = clientTls(s, caller.peer, svcHost, port, svc.namespace, gwPeer, target);
+    const tls = clientTls(s, caller.peer, svcHost, port, svc?.namespace ?? w.namespace, gwPeer, target);
     const sent: HttpRequest = tls.mode === 'mtls' ? { ...req, tls: { mode: 'mtls', sni: `outbound_.${port}_._.${svcHost}` } } : tls.mode === 'tls' ? { ...req, tls: { mode: 'tls', sni: svcHost } } : req;
     if (tls.mode !== 'plain' || tls.rule) hops.push({ step: 'mtls', verdict: 'note', summary: tls.why, ...(tls.rule ? at(tls.rule.res, ['spec', 'trafficPolicy']) : {}) });
     const routing = routeAtGateway(s, w, target, sent);
@@ -234,8 +249,8 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     }
     if (routing.kind === 'no-listener') {
       const ports = [...listenersFor(s, w).byPort.keys()].sort((a, b) => a - b);
-      hops.push({ step: 'listener', verdict: 'fail', summary: `no Envoy listener on ${displayName(w.res)} port ${target} (listeners: ${ports.join(', ') || 'none'})`, ...at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) });
-      return finish('503', `nothing listens on pod port ${target} of the gateway: connection refused (503)`, `Make port ${port} of Service ${svc.namespace}/${svc.name} target a port a Gateway server listens on (${ports.join(', ') || 'none'}).`);
+      hops.push({ step: 'listener', verdict: 'fail', summary: `no Envoy listener on ${displayName(w.res)} port ${target} (listeners: ${ports.join(', ') || 'none'})`, ...(svc && sp ? at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) : at(w.res)) });
+      return finish('503', `nothing listens on pod port ${target} of the gateway: connection refused (503)`, svc ? `Make port ${port} of Service ${svc.namespace}/${svc.name} target a port a Gateway server listens on (${ports.join(', ') || 'none'}).` : `Make the gateway's Service port for this server target a port a Gateway server listens on (${ports.join(', ') || 'none'}).`);
     }
     if (routing.kind === 'not-http') {
       hops.push({ step: 'listener', verdict: 'fail', summary: `the listener on port ${target} serves ${routing.servers.map((b) => b.server.protocol).join(', ')}, not plain HTTP` });
@@ -291,8 +306,8 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       if (owner) {
         const bound = owner.gateways.filter((g) => g !== 'mesh').join(', ');
         hops.push({ step: 'virtual-host', verdict: 'note', summary: `VirtualService ${owner.namespace}/${owner.name} has this host, but is bound to ${bound}, which is not served on ${displayName(w.res)} port ${target}`, ...at(owner.res, ['spec', 'gateways']) });
-        return finish('404', `Host "${stripPort(req.authority)}" is routed by VirtualService ${owner.namespace}/${owner.name} on ${bound}, but Service ${svc.namespace}/${svc.name}:${port} lands on the listener of ${gwNames}: 404 (route_not_found)`,
-          `Make Service ${svc.namespace}/${svc.name} port ${port} reach the listener of ${bound} (same pods, its server's port), or bind the VirtualService to ${gwNames}.`);
+        return finish('404', `Host "${stripPort(req.authority)}" is routed by VirtualService ${owner.namespace}/${owner.name} on ${bound}, but ${entry} lands on the listener of ${gwNames}: 404 (route_not_found)`,
+          svc ? `Make Service ${svc.namespace}/${svc.name} port ${port} reach the listener of ${bound} (same pods, its server's port), or bind the VirtualService to ${gwNames}.` : `Make the Service the prober finds reach the listener of ${bound} (same pods, its server's port), or bind the VirtualService to ${gwNames}.`);
       }
       return finish('404', `Host "${stripPort(req.authority)}" matches no VirtualService bound to ${gwNames} on this port: 404 (route_not_found)`, domains.length === 0
         ? `Bind a VirtualService for "${stripPort(req.authority)}" to Gateway ${gwNames}, or send the request to the gateway that has it.`

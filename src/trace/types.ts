@@ -1,4 +1,5 @@
 import type { Location } from '../load/resource.js';
+import type { Workload } from '../model/core.js';
 
 /**
  * The predicted result of a request. 'unresolvable': the name does not resolve (curl: could not resolve host);
@@ -30,6 +31,11 @@ export interface TraceRequest {
    * either is the outcome.
    */
   readonly activator?: 'in' | 'out' | 'both';
+  /**
+   * Dial this pod port of this workload directly instead of resolving the URL's host (net-istio's prober dials
+   * `podIP:podPort` from Endpoints and sends the URL's host as Host).
+   */
+  readonly direct?: { readonly workload: Workload; readonly port: number; readonly why: string };
   readonly from?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly sidecar: boolean; readonly serviceAccount?: string };
 }
 

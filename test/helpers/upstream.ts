@@ -84,13 +84,18 @@ export function netIstioOracle(version: NetIstioVersion, go: string): string {
   // The request types and the request loop are shared: net-istio's common file, and the loop KServe's oracle uses.
   const common = join(src, 'common.go.in');
   const serve = fromRoot('test', 'upstream', 'kserve', 'serve.go');
-  const out = join(CACHE, `net-istio-${version}-${hashFiles([archive, main, exp, common, serve])}`);
+  // The prober's ops, where the line has them (probe_<line>.go.in).
+  const probe = join(src, `probe_${v.line}.go.in`);
+  const extra = existsSync(probe) ? [probe] : [];
+  const out = join(CACHE, `net-istio-${version}-${hashFiles([archive, main, exp, common, serve, ...extra])}`);
   if (existsSync(out)) return out;
   const tree = netIstioTree(version);
   mkdirSync(join(tree, 'cmd', 'kgd-oracle'), { recursive: true });
   copyFileSync(main, join(tree, 'cmd', 'kgd-oracle', 'main.go'));
   copyFileSync(common, join(tree, 'cmd', 'kgd-oracle', 'common.go'));
   copyFileSync(serve, join(tree, 'cmd', 'kgd-oracle', 'serve.go'));
+  rmSync(join(tree, 'cmd', 'kgd-oracle', 'probe.go'), { force: true });
+  if (extra.length) copyFileSync(probe, join(tree, 'cmd', 'kgd-oracle', 'probe.go'));
   copyFileSync(exp, join(tree, 'pkg', 'reconciler', 'ingress', 'zz_kgd_export.go'));
   run(go, ['build', '-mod=vendor', '-o', `${out}.tmp`, './cmd/kgd-oracle'], { cwd: tree, env: { GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
   renameSync(`${out}.tmp`, out);

@@ -56,6 +56,10 @@ func answer(r request) any {
 			"virtualServices": vss,
 			"privateLB":       ingress.KgdPrivateLB(chosen[v1alpha1.IngressVisibilityClusterLocal]),
 		}
+	case "probeTargets":
+		return probeTargets(r)
+	case "probeVerdicts":
+		return probeVerdicts(r)
 	}
 	return map[string]any{"error": "unknown op " + r.Op}
 }

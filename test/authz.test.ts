@@ -22,7 +22,7 @@ import { buildSnapshot } from '../src/platform/build.js';
 import { trace, traceSnapshot } from '../src/trace/index.js';
 import type { TraceRequest } from '../src/trace/types.js';
 import { fromRoot } from './helpers/paths.js';
-import { withoutAssumptions } from './helpers/findings.js';
+import { routingFindings } from './helpers/findings.js';
 
 const example = readFileSync(fromRoot('examples', 'kubeflow', 'kubeflow.yaml'), 'utf8');
 /** examples/kubeflow without the allowance the profile owner adds. */
@@ -39,7 +39,7 @@ const run = (rs: readonly Resource[], activator: TraceRequest['activator'], from
 describe('Kubeflow profile: 403 at the right hop, 200 with the allowance', () => {
   it('with the allowance (examples/kubeflow): 200 on both paths, check clean', () => {
     for (const a of ['in', 'out', 'both'] as const) assert.equal(run(resources(example), a).outcome, '200', a);
-    assert.deepEqual(withoutAssumptions(checkResources(resources(example)).diagnostics).map((d) => d.code), []);
+    assert.deepEqual(routingFindings(checkResources(resources(example)).diagnostics).map((d) => d.code), []);
   });
   it('through the activator: the predictor pods refuse the activator, naming ns-owner-access-istio and [none]', () => {
     const r = run(resources(brokenText), 'in');
@@ -85,7 +85,7 @@ describe('Kubeflow profile: 403 at the right hop, 200 with the allowance', () =>
       assert.equal(r.outcome, '200', `${a}: ${r.verdict}`);
       assert.ok(r.hops.some((h) => h.step === 'authorization' && h.verdict === 'ok' && h.summary.includes('allow-ml-local-gateway-and-activator')), a);
     }
-    assert.deepEqual(withoutAssumptions(checkResources(cluster).diagnostics).filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
+    assert.deepEqual(routingFindings(checkResources(cluster).diagnostics).filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
   });
 });
 

@@ -17,7 +17,7 @@ import { defaultStack, docs } from './helpers/manifests.js';
 import { trace, traceSnapshot } from '../src/trace/index.js';
 import { assertGolden } from './helpers/golden.js';
 import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
-import { withoutAssumptions } from './helpers/findings.js';
+import { routingFindings } from './helpers/findings.js';
 import { prng } from './helpers/prng.js';
 
 const identity = (r: Resource) => `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
@@ -81,7 +81,7 @@ describe('kgd generate local-gateway: round trip over upstream defaults', () => 
       assert.deepEqual(parsed.problems, []);
       const cluster = [...overlay(base, parsed.resources), ...(spec.withDeployment ? [] : userPods(spec))];
       const { diagnostics } = checkResources(cluster, { clusterDomain: spec.clusterDomain });
-      assert.deepEqual(withoutAssumptions(diagnostics).map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
+      assert.deepEqual(routingFindings(diagnostics).map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
       const url = `http://sklearn-iris.ml-team.svc.${spec.clusterDomain}/v1/models/sklearn-iris:predict`;
       const r = trace(traceSnapshot(cluster, { clusterDomain: spec.clusterDomain }), { url, from: { namespace: 'ml-team', labels: {}, sidecar: false } });
       assert.equal(r.outcome, '200', `${r.verdict}\n${r.hops.map((h) => `${h.step} ${h.verdict} ${h.summary}`).join('\n')}`);
@@ -159,7 +159,7 @@ describe('kgd generate local-gateway: merging with a real install', () => {
     assert.ok(kinds.includes('AuthorizationPolicy ml-gw/ml-local-gateway'), kinds.join('\n'));
     const parsed = parseManifestText('bundle.yaml', bundleToYaml(bundle)).resources;
     const cluster = overlay(base, parsed);
-    assert.deepEqual(withoutAssumptions(checkResources(cluster).diagnostics).map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
+    assert.deepEqual(routingFindings(checkResources(cluster).diagnostics).map((d) => `${d.code} ${d.resource}: ${d.message}`), []);
     const r = trace(traceSnapshot(cluster), { url: 'http://sklearn-iris.ml-team.svc.cluster.local/v1/models/sklearn-iris:predict', from: { namespace: 'ml-team', labels: {}, sidecar: false } });
     assert.equal(r.outcome, '200', r.verdict);
     // KServe's other ingress keys are all still there, in their order.
@@ -189,7 +189,7 @@ describe('kgd generate local-gateway: auth filters on the pods it would use (iss
   // Knative's default layout: the ingress gateway pods serve the external gateway (80 → 8080) and the local one (8081).
   const base = () => parseManifestText('stack.yaml', docs(defaultStack())).resources;
   const spec: LocalGatewaySpec = { name: 'knative-local-gateway', namespace: 'istio-system', selector: { istio: 'ingressgateway' }, knative: 'manifests', kserveNamespace: 'kserve', port: 8081, clusterDomain: 'cluster.local', withDeployment: false, flavour: 'kubeflow' };
-  const errors = (rs: readonly Resource[]) => withoutAssumptions(checkResources(rs).diagnostics).filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.resource}`);
+  const errors = (rs: readonly Resource[]) => routingFindings(checkResources(rs).diagnostics).filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.resource}`);
   it('Kubeflow\'s AuthService EnvoyFilter (every listener, `listener` written beside `match`): limited to the external listener, said in the notes, check clean', () => {
     const authservice = parseManifestText('authservice.yaml', `apiVersion: networking.istio.io/v1alpha3
 kind: EnvoyFilter

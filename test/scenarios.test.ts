@@ -8,7 +8,7 @@ import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { fromRoot, SHARED } from './helpers/paths.js';
 
 import { added, mutate } from './helpers/mutate.js';
-import { withoutAssumptions } from './helpers/findings.js';
+import { routingFindings } from './helpers/findings.js';
 
 const key = (d: Diagnostic) => `${d.code} ${d.resource ?? ''} ${d.message}`;
 
@@ -48,7 +48,7 @@ describe('bundled examples', () => {
   it('the broken custom-gateway example gives the findings an expert gives', async () => {
     const r = await checkPaths([fromRoot('examples', 'custom-gateway-broken')]);
     assert.deepEqual(
-      withoutAssumptions(r.diagnostics).map((d) => `${d.code} ${d.resource}`),
+      routingFindings(r.diagnostics).map((d) => `${d.code} ${d.resource}`),
       [
         'KGD1402 Service istio-system/custom-gateway',
         'KGD1405 Gateway istio-system/custom-gateway',
@@ -60,12 +60,12 @@ describe('bundled examples', () => {
       ],
     );
     // Every finding that a comment in the example announces is there, at that place.
-    const expectedLines = r.diagnostics.filter((d) => d.location?.file.endsWith('istio.yaml')).map((d) => d.location!.line);
+    const expectedLines = routingFindings(r.diagnostics).filter((d) => d.location?.file.endsWith('istio.yaml')).map((d) => d.location!.line);
     assert.deepEqual(expectedLines, [30, 51, 51]);
   });
   it('the fixed twin is clean', async () => {
     const r = await checkPaths([fromRoot('examples', 'custom-gateway-fixed')]);
-    assert.deepEqual(withoutAssumptions(r.diagnostics).map(key), []);
+    assert.deepEqual(routingFindings(r.diagnostics).map(key), []);
     // It says which versions it assumed: the example shows Istio's (its proxy image tag), not Knative's or KServe's.
     const v = r.diagnostics.filter((d) => d.id === 'VersionsAssumed');
     assert.equal(v.length, 1);
@@ -73,7 +73,7 @@ describe('bundled examples', () => {
   });
   it('the Kubeflow-style example is clean', async () => {
     const r = await checkPaths([fromRoot('examples', 'kubeflow')]);
-    assert.deepEqual(withoutAssumptions(r.diagnostics).map(key), []);
+    assert.deepEqual(routingFindings(r.diagnostics).map(key), []);
   });
   it('the real Kubeflow manifests (shared corpus) give no error', async () => {
     const r = await checkPaths([`${SHARED}/corpus/kubeflow`]);

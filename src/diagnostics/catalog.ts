@@ -505,13 +505,49 @@ export const catalog = {
     fix: 'Move `{{key}}` to where the schema has it{{belongsIn}}.',
   },
 
-  // 1700–1799: status reported by the controllers (live clusters, `kubectl get -o yaml` dumps).
+  // 1700–1799: readiness: status reported by the controllers (live clusters, `kubectl get -o yaml` dumps), and
+  // net-istio's prober predicted.
   KnativeNotReady: {
     code: 'KGD1701', severity: 'warning', symptom: 'not-ready',
     title: 'A Knative Route, Ingress or InferenceService reports a gateway-related condition',
     description: 'Knative and KServe write why a route is not Ready into status conditions. `IngressNotConfigured` usually means no controller reconciled the KIngress (net-istio missing or crash-looping on a bad config-istio); `ReconcileIngressFailed` means net-istio could not look up a configured Gateway or its Endpoints; `Uninitialized` ("Waiting for load balancer to be ready") means the prober keeps getting 404/503 or no answer from the gateway pods.',
     message: '{{kind}} is not Ready: condition {{condition}} is {{status}} with reason {{reason}}{{detail}}.',
     fix: '{{cause}}',
+  },
+  IngressNeverReady: {
+    code: 'KGD1702', severity: 'error', symptom: 'not-ready',
+    title: 'net-istio\'s readiness probe can never succeed',
+    description: 'Before a KIngress is Ready, net-istio\'s prober sends `GET /healthz` with `K-Network-Probe: probe` and the route\'s host to every pod behind each Gateway the KIngress uses (found through the Service whose labels match the Gateway\'s selector, and its Endpoints). It retries 404, 503, a refused connection and a timeout for ever, so the KIngress, the Route and the InferenceService stay `Uninitialized` ("Waiting for load balancer to be ready"). kgd sends the same probe through its own gateway simulation.',
+    message: '{{count}} KIngress(es) ({{ingresses}}) never become Ready: the probe {{url}} to {{pod}} (Gateway {{gateway}}) gets {{outcome}}: {{why}}.',
+    fix: '{{fix}}',
+  },
+  IngressReconcileFails: {
+    code: 'KGD1703', severity: 'error', symptom: 'not-ready',
+    title: 'net-istio cannot list the pods to probe',
+    description: 'net-istio\'s prober reads the Endpoints of the Service it found for a Gateway. Without them, listing probe targets fails and every KIngress on that Gateway gets `ReconcileIngressFailed` ("Ingress reconciliation failed"). Checked only when the input is the whole cluster.',
+    message: 'Every KIngress on Gateway {{gateway}} fails to reconcile ({{count}}: {{ingresses}}): {{error}}.',
+    fix: 'Give the prober a Service with Endpoints: the Service labelled like the Gateway\'s selector ({{service}}) must select running gateway pods, or label the Service in front of the gateway pods with the Gateway\'s selector labels.',
+  },
+  GatewayNotProbed: {
+    code: 'KGD1704', severity: 'info', symptom: 'not-ready',
+    title: 'A gateway the routes use is never probed, so Ready says nothing about it',
+    description: 'net-istio\'s prober finds a Gateway\'s pods through a Service whose labels (not its selector) match the Gateway\'s selector, and probes only servers whose port number that Service has. In the shipped layout the local Gateway\'s 8081 server matches `istio-ingressgateway`, which has no port 8081: the local gateway is never probed. A Route can then be Ready while the cluster-local path through this gateway answers 404 or 503.',
+    message: 'Gateway {{gateway}} ({{role}}) is not probed for the {{count}} KIngress(es) that use it: {{why}}. Their Ready condition says nothing about the path through it.',
+    fix: 'Nothing is broken by this alone; check the path with `kgd trace`. To have net-istio probe it, label a Service that selects the gateway pods with {{selector}} and give it port {{port}}.',
+  },
+  ProberServiceAmbiguous: {
+    code: 'KGD1705', severity: 'warning', symptom: 'not-ready',
+    title: 'Several Services carry a Gateway\'s selector labels',
+    description: 'net-istio\'s prober lists Services by the Gateway\'s selector matched against Service labels, in every namespace, and takes the first its informer returns. With several, which one decides the probe targets can change between controller restarts; a Gateway without a selector matches every Service.',
+    message: '{{count}} Services carry the labels of Gateway {{gateway}}\'s selector ({{services}}); the prober takes whichever its cache lists first.',
+    fix: 'Keep the selector\'s labels on the one Service in front of the gateway pods.',
+  },
+  ProbeAbandoned: {
+    code: 'KGD1706', severity: 'info', symptom: 'not-ready',
+    title: 'The readiness probe is answered with an error it counts as success',
+    description: 'net-istio\'s prober treats any answer other than 200, 404 and 503 (for example 403 from an AuthorizationPolicy, 401 or 302 from an auth filter) as "abandoned" and counts it as success: the KIngress becomes Ready although requests on that path get the same error.',
+    message: 'The probe {{url}} to Gateway {{gateway}} gets {{outcome}} ({{why}}); net-istio abandons it and marks {{count}} KIngress(es) Ready anyway ({{ingresses}}).',
+    fix: 'Ready is no evidence here: fix the {{outcome}} on this path (see the other findings and `kgd trace`), or exempt `K-Network-Probe` requests where the probe should pass.',
   },
 } as const satisfies Record<string, MessageDef>;
 

@@ -71,3 +71,15 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
   }
   return current;
 }
+
+/**
+ * This snapshot plus what KServe and Knative create per InferenceService (what `buildSnapshot` adds with
+ * `deriveControllers`), for rules that follow requests the way trace does. Built once per snapshot.
+ */
+export function withControllers(s: Snapshot): Snapshot {
+  return s.memo('with-controllers', () => {
+    const extra = [...deriveKServe(s), ...deriveKnative(s)];
+    if (extra.length === 0) return s;
+    return new Snapshot([...s.resources, ...extra], { ...s.options, versions: s.versions }).withProblems(s.problems).withVersions(s.versionSources);
+  });
+}

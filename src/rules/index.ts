@@ -10,6 +10,7 @@ import gatewayHasServers from './gateway-has-servers.js';
 import gatewayHostsAdmitRoutes from './gateway-hosts-admit-routes.js';
 import gatewayPortOnService from './gateway-port-on-service.js';
 import gatewaySelectsNoWorkload from './gateway-selects-no-workload.js';
+import ingressReadiness from './ingress-readiness.js';
 import knativeGatewayNotFound from './knative-gateway-not-found.js';
 import knativeLocalServiceNotFound from './knative-local-service-not-found.js';
 import knativeStatusNotReady from './knative-status-not-ready.js';
@@ -44,6 +45,7 @@ export const rules: readonly Rule[] = [
   gatewayHostsAdmitRoutes,
   gatewayPortOnService,
   gatewaySelectsNoWorkload,
+  ingressReadiness,
   knativeGatewayNotFound,
   knativeLocalServiceNotFound,
   knativeStatusNotReady,

@@ -70,7 +70,11 @@ export class Snapshot {
   private readonly byName = new Map<string, Map<string, unknown>>();
   private readonly memos = new Map<string, unknown>();
 
+  /** The options this snapshot was built with (a rebuild with more resources keeps them). */
+  readonly options: SnapshotOptions;
+
   constructor(resources: readonly Resource[], options: SnapshotOptions = {}) {
+    this.options = options;
     const defaultNs = options.defaultNamespace ?? 'default';
     this.clusterDomain = options.clusterDomain ?? 'cluster.local';
     this.assumeDefaults = options.assumeDefaults ?? false;

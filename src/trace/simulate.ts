@@ -108,7 +108,9 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     namespace: from.namespace, labels: from.labels, name: callerName, sidecar: from.sidecar,
     peer: assumedPeer(s, { name: callerName, namespace: from.namespace, labels: from.labels, serviceAccount: from.serviceAccount, sidecar: from.sidecar }, 'the caller'),
   };
-  let req: HttpRequest = { authority: headers['host'] ?? (url.port === 80 ? url.host : `${url.host}:${url.port}`), path: url.path, method: input.method ?? 'POST', headers };
+  // Go's HTTP client (net-istio's prober) sends the URL's host as written, `:80` included.
+  const explicitPort = input.direct !== undefined || url.port !== 80;
+  let req: HttpRequest = { authority: headers['host'] ?? (explicitPort ? `${url.host}:${url.port}` : url.host), path: url.path, method: input.method ?? 'POST', headers };
   let host = url.host;
   let port = url.port;
   // Who looks the next name up: the caller's resolver (DNS, CNAMEs) or a gateway's Envoy (a route destination).
@@ -152,7 +154,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
   }
 
   // Traffic to an external name enters through the external ingress gateway Service.
-  if (!isClusterName(host, s.clusterDomain)) {
+  if (!input.direct && !isClusterName(host, s.clusterDomain)) {
     const ext = knativeGatewayConfig(s).externalDefault;
     hops.push({ step: 'dns', verdict: 'note', summary: `${host} is not an in-cluster name; assuming it resolves to the external ingress (${ext?.service ?? 'unknown'})` });
     if (!ext) return finish('unknown', `${host} is outside the cluster and no external gateway is configured`);
@@ -353,6 +355,28 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       const p = toActivator.isolating[0]!;
       hops.push({ step: 'network-policy', verdict: 'fail', summary: `NetworkPolicy ${p.namespace}/${p.name} drops ${caller.name} → activator:${ACTIVATOR_PORT} (needed while the revision is scaled to zero or in proxy mode)`, ...at(p.res, ['spec', 'ingress']) });
       return finish('504', `NetworkPolicy ${p.namespace}/${p.name} drops the gateway's traffic to the activator: timeout / 504`, `Allow ${caller.name} to reach the activator on port ${ACTIVATOR_PORT}.`);
+    }
+    // A network probe (K-Network-Probe: probe, net-istio's prober) is answered by the first Knative component it
+    // reaches, the activator or the queue-proxy, with the hash it carries (knative.dev/networking pkg/http/probe
+    // NewHandler): it never goes on to the user container. At creation the activator is in the path (no spare
+    // capacity yet; target-burst-capacity keeps it there), unless --activator out says otherwise.
+    if ((req.headers['k-network-probe'] ?? '') === 'probe') {
+      const out = input.activator === 'out';
+      if (out && !toPod.allowed) {
+        const p = toPod.isolating[0]!;
+        hops.push({ step: 'network-policy', verdict: 'fail', summary: `NetworkPolicy ${p.namespace}/${p.name} drops ${caller.name} → revision ${rev} queue-proxy:${QUEUE_PROXY_PORT}`, ...at(p.res, ['spec', 'ingress']) });
+        return finish('504', `NetworkPolicy ${p.namespace}/${p.name} drops the gateway's traffic to the revision pods: timeout`, `Allow ${caller.name} to reach the revision pods on port ${QUEUE_PROXY_PORT}.`);
+      }
+      const podPeer = revisionPeer(s, ns ?? '', ksvc);
+      const paths = revisionPaths(s, caller.peer, podPeer, target, ns ?? '', req, port);
+      const first = (out ? paths.direct : paths.viaActivator)[0];
+      if (first) {
+        const r = securityStage(stage, first.security, first.from, first.to, first.port);
+        if (r) return r;
+      }
+      const who = out ? `the queue-proxy of revision ${rev}` : 'the activator';
+      hops.push({ step: 'revision', verdict: 'ok', summary: `${who} answers the network probe itself with its K-Network-Hash (it does not reach the model container)` });
+      return finish('200', `${who} answers the probe (200 with the hash)`);
     }
     if (!toPod.allowed && !activatorToPod.allowed) {
       const p = toPod.isolating[0]!;

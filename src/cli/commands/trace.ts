@@ -8,6 +8,8 @@ import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow
 import { TraceInputError } from '../../trace/simulate.js';
 import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';
 import { UsageError } from '../errors.js';
+import { readinessOf } from '../../trace/probe.js';
+import { probeJson, probeText } from '../../report/probe.js';
 import { collectList, parseVersions } from '../versions.js';
 import { useColor } from '../output.js';
 
@@ -19,6 +21,7 @@ interface TraceFlags {
   serviceAccount?: string;
   activator?: string;
   all?: boolean;
+  probe?: string;
   output: string;
   clusterDomain: string;
   namespace: string;
@@ -57,6 +60,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--service-account <name>', "the caller's ServiceAccount (its identity over mTLS)", 'default')
     .option('--activator <path>', 'behind the gateway: in (through the activator: scaled to zero or kept by target-burst-capacity), out (straight to the pods), or both', 'both')
     .option('--all', 'trace the internal and external URL of every InferenceService (the URL argument is then a path)')
+    .option('--probe <namespace/name>', 'predict readiness instead: net-istio\'s probes for this InferenceService or Knative Service, through kgd\'s gateway simulation (the URL argument is then a path)')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
@@ -66,12 +70,14 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
-    .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request), 1 it fails, 2 usage or input error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
+    .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request; with --probe: every KIngress Ready), 1 it fails, 2 usage or input error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n  kgd trace --probe kubeflow-user-example-com/sklearn-iris examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
     .action(async (url: string | undefined, paths: string[], flags: TraceFlags) => {
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use text or json)`);
-      const inputs = flags.all ? [...(url ? [url] : []), ...paths] : paths;
-      if (!flags.all && !url) throw new UsageError('trace needs a URL (or --all)');
-      if (!flags.all && url && !/^[a-z]+:\/\//i.test(url) && existsSync(url)) {
+      const pathsOnly = flags.all === true || flags.probe !== undefined;
+      if (flags.all && flags.probe !== undefined) throw new UsageError('--all and --probe do not go together');
+      const inputs = pathsOnly ? [...(url ? [url] : []), ...paths] : paths;
+      if (!pathsOnly && !url) throw new UsageError('trace needs a URL (or --all, or --probe)');
+      if (!pathsOnly && url && !/^[a-z]+:\/\//i.test(url) && existsSync(url)) {
         throw new UsageError(`the first argument is the URL to trace, but "${url}" is a file or folder (did you mean --all, or forget the URL?)`);
       }
       if (flags.cluster && inputs.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
@@ -80,6 +86,15 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       const loaded = flags.cluster ? await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context }) : await loadSources(inputs, { onResource: prepareView });
       const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || ('files' in loaded ? completeDumps(loaded.files) : wholeClusterRead(loaded)), versions: parseVersions(flags.versions) }).compact();
       const color = useColor(io.stdout);
+      if (flags.probe !== undefined) {
+        const m = /^([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(flags.probe) ?? /^()([a-z0-9.-]+)$/.exec(flags.probe);
+        if (!m) throw new UsageError(`--probe takes <namespace>/<name> of an InferenceService or Knative Service, not "${flags.probe}"`);
+        const all = readinessOf(snapshot, { namespace: m[1] || flags.namespace, name: m[2]! });
+        if (all.length === 0) throw new UsageError(`no InferenceService (in Knative mode) or Knative Service ${m[1] || flags.namespace}/${m[2]} in the input`);
+        io.stdout.write(flags.output === 'json' ? `${JSON.stringify(probeJson(all), null, 2)}\n` : probeText(all));
+        io.setExit(all.every((r) => r.condition === 'Ready') ? 0 : 1);
+        return;
+      }
       if (flags.all) {
         let allOk = true;
         const onRow = (r: TraceAllRow) => (allOk &&= r.result.outcome === '200');

@@ -134,8 +134,14 @@ function subsetPort(sub: EndpointSubset, portName: string): number | undefined {
 }
 
 function gatewayProbe(s: Snapshot, gatewayName: string, hosts: readonly string[], local: boolean): GatewayProbe {
+  // What the prober finds for a Gateway is the same for every KIngress on it; only the Host differs.
+  const state = s.memo(`probe-gateway:${gatewayName}`, () => gatewayState(s, gatewayName));
+  return { ...state, local, host: hosts[0] ?? '' };
+}
+
+function gatewayState(s: Snapshot, gatewayName: string): Omit<GatewayProbe, 'local' | 'host'> {
   const [ns, name] = gatewayName.split('/') as [string, string];
-  const base = { gateway: gatewayName, local, host: hosts[0] ?? '', candidates: [], workloads: [], servers: [] };
+  const base = { gateway: gatewayName, candidates: [], workloads: [], servers: [] };
   const gw = s.get('Gateway', ns, name);
   if (!gw) return { ...base, error: `failed to get Gateway "${gatewayName}": gateway.networking.istio.io "${name}" not found` };
   // labels.SelectorFromSet: a Gateway without a selector matches every Service.

@@ -10,6 +10,7 @@ import { parseManifestText } from '../src/load/parse.js';
 import { buildSnapshot } from '../src/platform/build.js';
 import { probeAnswerVerdict, probeIngressFor, probePlan } from '../src/platform/knative/prober.js';
 import { verdictOf } from '../src/trace/probe.js';
+import { LogAnalyzer } from '../src/logs/analyze.js';
 import type { Outcome } from '../src/trace/types.js';
 import { ask, findGo, netIstioOracle } from './helpers/upstream.js';
 import { probeCases, type ProbeCase } from './upstream/probe-cases.js';
@@ -125,7 +126,7 @@ describe('upstream oracle: net-istio\'s prober decides readiness', () => {
     const flat = Object.entries(answers).flatMap(([outcome, xs]) => xs.map((a) => ({ outcome: outcome as Outcome, a })));
     // Beyond kgd's outcomes: the hash cases of probeVerifier.
     const extra = [{ status: 200, hash: 'none' as const }, { status: 200, hash: 'other' as const }, { status: 500 }, { status: 504 }];
-    const [up] = ask<{ results: { ready: boolean; readyAtOnce: boolean; request?: { host: string; path: string; probe: string; hash: string; userAgent: string } }[] }>(bin, [{ op: 'probeVerdicts', ingress: kingress(probeCases(1)[0]!), answers: [...flat.map((f) => f.a), ...extra] }]);
+    const [up] = ask<{ results: { ready: boolean; readyAtOnce: boolean; logs?: string[]; request?: { host: string; path: string; probe: string; hash: string; userAgent: string } }[] }>(bin, [{ op: 'probeVerdicts', ingress: kingress(probeCases(1)[0]!), answers: [...flat.map((f) => f.a), ...extra] }]);
     const results = up!.results;
     const diffs: string[] = [];
     flat.forEach(({ outcome, a }, i) => {
@@ -145,5 +146,22 @@ describe('upstream oracle: net-istio\'s prober decides readiness', () => {
     assert.deepEqual({ path: req.path, probe: req.probe, hash: req.hash, userAgent: req.userAgent }, { path: '/healthz', probe: 'probe', hash: 'override', userAgent: 'Knative-Ingress-Probe' });
     assert.equal(req.host, 'probe.example:8081', 'the Host carries the server port');
     assert.deepEqual(diffs, []);
+    // kgd logs on the lines the prober itself wrote: each failed or abandoned probe is explained, the way
+    // probeVerifier decided it (retried for ever, or counted as success).
+    const a = new LogAnalyzer();
+    let n = 0;
+    results.forEach((r, i) => (r.logs ?? []).forEach((l) => a.line(l, `answer-${i}`, ++n)));
+    const net = a.report.groups.filter((g) => g.component === 'net-istio');
+    const retried = net.filter((g) => /retried for ever|until it gets 200|older KIngress hash/.test(g.meaning.join(' ')));
+    const abandoned = net.filter((g) => /counts it as success/.test(g.meaning.join(' ')));
+    const unexplained = net.filter((g) => !retried.includes(g) && !abandoned.includes(g));
+    assert.deepEqual(unexplained.map((g) => g.message), [], 'net-istio lines kgd logs cannot explain');
+    const answersOf = (gs: typeof net) => new Set(gs.flatMap((g) => [g.first.source, g.last.source]));
+    for (const [i, r] of results.entries()) {
+      const src = `answer-${i}`;
+      if (r.ready && (r.logs ?? []).some((l) => l.includes('abandoned'))) assert.ok(answersOf(abandoned).has(src) || abandoned.some((g) => g.count > 1), `abandoned probe ${i} not explained as abandoned`);
+      if (!r.ready) assert.ok(retried.some((g) => g.first.source === src || g.last.source === src || g.count > 1), `retried probe ${i} not explained as retried`);
+    }
+    assert.ok(retried.length >= 3 && abandoned.length >= 2, `${retried.length} retried and ${abandoned.length} abandoned groups`);
   });
 });

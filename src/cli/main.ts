@@ -8,6 +8,7 @@ import { registerFix } from './commands/fix.js';
 import { registerDump } from './commands/dump.js';
 import { registerRules } from './commands/rules.js';
 import { registerTrace } from './commands/trace.js';
+import { registerLogs } from './commands/logs.js';
 import { EXIT, UsageError } from './errors.js';
 
 export interface MainIO {
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   const cmdIO = { ...io, setExit: (n: number) => { exit = n; } };
   registerCheck(program, cmdIO);
   registerTrace(program, cmdIO);
+  registerLogs(program, cmdIO);
   registerGenerate(program, cmdIO);
   registerFix(program, cmdIO);
   registerDump(program, cmdIO);

@@ -47,3 +47,33 @@ export async function kubeRequest(kc: KubeConfig, method: string, path: string, 
     req.end();
   });
 }
+
+/** GET a path whose answer is text (pods/log); errors as kubeRequest's. */
+export async function kubeGetText(kc: KubeConfig, path: string, timeoutMs = 60_000): Promise<string> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('no current cluster');
+  const url = new URL(path, cluster.server);
+  const opts: RequestOptions = { method: 'GET', headers: { accept: '*/*' } };
+  await kc.applyToHTTPSOptions(opts);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ...opts, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(text);
+        let message = `${status} ${res.statusMessage ?? ''}`.trim();
+        try {
+          message = (JSON.parse(text) as { message?: string }).message ?? message;
+        } catch {
+          if (text.trim()) message = text.trim().split('\n')[0]!;
+        }
+        reject(new KubeHttpError(status, message));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs / 1000} s (GET ${url.pathname})`)));
+    req.on('error', reject);
+    req.end();
+  });
+}

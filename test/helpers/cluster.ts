@@ -73,6 +73,8 @@ export interface TestCluster {
   readonly kubeconfig: string;
   readonly adminToken: string;
   readonly readerToken: string;
+  /** The API server's audit log (JSON lines; only pods/log requests are recorded). */
+  readonly auditLog: string;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,10 @@ export async function startCluster(opts: { controllerManager?: boolean; admissio
     procs.push(p);
   };
   start(etcd, ['--data-dir', join(dir, 'etcd'), '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`, '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-cluster', `default=http://127.0.0.1:${peerPort}`], 'etcd');
+  // Audit: only reads of pods/log (test/logs-cluster.test.ts checks the request `kgd logs --cluster` makes).
+  writeFileSync(join(dir, 'audit-policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n  resources: [{group: "", resources: ["pods/log"]}]\n- level: None\n');
   start(apiserver, [
+    `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`,
     `--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', `--secure-port=${apiPort}`, `--cert-dir=${join(dir, 'certs')}`,
     `--token-auth-file=${join(dir, 'tokens.csv')}`, `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
     '--service-account-issuer=https://kgd.test', '--authorization-mode=RBAC', '--service-cluster-ip-range=10.0.0.0/24', '--enable-priority-and-fairness=false',
@@ -141,5 +146,5 @@ export async function startCluster(opts: { controllerManager?: boolean; admissio
   if (kcm) {
     start(kcm, [`--kubeconfig=${kubeconfig}`, '--controllers=clusterrole-aggregation-controller,garbage-collector-controller', '--secure-port=0', '--leader-elect=false', '--use-service-account-credentials=false'], 'controller-manager');
   }
-  return { server, kubeconfig, adminToken, readerToken, stop };
+  return { server, kubeconfig, adminToken, readerToken, auditLog: join(dir, 'audit.log'), stop };
 }

@@ -96,7 +96,11 @@ export function compileFormat(format: string, name = 'custom'): CompiledFormat {
     const after = parts[k + 1];
     const quoted = before && 'lit' in before && before.lit.endsWith('"') && after && 'lit' in after && after.lit.startsWith('"');
     const bracketed = before && 'lit' in before && before.lit.endsWith('[') && after && 'lit' in after && after.lit.startsWith(']');
-    re += quoted ? '(.*?)' : bracketed ? '([^\\]]*)' : '(\\S*)';
+    const numeric = /^(RESPONSE_CODE|BYTES_RECEIVED|BYTES_SENT|DURATION|RESP\(X-ENVOY-UPSTREAM-SERVICE-TIME\))$/.test(p.op);
+    // Numbers are digits or "-"; other unquoted values have no space and no quote (so that formats of different
+    // Istio releases do not match each other's lines with shifted fields).
+    // A quoted value may hold spaces and quotes, but not a quote followed by a space (the end of the value).
+    re += quoted ? '((?:[^"]|"(?! |$))*)' : bracketed ? '([^\\]]*)' : numeric ? '(\\d+|-)' : '([^\\s"]*)';
   });
   re += ' *$';
   const rx = new RegExp(re);

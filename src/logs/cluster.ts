@@ -32,7 +32,7 @@ export interface FetchOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-interface PodList { items: { metadata: { name: string; namespace: string }; spec: { containers: { name: string }[] } }[] }
+interface PodList { items: { metadata: { name: string; namespace: string }; spec: { containers: { name: string }[]; nodeName?: string } }[] }
 
 /** The path of one pods/log read, with the limits as query parameters (container by name). */
 export function podLogPath(namespace: string, pod: string, container: string, o: FetchOptions): string {
@@ -44,7 +44,7 @@ export function podLogPath(namespace: string, pod: string, container: string, o:
 
 export async function fetchLogs(kc: KubeConfig, targets: readonly LogTarget[], o: FetchOptions): Promise<{ logs: FetchedLog[]; notes: string[] }> {
   const notes: string[] = [];
-  const jobs: { pod: string; namespace: string; container: string; component: string }[] = [];
+  const jobs: { pod: string; namespace: string; container: string; component: string; scheduled: boolean }[] = [];
   await Promise.all(targets.map(async (t) => {
     try {
       const list = (await kubeRequest(kc, 'GET', `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods?labelSelector=${encodeURIComponent(formatLabels(t.selector))}`)) as PodList;
@@ -52,7 +52,7 @@ export async function fetchLogs(kc: KubeConfig, targets: readonly LogTarget[], o
       for (const p of list.items) {
         const names = p.spec.containers.map((c) => c.name);
         const container = t.container && names.includes(t.container) ? t.container : names[0] ?? '';
-        jobs.push({ pod: p.metadata.name, namespace: p.metadata.namespace, container, component: t.component });
+        jobs.push({ pod: p.metadata.name, namespace: p.metadata.namespace, container, component: t.component, scheduled: !!p.spec.nodeName });
       }
     } catch (e) {
       notes.push(`${t.component}: cannot list pods in ${t.namespace} (${formatLabels(t.selector)}): ${(e as Error).message}`);
@@ -64,6 +64,8 @@ export async function fetchLogs(kc: KubeConfig, targets: readonly LogTarget[], o
     const base = { pod: `${j.namespace}/${j.pod}`, container: j.container, component: j.component, path };
     try {
       const text = await kubeGetText(kc, path);
+      // The API server answers an empty log for a pod no node runs: say so rather than report "no failing line".
+      if (text === '' && !j.scheduled) return { ...base, error: 'the pod is not scheduled on a node (Pending): there is no log' };
       return { ...base, text };
     } catch (e) {
       const why = e instanceof KubeHttpError ? `${e.status}: ${e.message}` : (e as Error).message;

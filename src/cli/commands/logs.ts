@@ -65,7 +65,7 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
     .option('--context <name>', 'kubeconfig context for --cluster')
     .option('--versions <list>', 'versions the cluster runs (as for check)', collectList)
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
-    .addHelpText('after', '\nExit status: 0 no failing line, 1 failing lines found, 2 usage or input error.\nExamples:\n  kubectl logs -n istio-system deploy/knative-local-gateway | kgd logs - -f examples/kubeflow\n  kgd logs --cluster --since 30m\n\nFiles are read line by line: memory does not grow with their size.')
+    .addHelpText('after', '\nExit status: 0 no failing line, 1 failing lines found, 2 usage or input error (with --cluster: no log could be read).\nExamples:\n  kubectl logs -n istio-system deploy/knative-local-gateway | kgd logs - -f examples/kubeflow\n  kgd logs --cluster --since 30m\n\nFiles are read line by line: memory does not grow with their size.')
     .action(async (files: string[], flags: LogsFlags) => {
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`-o takes text or json, not "${flags.output}"`);
       if (flags.cluster && files.length > 0) throw new UsageError('--cluster reads the logs from the cluster; give no files with it');
@@ -106,6 +106,8 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
       let joined = new Map<(typeof report.groups)[number], Joined>();
       if (snapshot) joined = joinGroups(report.groups, snapshot, checkResources(snapshot.resources, options).diagnostics);
       io.stdout.write(flags.output === 'json' ? formatLogsJson(report, joined, notes, fetched) : formatLogsText(report, joined, notes));
-      io.setExit(report.groups.length > 0 || report.ungrouped > 0 ? 1 : 0);
+      // Logs were asked of the cluster and none could be read: nothing was checked (an input error, exit 2).
+      const noneRead = flags.cluster === true && fetched.every((f) => f.error !== undefined);
+      io.setExit(noneRead ? 2 : report.groups.length > 0 || report.ungrouped > 0 ? 1 : 0);
     });
 }

@@ -103,7 +103,7 @@ describe('kgd command line', () => {
     assert.equal(kgd(['trace', 'http://x/', 'examples/kubeflow', '-H', 'no-colon']).code, 2);
     assert.equal(kgd(['trace', 'http://x/', 'examples/kubeflow', '--from', '/app=x']).code, 2);
   });
-  for (const cmd of [[], ['check'], ['trace'], ['rules'], ['explain'], ['fix'], ['generate', 'local-gateway'], ['dump']]) {
+  for (const cmd of [[], ['check'], ['trace'], ['logs'], ['rules'], ['explain'], ['fix'], ['generate', 'local-gateway'], ['dump']]) {
     it(`help: kgd ${cmd.join(' ')} --help (golden)`, () => {
       const r = kgd([...cmd, '--help']);
       assert.equal(r.code, 0);

@@ -49,6 +49,8 @@ export interface LogReport {
   /** Failing lines that did not fit once the group limit was reached (counted, not grouped). */
   ungrouped: number;
   readonly formats: Record<string, number>;
+  /** Failing Envoy lines per response code (all of them, grouped or not). */
+  readonly codes: Record<string, number>;
   readonly groups: LogGroup[];
 }
 
@@ -84,6 +86,12 @@ function timeOf(o: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** A status of 400 or more, no status at all (0: reset before any), or any response flag. */
+function isFailing(code: string, flags: string): boolean {
+  const n = Number(code);
+  return (Number.isFinite(n) && n >= 400) || n === 0 || (flags !== '-' && flags !== '');
+}
+
 export interface AnalyzeOptions {
   /** A custom Envoy format string (tried before Istio's). */
   readonly format?: string;
@@ -92,7 +100,7 @@ export interface AnalyzeOptions {
 }
 
 export class LogAnalyzer {
-  readonly report: LogReport = { lines: 0, envoyLines: 0, componentLines: 0, otherLines: 0, ungrouped: 0, formats: {}, groups: [] };
+  readonly report: LogReport = { lines: 0, envoyLines: 0, componentLines: 0, otherLines: 0, ungrouped: 0, formats: {}, codes: {}, groups: [] };
   private readonly byKey = new Map<string, LogGroup>();
   private readonly formats: readonly CompiledFormat[];
   private last: CompiledFormat | undefined;
@@ -127,15 +135,29 @@ export class LogAnalyzer {
       r.otherLines++;
       return;
     }
-    const tryFormat = (f: CompiledFormat) => {
-      const fields = f.parse(text);
-      if (fields) this.last = f;
-      return fields;
-    };
-    let fields = this.last ? tryFormat(this.last) : undefined;
-    if (!fields) for (const f of this.formats) if ((fields = tryFormat(f))) break;
-    if (fields) return this.envoy(fields, this.last!.name, text, source, lineNo);
-    r.otherLines++;
+    let m = this.last ? this.last.match(text) : null;
+    if (!m) {
+      for (const f of this.formats) {
+        if ((m = f.match(text))) {
+          this.last = f;
+          break;
+        }
+      }
+    }
+    if (!m) {
+      r.otherLines++;
+      return;
+    }
+    const f = this.last!;
+    // Most lines succeed: decide from the code and flags alone before building the whole record.
+    const code = f.index['response_code'] !== undefined ? m[f.index['response_code']] ?? '' : '';
+    const flags = f.index['response_flags'] !== undefined ? m[f.index['response_flags']] ?? '-' : '-';
+    if (!isFailing(code, flags)) {
+      r.envoyLines++;
+      r.formats[f.name] = (r.formats[f.name] ?? 0) + 1;
+      return;
+    }
+    this.envoy(f.record(m), f.name, text, source, lineNo);
   }
 
   private envoy(f: Record<string, string>, format: string, text: string, source: string, lineNo: number): void {
@@ -146,8 +168,8 @@ export class LogAnalyzer {
     const flags = f['response_flags'] ?? '-';
     const details = f['response_code_details'];
     const n = Number(code);
-    const failing = (Number.isFinite(n) && n >= 400) || n === 0 || (flags !== '-' && flags !== '');
-    if (!failing) return;
+    if (!isFailing(code, flags)) return;
+    r.codes[code] = (r.codes[code] ?? 0) + 1;
     const authority = f['authority'] ?? '-';
     const key = `envoy|${authority}|${code}|${flags}|${details ?? ''}|${f['upstream_cluster'] ?? ''}`;
     const time = f['start_time'];

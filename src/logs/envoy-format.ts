@@ -52,6 +52,11 @@ export class FormatError extends Error {}
 export interface CompiledFormat {
   readonly name: string;
   readonly fields: readonly string[];
+  /** The capture group of each field (1-based, as in the match array). */
+  readonly index: Readonly<Record<string, number>>;
+  /** The raw match, without building a record (most lines are successes and need two fields only). */
+  match(line: string): RegExpExecArray | null;
+  record(m: RegExpExecArray): Record<string, string>;
   parse(line: string): Record<string, string> | undefined;
 }
 
@@ -104,14 +109,19 @@ export function compileFormat(format: string, name = 'custom'): CompiledFormat {
   });
   re += ' *$';
   const rx = new RegExp(re);
+  const index: Record<string, number> = {};
+  fields.forEach((f, k) => (index[f] ??= k + 1));
+  const record = (m: RegExpExecArray) => {
+    const out: Record<string, string> = {};
+    fields.forEach((f, k) => (out[f] = m[k + 1] ?? ''));
+    return out;
+  };
   return {
-    name, fields,
+    name, fields, index, record,
+    match: (line: string) => rx.exec(line),
     parse(line: string) {
       const m = rx.exec(line);
-      if (!m) return undefined;
-      const out: Record<string, string> = {};
-      fields.forEach((f, k) => (out[f] = m[k + 1] ?? ''));
-      return out;
+      return m ? record(m) : undefined;
     },
   };
 }

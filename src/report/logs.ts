@@ -28,7 +28,7 @@ export function formatLogsText(r: LogReport, joined: ReadonlyMap<LogGroup, Joine
 
 export function formatLogsJson(r: LogReport, joined: ReadonlyMap<LogGroup, Joined>, notes: readonly string[], fetched: readonly FetchedLog[]): string {
   return `${JSON.stringify({
-    lines: r.lines, envoyLines: r.envoyLines, componentLines: r.componentLines, otherLines: r.otherLines, ungrouped: r.ungrouped, formats: r.formats, notes,
+    lines: r.lines, envoyLines: r.envoyLines, componentLines: r.componentLines, otherLines: r.otherLines, ungrouped: r.ungrouped, formats: r.formats, codes: r.codes, notes,
     fetched: fetched.map((f) => ({ pod: f.pod, container: f.container, component: f.component, path: f.path, ok: f.error === undefined, error: f.error })),
     groups: r.groups.map((g) => {
       const { key: _key, ...rest } = g;

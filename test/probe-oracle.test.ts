@@ -1,5 +1,5 @@
 /**
- * Upstream as the oracle for readiness: net-istio 1.21.1's own probe-target lister (pkg/reconciler/ingress/
+ * Upstream as the oracle for readiness: net-istio's own probe-target lister (1.21.1 and 1.2.0) (pkg/reconciler/ingress/
  * lister.go, on listers filled with each generated cluster) and knative.dev/networking's status.Prober (run
  * against fake gateway pods on loopback) decide; kgd's model (src/platform/knative/prober.ts) must agree.
  */
@@ -37,21 +37,21 @@ function kingress(c: ProbeCase): Record<string, unknown> {
   };
 }
 
-function snapshot(c: ProbeCase) {
+function snapshot(c: ProbeCase, netIstio: string) {
   // config-domain with example.com: the KIngress above (Serving's shape for that domain) has an ExternalIP rule.
   const docs = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-istio', namespace: 'knative-serving' }, data: c.configIstio },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config-domain', namespace: 'knative-serving' }, data: { 'example.com': '' } }, ...c.gateways, ...c.services, ...c.endpoints];
   const parsed = parseManifestText(`${c.name}.yaml`, docs.map((d) => stringify(d)).join('---\n'));
   // The listers hold the whole cluster: kgd is strict, as on a cluster read.
-  return buildSnapshot(parsed.resources, { complete: true });
+  return buildSnapshot(parsed.resources, { complete: true, versions: { netIstio } });
 }
 
 /** A subset's addresses are printed with Go's %v of []EndpointAddress: compare the rest of the line. */
 const subsetLine = (l: string) => l.replace(/^Skipping Subset \[.*\] because/, 'Skipping Subset [...] because');
 
 /** kgd's plan in the shape ListProbeTargets returns (gateways sorted, servers in order, one target per subset). */
-function ours(c: ProbeCase) {
-  const s = snapshot(c);
+function ours(c: ProbeCase, netIstio: string) {
+  const s = snapshot(c, netIstio);
   const ing = probeIngressFor(s, { name: c.route.name, namespace: c.route.namespace, labels: c.route.labels, annotations: {}, protocol: 'http1' }, c.name);
   if (!ing) return { none: true as const };
   const plan = probePlan(s, ing);
@@ -68,19 +68,20 @@ describe('upstream oracle: net-istio\'s prober decides readiness', () => {
     it('runs in CI', () => assert.fail(`the prober oracle must run in CI: ${skip}`));
     return;
   }
-  let bin = '';
+  const bins: Record<'1.21.1' | '1.2.0', string> = { '1.21.1': '', '1.2.0': '' };
   before(() => {
-    if (!skip) bin = netIstioOracle('1.21.1', findGo()!);
+    if (skip) return;
+    for (const v of ['1.21.1', '1.2.0'] as const) bins[v] = netIstioOracle(v, findGo()!);
   }, { timeout: 30 * 60 * 1000 });
 
-  it(`${CASES} generated clusters: the targets, skips and errors of ListProbeTargets are kgd's`, { skip }, (t) => {
+  for (const version of ['1.21.1', '1.2.0'] as const) it(`net-istio ${version}: ${CASES} generated clusters: the targets, skips and errors of ListProbeTargets are kgd's`, { skip }, (t) => {
     const cases = probeCases(CASES);
-    const theirs = ask<Answer>(bin, cases.map((c) => ({ op: 'probeTargets', data: c.configIstio, ingress: kingress(c), gateways: c.gateways, services: c.services, endpoints: c.endpoints })));
+    const theirs = ask<Answer>(bins[version], cases.map((c) => ({ op: 'probeTargets', data: c.configIstio, ingress: kingress(c), gateways: c.gateways, services: c.services, endpoints: c.endpoints })));
     const diffs: string[] = [];
     const stats = { compared: 0, ambiguous: 0, errors: 0, targets: 0, noTargets: 0, configRefused: 0 };
     cases.forEach((c, i) => {
       const up = theirs[i]!;
-      const me = ours(c);
+      const me = ours(c, version);
       if (up.panic) return void diffs.push(`${c.name}: net-istio panicked: ${up.panic}`);
       if (up.configError !== undefined) {
         stats.configRefused++;
@@ -104,7 +105,7 @@ describe('upstream oracle: net-istio\'s prober decides readiness', () => {
       if ((up.targets ?? []).length) stats.targets++;
       else stats.noTargets++;
     });
-    t.diagnostic(`net-istio 1.21.1 prober: ${JSON.stringify(stats)}`);
+    t.diagnostic(`net-istio ${version} prober: ${JSON.stringify(stats)}`);
     // Every branch must occur, or the generator has drifted.
     for (const k of ['ambiguous', 'errors', 'targets', 'noTargets'] as const) assert.ok(stats[k] >= 10, `too few cases with ${k}: ${JSON.stringify(stats)}`);
     assert.deepEqual(diffs.slice(0, 8), []);
@@ -126,6 +127,7 @@ describe('upstream oracle: net-istio\'s prober decides readiness', () => {
     const flat = Object.entries(answers).flatMap(([outcome, xs]) => xs.map((a) => ({ outcome: outcome as Outcome, a })));
     // Beyond kgd's outcomes: the hash cases of probeVerifier.
     const extra = [{ status: 200, hash: 'none' as const }, { status: 200, hash: 'other' as const }, { status: 500 }, { status: 504 }];
+    const bin = bins['1.21.1'];
     const [up] = ask<{ results: { ready: boolean; readyAtOnce: boolean; logs?: string[]; request?: { host: string; path: string; probe: string; hash: string; userAgent: string } }[] }>(bin, [{ op: 'probeVerdicts', ingress: kingress(probeCases(1)[0]!), answers: [...flat.map((f) => f.a), ...extra] }]);
     const results = up!.results;
     const diffs: string[] = [];

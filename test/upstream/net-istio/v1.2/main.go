@@ -46,6 +46,9 @@ func answer(r request) interface{} {
 		lb := ingress.KgdPrivateLB(ctx)
 		return map[string]interface{}{"virtualServices": vss, "privateLB": []map[string]interface{}{{"domainInternal": lb}}}
 	}
+	if r.Op == "probeTargets" {
+		return probeTargets(r)
+	}
 	return map[string]interface{}{"error": "unknown op " + r.Op}
 }
 

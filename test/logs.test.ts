@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LogAnalyzer, MAX_GROUPS, type LogGroup } from '../src/logs/analyze.js';
 import { compileFormat, FormatError, istioFormats } from '../src/logs/envoy-format.js';
@@ -154,6 +157,19 @@ describe('kgd logs: the command', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /404 NR route_not_found {2}Host "sklearn-iris\.online-serving\.svc\.cluster\.local".* ×2/);
     assert.match(r.stdout, /→ kgd trace predicts the same: .*404/);
+  });
+
+  it('an activator line about a revision, joined with -f to the finding in its namespace (kserve/kserve#4387\'s line, the fixed example plus a deny-all NetworkPolicy)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-logs-'));
+    const np = join(dir, 'deny-all.yaml');
+    writeFileSync(np, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: online-serving}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n');
+    const line = CORPUS.find((c) => c.line.includes('Failed probing pods'))!.line.replace('online-serving/fraud-unique-model-transformer-predictor-00002', 'online-serving/sklearn-iris-predictor-00001');
+    const r = kgd(['-', '-f', 'examples/custom-gateway-fixed', '-f', np], `${line}\n`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /activator warning: Failed probing pods \(online-serving\/sklearn-iris-predictor-00001\)/);
+    assert.match(r.stdout, /→ finding KGD1602 NetworkPolicy online-serving\/deny-all: /);
+    const without = kgd(['-', '-f', 'examples/custom-gateway-fixed'], `${line}\n`);
+    assert.doesNotMatch(without.stdout, /→ finding/);
   });
 
   it('json output, exit 0 when nothing fails, and usage errors (exit 2)', () => {

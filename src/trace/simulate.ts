@@ -174,46 +174,46 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
       hops.push({ step: 'service', verdict: 'ok', summary: `${direct.why}: ${displayName(w.res)} pod port ${target}, Host "${req.authority}"`, ...at(w.res) });
       direct = undefined;
     } else {
-    svc = resolveService(s, host, caller.namespace);
-    if (!svc) {
-      const target = expandShort(host, caller.namespace, s.clusterDomain)[0] ?? host;
-      if (revisionHosts(s).has(target.toLowerCase())) return revisionHop(target);
-      if (resolvedBy === 'dns') {
-        hops.push({ step: 'dns', verdict: 'fail', summary: `${host} does not resolve: no Service ${target} in the input` });
-        return finish('unresolvable', `${host} does not resolve`, `Create the Service, or check the InferenceService name and namespace.`);
+      svc = resolveService(s, host, caller.namespace);
+      if (!svc) {
+        const target = expandShort(host, caller.namespace, s.clusterDomain)[0] ?? host;
+        if (revisionHosts(s).has(target.toLowerCase())) return revisionHop(target);
+        if (resolvedBy === 'dns') {
+          hops.push({ step: 'dns', verdict: 'fail', summary: `${host} does not resolve: no Service ${target} in the input` });
+          return finish('unresolvable', `${host} does not resolve`, `Create the Service, or check the InferenceService name and namespace.`);
+        }
+        hops.push({ step: 'destination', verdict: 'fail', summary: `no Service ${target}: Envoy has no cluster for it (503 NC)` });
+        return finish('503', `the destination ${target} is not a Service`, `Point the route at an existing Service.`);
       }
-      hops.push({ step: 'destination', verdict: 'fail', summary: `no Service ${target}: Envoy has no cluster for it (503 NC)` });
-      return finish('503', `the destination ${target} is not a Service`, `Point the route at an existing Service.`);
-    }
-    if (svc.type === 'ExternalName' || svc.externalName) {
-      hops.push({ step: 'dns', verdict: 'ok', summary: `${host} is an ExternalName (CNAME) to ${svc.externalName}`, ...at(svc.res, ['spec', 'externalName']) });
-      if (!svc.externalName) return finish('unresolvable', `Service ${svc.namespace}/${svc.name} is an ExternalName without a name`);
-      host = svc.externalName;
-      continue;
-    }
-    sp = svc.ports.find((p) => p.port === port);
-    if (!sp) {
-      hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no port ${port}: connection refused`, ...at(svc.res, ['spec', 'ports']) });
-      return finish('503', `Service ${svc.namespace}/${svc.name} has no port ${port}`, `Add port ${port} to Service ${svc.namespace}/${svc.name}.`);
-    }
-    // Knative's revision Services have no selector: the SKS points their endpoints at the activator or the pods.
-    if ((!svc.selector || Object.keys(svc.selector).length === 0) && svc.labels['serving.knative.dev/revision']) {
-      return revisionHop(`${svc.name}.${svc.namespace}.svc.${s.clusterDomain}`);
-    }
-    const pods = svc.selector && Object.keys(svc.selector).length ? s.workloadsMatching(svc.selector, svc.namespace) : [];
-    const endpoints = s.get('Endpoints', svc.namespace, svc.name);
-    if (pods.length === 0 || (endpoints && endpoints.readyAddresses === 0)) {
-      hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no endpoints (selector ${formatLabels(svc.selector ?? {})} matches no ready pod)`, ...at(svc.res, ['spec', 'selector']) });
-      return finish('503', `no pods behind Service ${svc.namespace}/${svc.name}: 503 (no healthy upstream / connection refused)`, `Make the selector of Service ${svc.namespace}/${svc.name} match the gateway pods.`);
-    }
-    w = pods[0]!;
-    const resolved = resolveTargetPort(sp.targetPort, w);
-    if (resolved === undefined) {
-      hops.push({ step: 'service', verdict: 'fail', summary: `port ${port} targets the port name "${String(sp.targetPort)}", which ${displayName(w.res)} does not define`, ...at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) });
-      return finish('503', `targetPort "${String(sp.targetPort)}" of Service ${svc.namespace}/${svc.name} does not exist on its pods`);
-    }
-    target = resolved;
-    hops.push({ step: 'service', verdict: 'ok', summary: `Service ${svc.namespace}/${svc.name}:${port} → ${displayName(w.res)} pod port ${target}`, ...at(svc.res, ['spec', 'ports', sp.index]) });
+      if (svc.type === 'ExternalName' || svc.externalName) {
+        hops.push({ step: 'dns', verdict: 'ok', summary: `${host} is an ExternalName (CNAME) to ${svc.externalName}`, ...at(svc.res, ['spec', 'externalName']) });
+        if (!svc.externalName) return finish('unresolvable', `Service ${svc.namespace}/${svc.name} is an ExternalName without a name`);
+        host = svc.externalName;
+        continue;
+      }
+      sp = svc.ports.find((p) => p.port === port);
+      if (!sp) {
+        hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no port ${port}: connection refused`, ...at(svc.res, ['spec', 'ports']) });
+        return finish('503', `Service ${svc.namespace}/${svc.name} has no port ${port}`, `Add port ${port} to Service ${svc.namespace}/${svc.name}.`);
+      }
+      // Knative's revision Services have no selector: the SKS points their endpoints at the activator or the pods.
+      if ((!svc.selector || Object.keys(svc.selector).length === 0) && svc.labels['serving.knative.dev/revision']) {
+        return revisionHop(`${svc.name}.${svc.namespace}.svc.${s.clusterDomain}`);
+      }
+      const pods = svc.selector && Object.keys(svc.selector).length ? s.workloadsMatching(svc.selector, svc.namespace) : [];
+      const endpoints = s.get('Endpoints', svc.namespace, svc.name);
+      if (pods.length === 0 || (endpoints && endpoints.readyAddresses === 0)) {
+        hops.push({ step: 'service', verdict: 'fail', summary: `Service ${svc.namespace}/${svc.name} has no endpoints (selector ${formatLabels(svc.selector ?? {})} matches no ready pod)`, ...at(svc.res, ['spec', 'selector']) });
+        return finish('503', `no pods behind Service ${svc.namespace}/${svc.name}: 503 (no healthy upstream / connection refused)`, `Make the selector of Service ${svc.namespace}/${svc.name} match the gateway pods.`);
+      }
+      w = pods[0]!;
+      const resolved = resolveTargetPort(sp.targetPort, w);
+      if (resolved === undefined) {
+        hops.push({ step: 'service', verdict: 'fail', summary: `port ${port} targets the port name "${String(sp.targetPort)}", which ${displayName(w.res)} does not define`, ...at(svc.res, ['spec', 'ports', sp.index, 'targetPort']) });
+        return finish('503', `targetPort "${String(sp.targetPort)}" of Service ${svc.namespace}/${svc.name} does not exist on its pods`);
+      }
+      target = resolved;
+      hops.push({ step: 'service', verdict: 'ok', summary: `Service ${svc.namespace}/${svc.name}:${port} → ${displayName(w.res)} pod port ${target}`, ...at(svc.res, ['spec', 'ports', sp.index]) });
     }
     const np = ingressVerdict(s, caller, w, target);
     if (!np.allowed) {

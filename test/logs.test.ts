@@ -82,6 +82,15 @@ const CORPUS: readonly Case[] = [
     expect: { kind: 'component', component: 'net-istio', meaning: /no answer \(connection refused\)/ },
   },
   {
+    source: 'kserve/kserve#1065 (KFServing 0.4 controller; the stacktrace field left out): Istio\'s webhook refuses the VirtualService',
+    line: '{"level":"error","ts":1598938875.0398953,"logger":"kfserving-controller","msg":"Failed to reconcile","error":"admission webhook \\"pilot.validation.istio.io\\" denied the request: configuration is invalid: 1 error occurred:\\n\\n* attempts must be positive"}',
+    expect: { kind: 'component', component: 'kserve-controller', meaning: /validation webhook refused .*attempts must be positive/s },
+  },
+  {
+    source: 'kserve/kserve#2643: net-istio reconciling normally (an INFO line is not a finding)',
+    line: '{"severity":"INFO","timestamp":"2023-01-13T13:48:34.279031618Z","logger":"net-istio-controller.istio-ingress-controller","caller":"ingress/ingress.go:366","message":"Cleaning up Gateway Servers","commit":"dc8f82e","knative.dev/controller":"istio-ingress-controller","knative.dev/kind":"networking.internal.knative.dev.Ingress","knative.dev/key":"krystian-koziel/sklearn-iris-predictor-default"}',
+  },
+  {
     source: 'the Istio docs line above with a 200 (a success is not a finding)',
     line: '[2020-11-25T21:26:18.409Z] "GET /status/200 HTTP/1.1" 200 - via_upstream - "-" 0 135 4 4 "-" "curl/7.73.0-DEV" "84961386-6d84-929d-98bd-c5aee93b5c88" "httpbin:8000" "10.44.1.27:80" outbound|8000||httpbin.foo.svc.cluster.local 10.44.1.23:37652 10.0.45.184:8000 10.44.1.23:46520 - default',
   },
@@ -106,6 +115,7 @@ describe('kgd logs: the corpus of real lines', () => {
       if (c.expect.flags) assert.equal(g.flags, c.expect.flags);
       if (c.expect.component) assert.equal(g.component, c.expect.component);
       assert.match(g.meaning.join('\n'), c.expect.meaning);
+      assert.equal(g.failing, true);
       if (c.expect.hop) assert.match(g.hop, c.expect.hop);
     });
   }
@@ -170,6 +180,13 @@ describe('kgd logs: the command', () => {
     assert.match(r.stdout, /→ finding KGD1602 NetworkPolicy online-serving\/deny-all: /);
     const without = kgd(['-', '-f', 'examples/custom-gateway-fixed'], `${line}\n`);
     assert.doesNotMatch(without.stdout, /→ finding/);
+  });
+
+  it('a line that only informs (net-istio skipping a Gateway) is shown but fails nothing: exit 0', () => {
+    const r = kgd(['-'], '{"severity":"INFO","timestamp":"2026-01-01T00:00:00Z","logger":"net-istio-controller","message":"Skipping Gateway istio-system/custom-gateway because it has no corresponding Service"}\n');
+    assert.equal(r.status, 0, r.stdout);
+    assert.match(r.stdout, /never probed/);
+    assert.match(r.stdout, /0 failing group\(s\), 1 informative/);
   });
 
   it('json output, exit 0 when nothing fails, and usage errors (exit 2)', () => {

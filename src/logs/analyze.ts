@@ -35,6 +35,8 @@ export interface LogGroup {
   readonly userAgent?: string;
   readonly hop: string;
   readonly meaning: readonly string[];
+  /** False for lines kept because they explain something (net-istio skipping a Gateway) without being an error. */
+  readonly failing: boolean;
   count: number;
   first: { source: string; line: number; time: string | undefined };
   last: { source: string; line: number; time: string | undefined };
@@ -73,7 +75,7 @@ function componentOf(o: Record<string, unknown>, hint: string | undefined): stri
   if (logger.includes('activator')) return 'activator';
   if (logger.includes('queueproxy') || logger.includes('queue-proxy')) return 'queue-proxy';
   if (logger.includes('net-istio') || logger.includes('istiocontroller') || logger.includes('ingress') || /^Probing of |^Skipping (Gateway|Server)/.test(msg)) return 'net-istio';
-  if (logger.includes('kserve') || logger.includes('inferenceservice') || logger.includes('v1beta1') || str(o['InferenceService']) !== undefined) return 'kserve-controller';
+  if (logger.includes('kserve') || logger.includes('kfserving') || logger.includes('inferenceservice') || logger.includes('v1beta1') || str(o['InferenceService']) !== undefined) return 'kserve-controller';
   return hint ?? (logger || 'unknown');
 }
 
@@ -180,7 +182,7 @@ export class LogAnalyzer {
       if (f['upstream_transport_failure_reason'] && f['upstream_transport_failure_reason'] !== '-') meaning.push(`upstream transport failure: ${f['upstream_transport_failure_reason']}`);
       if ((f['user_agent'] ?? '').startsWith('Knative-Ingress-Probe')) meaning.push('this is net-istio\'s readiness probe: the KIngress stays Uninitialized while it fails with 404/503 or no answer');
       if (meaning.length === 0 && n >= 400) meaning.push(`${code} from the upstream application or a filter (no Envoy flag)`);
-      return { kind: 'envoy' as const, subject: authority, code, flags, details, path: f['path'], userAgent: f['user_agent'], hop: envoyHop(f), meaning, sample: text.slice(0, SAMPLE) };
+      return { kind: 'envoy' as const, failing: true, subject: authority, code, flags, details, path: f['path'], userAgent: f['user_agent'], hop: envoyHop(f), meaning, sample: text.slice(0, SAMPLE) };
     });
   }
 
@@ -199,7 +201,7 @@ export class LogAnalyzer {
     const shape = message.replace(/https?:\/\/\S+/g, 'URL').replace(/\d+\.\d+\.\d+\.\d+(:\d+)?/g, 'IP').replace(/\d+/g, 'N');
     const key = `component|${component}|${level}|${shape}|${knativeKey ?? ''}`;
     this.add(key, source, lineNo, timeOf(o), () => ({
-      kind: 'component' as const, subject: component, component, level, message, knativeKey, hop: component,
+      kind: 'component' as const, failing: (ex?.failing ?? false) || bad, subject: component, component, level, message, knativeKey, hop: component,
       meaning: ex ? [ex.meaning, ...(error && error !== message ? [`error: ${error}`] : [])] : [`${level} from ${component}${error ? `: ${error}` : ''}`],
       sample: text.slice(0, SAMPLE),
     }));

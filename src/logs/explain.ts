@@ -103,6 +103,8 @@ const COMPONENT: readonly [RegExp, string, boolean][] = [
   [/^Probing of (\S+) abandoned, IP: (\S+): the response doesn't contain/, 'net-istio\'s probe got 200 without K-Network-Hash (not from Knative\'s activator or queue-proxy) and counts it as success', false],
   [/^Skipping Gateway (\S+) because it has no corresponding Service/, 'net-istio\'s prober found no Service whose labels match Gateway $1\'s selector: that gateway is never probed, so Ready says nothing about it', false],
   [/^Skipping Server "(.*)" because Service (\S+) doesn't contain a port (\d+)/, 'net-istio\'s prober skips the server: Service $2 (found by the Gateway\'s selector labels) has no port $3; that gateway is not probed', false],
+  [/admission webhook "(?:pilot\.)?validation\.istio\.io" denied the request: (.*)/s, 'Istio\'s validation webhook refused an object the controller writes (a VirtualService): $1 — the InferenceService gets no route until the config that produces it is fixed', true],
+  [/^Failed to reconcile/, 'KServe\'s controller failed to reconcile an InferenceService: its VirtualService or ExternalName Service may be missing or stale', true],
   [/failed to get Gateway "([^"]+)"/, 'net-istio cannot find Gateway $1 named in config-istio: every KIngress on it fails with ReconcileIngressFailed', true],
   [/failed to get Endpoints/, 'net-istio cannot read the Endpoints of the gateway Service it found: ReconcileIngressFailed', true],
 ];

@@ -21,8 +21,9 @@ export function formatLogsText(r: LogReport, joined: ReadonlyMap<LogGroup, Joine
     out.push('');
   }
   const fmts = Object.entries(r.formats).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ');
-  out.push(`${r.lines.toLocaleString('en')} lines: ${r.envoyLines.toLocaleString('en')} Envoy access${fmts ? ` (${fmts})` : ''}, ${r.componentLines.toLocaleString('en')} component, ${r.otherLines.toLocaleString('en')} other; ${r.groups.length} failing group(s)${r.ungrouped ? `, ${r.ungrouped.toLocaleString('en')} failing lines past the group limit` : ''}.`);
-  if (r.groups.length === 0) out.push('No failing line.');
+  const failing = r.groups.filter((g) => g.failing).length;
+  out.push(`${r.lines.toLocaleString('en')} lines: ${r.envoyLines.toLocaleString('en')} Envoy access${fmts ? ` (${fmts})` : ''}, ${r.componentLines.toLocaleString('en')} component, ${r.otherLines.toLocaleString('en')} other; ${failing} failing group(s)${r.groups.length > failing ? `, ${r.groups.length - failing} informative` : ''}${r.ungrouped ? `, ${r.ungrouped.toLocaleString('en')} failing lines past the group limit` : ''}.`);
+  if (failing === 0) out.push('No failing line.');
   return `${out.join('\n')}\n`;
 }
 

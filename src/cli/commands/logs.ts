@@ -108,6 +108,6 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
       io.stdout.write(flags.output === 'json' ? formatLogsJson(report, joined, notes, fetched) : formatLogsText(report, joined, notes));
       // Logs were asked of the cluster and none could be read: nothing was checked (an input error, exit 2).
       const noneRead = flags.cluster === true && fetched.every((f) => f.error !== undefined);
-      io.setExit(noneRead ? 2 : report.groups.length > 0 || report.ungrouped > 0 ? 1 : 0);
+      io.setExit(noneRead ? 2 : report.groups.some((g) => g.failing) || report.ungrouped > 0 ? 1 : 0);
     });
 }

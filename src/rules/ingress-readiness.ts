@@ -2,7 +2,8 @@ import { defineRule } from '../engine/define-rule.js';
 import { displayName } from '../load/resource.js';
 import { formatLabels } from '../model/label-selector.js';
 import { withControllers } from '../platform/build.js';
-import { readinessOf, type Readiness } from '../trace/probe.js';
+import { predictReadiness, probeRoutes, type Readiness } from '../trace/probe.js';
+import { probeIngressFor } from '../platform/knative/prober.js';
 
 /** At most this many KIngress names in a message; the count says how many there are. */
 const NAMES = 3;
@@ -23,8 +24,6 @@ export default defineRule({
   },
   check(ctx) {
     const s = withControllers(ctx.snapshot);
-    const all = readinessOf(s);
-    if (all.length === 0) return;
     const groups = new Map<string, { first: Readiness; extra: Record<string, string>; ingresses: string[]; kind: 'never' | 'reconcile' | 'unprobed' | 'abandoned' }>();
     const add = (key: string, kind: 'never' | 'reconcile' | 'unprobed' | 'abandoned', r: Readiness, extra: Record<string, string>) => {
       const g = groups.get(key);
@@ -33,7 +32,12 @@ export default defineRule({
       else groups.set(key, { first: r, extra, ingresses: [name], kind });
     };
     const ambiguous = new Map<string, Readiness['plan']['gateways'][number]>();
-    for (const r of all) {
+    // One KIngress at a time, keeping only what the findings need: at 10,000 InferenceServices the predictions
+    // (each with its probes' hops) must not all be held at once.
+    for (const route of probeRoutes(s)) {
+      const ing = probeIngressFor(s, route.route, route.owner);
+      if (!ing) continue;
+      const r = predictReadiness(s, ing);
       for (const g of r.plan.gateways) if (g.candidates.length > 1) ambiguous.set(g.gateway, g);
       if (r.condition === 'ReconcileIngressFailed') {
         const g = r.plan.gateways.find((x) => x.error)!;

@@ -141,6 +141,11 @@ describe('kgd logs: the corpus of real lines', () => {
     assert.equal(g!.subject, 'm.ns.svc.cluster.local');
     assert.throws(() => compileFormat('%START_TIME% %RESPONSE_CODE'), (e: Error) => e instanceof FormatError && /unterminated command operator at character 14/.test(e.message));
     assert.throws(() => compileFormat('%start_time%'), FormatError);
+    // Istio 1.8's default (no Mixer status, no details), written by hand from the format in Istio's source at 1.8.0:
+    // not taken for the 1.3–1.7 format, whose Mixer field would shift every later field.
+    const v18 = one('[2021-01-01T00:00:00.000Z] "GET /healthz HTTP/1.1" 503 UF "-" 0 91 1000 - "-" "Knative-Ingress-Probe" "id" "m.ns:8081" "10.0.0.3:8081" outbound|80||activator-service.knative-serving.svc.cluster.local - 10.0.0.2:8081 10.0.0.9:4000 - -');
+    assert.deepEqual(Object.keys(v18.a.report.formats), ['istio-1.8']);
+    assert.match(v18.g!.meaning.join('\n'), /readiness probe/);
     // Istio's own formats compile to the fields its JSON encoding names.
     assert.ok(istioFormats()[0]!.fields.includes('response_code_details') && istioFormats()[0]!.fields.includes('upstream_cluster'));
   });

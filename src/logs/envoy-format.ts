@@ -8,8 +8,8 @@
  * Istio's default TEXT formats, newest first (the order lines are tried in).
  * - 1.9+: pilot/pkg/model/telemetry_logging.go EnvoyTextLogFormat (RESPONSE_CODE_DETAILS and
  *   CONNECTION_TERMINATION_DETAILS added; UPSTREAM_CLUSTER_RAW since 1.24, istio/istio#52384 — same text).
- * - 1.5–1.8: pilot/pkg/networking/core/v1alpha3/accesslog.go at 1.8.0 (no Mixer status).
- * - 1.3–1.4: EnvoyTextLogFormat13 at 1.3.0 (Mixer's status, ROUTE_NAME).
+ * - 1.8: pilot/pkg/networking/core/v1alpha3/accesslog.go at 1.8.0 (Mixer's status dropped).
+ * - 1.3–1.7: EnvoyTextLogFormat13 at 1.3.0, the same text in listener.go at 1.7.0 (Mixer's status, ROUTE_NAME).
  * - 1.2: EnvoyTextLogFormat12 at 1.3.0 (no ROUTE_NAME).
  */
 export const ISTIO_TEXT_FORMATS: readonly { readonly name: string; readonly format: string }[] = [
@@ -18,7 +18,7 @@ export const ISTIO_TEXT_FORMATS: readonly { readonly name: string; readonly form
     format: '[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%" %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%" %UPSTREAM_CLUSTER_RAW% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME%',
   },
   {
-    name: 'istio-1.5',
+    name: 'istio-1.8',
     format: '[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%" %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%" %UPSTREAM_CLUSTER% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME%',
   },
   {

@@ -21,6 +21,8 @@ export interface CheckResult {
   readonly snapshot: Snapshot;
   readonly files: readonly string[];
   readonly resourceCount: number;
+  /** What a folder walk left out, and why. */
+  readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
 }
 
 /** Checks already-loaded resources (the library entry point used by files, the cluster source and tests). */
@@ -51,5 +53,5 @@ export async function checkPaths(paths: readonly string[], options: CheckOptions
   // The resources were loaded here and go nowhere else: their objects can go once the views exist.
   const { diagnostics, snapshot } = checkResources(loaded.resources, { compact: true, ...options, complete });
   const all = sortDiagnostics([...loaded.problems.map(problemToDiagnostic), ...diagnostics]);
-  return { diagnostics: all, snapshot, files: loaded.files, resourceCount: loaded.resources.length };
+  return { diagnostics: all, snapshot, files: loaded.files, resourceCount: loaded.resources.length, skipped: loaded.skipped };
 }

@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { ManifestParser, parseManifestText, type ParseResult } from './parse.js';
 import { FileSource } from './source-text.js';
@@ -16,7 +16,12 @@ export interface LoadResult {
   readonly resources: Resource[];
   readonly problems: InputProblem[];
   readonly files: string[];
+  /** What a folder walk left out, and why (dependency folders, JSON that is not a Kubernetes object). */
+  readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
 }
+
+/** Folders no manifest lives in: package managers' and build tools' own trees. */
+const SKIPPED_FOLDERS = new Set(['node_modules', 'vendor', '__pycache__']);
 
 export interface LoadOptions {
   /** Reads standard input for the path `-`. */
@@ -32,17 +37,44 @@ async function readStdinDefault(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function listManifestFiles(dir: string): Promise<string[]> {
+async function listManifestFiles(dir: string, skipped: { path: string; reason: string }[]): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue; // .git and editor files
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listManifestFiles(p)));
-    else if (e.isFile() && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
+    if (e.isDirectory()) {
+      if (SKIPPED_FOLDERS.has(e.name)) skipped.push({ path: p, reason: 'a dependency folder' });
+      else out.push(...(await listManifestFiles(p, skipped)));
+    } else if (e.isFile() && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+      if (extname(e.name).toLowerCase() === '.json' && !(await looksLikeKubernetesJson(p))) skipped.push({ path: p, reason: 'JSON that is not a Kubernetes object' });
+      else out.push(p);
+    }
   }
   return out;
+}
+
+/**
+ * In a folder walk, a .json file is read as manifests only when it is a Kubernetes object or a List (it has
+ * `kind` at the top): package.json, tsconfig.json and the like are not. A file that does not parse as JSON is
+ * kept when it mentions "kind" (so a broken manifest is still reported), else skipped.
+ */
+async function looksLikeKubernetesJson(file: string): Promise<boolean> {
+  let text: string;
+  try {
+    const st = await stat(file);
+    if (st.size > MAX_FILE_BYTES) return true;
+    text = await readFile(file, 'utf8');
+  } catch {
+    return true; // loadFile reports why it cannot be read
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && 'kind' in v;
+  } catch {
+    return /"kind"\s*:/.test(text);
+  }
 }
 
 const NUL_REASON = 'it contains NUL bytes (a binary file?)';
@@ -95,6 +127,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
   const resources: Resource[] = [];
   const problems: InputProblem[] = [];
   const files: string[] = [];
+  const skipped: { path: string; reason: string }[] = [];
   // A loop, not push(...spread): a large file holds more resources than a call may take arguments.
   const add = (r: ParseResult) => {
     for (const x of r.resources) resources.push(x);
@@ -113,7 +146,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     } catch (e) {
       throw new InputError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
     }
-    const list = st.isDirectory() ? await listManifestFiles(p) : [p];
+    const list = st.isDirectory() ? await listManifestFiles(p, skipped) : [p];
     if (st.isDirectory() && list.length === 0) {
       problems.push({ id: 'NoResources', data: { file: p }, location: { file: p, line: 1, column: 1 } });
     }
@@ -123,5 +156,5 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
       add(await loadFile(file, options.onResource));
     }
   }
-  return { resources, problems, files };
+  return { resources, problems, files, skipped };
 }

@@ -92,6 +92,14 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
         : await checkPaths(paths, { ...options, onFile: showProgress ? () => { if (++count % 50 === 0) io.stderr.write(`\rreading… ${count} files`); } : undefined });
       if (showProgress && flags.cluster) io.stderr.write('\r\x1b[K');
       if (showProgress && count >= 50) io.stderr.write('\r\x1b[K');
+      // What the folder walk left out, in one line (stderr: the report itself stays the findings).
+      const skipped = 'skipped' in result ? result.skipped ?? [] : [];
+      if (skipped.length > 0 && !flags.quiet) {
+        const byReason = new Map<string, string[]>();
+        for (const x of skipped) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x.path]);
+        const parts = [...byReason].map(([why, ps]) => `${ps.length} ${why === 'a dependency folder' ? `dependency folder(s) (${ps.slice(0, 3).join(', ')}${ps.length > 3 ? ', …' : ''})` : `file(s) of ${why} (${ps.slice(0, 3).join(', ')}${ps.length > 3 ? ', …' : ''})`}`);
+        io.stderr.write(`kgd: skipped ${parts.join(' and ')}\n`);
+      }
       const diags = flags.quiet ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
       io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout), suppressed, showSuppressed: flags.showSuppressed ?? false }));
       io.setExit(exitCodeFor(diags, failOn));

@@ -79,7 +79,7 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
   program
     .command('fix')
     .description('Repair what kgd check finds, where there is exactly one safe repair: as JSON Patch and strategic-merge patches, or (--write) in the files themselves, changing only the repaired fields. Findings with several possible repairs are listed as suggestions.')
-    .argument('[paths...]', 'manifest files or folders; "-" reads stdin (patches only, nothing to write)', ['.'])
+    .argument('[paths...]', 'manifest files or folders (default: the current folder, except with --write, which needs them named); "-" reads stdin (patches only, nothing to write)')
     .option('-o, --output <format>', 'text (patches and suggestions), json, or yaml (the strategic-merge patches as one stream)', 'text')
     .option('--write', 'edit the files in place (only the repaired fields change); without it nothing is written')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
@@ -95,16 +95,19 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
     .addHelpText('after', '\nExit status: 0 nothing left to repair by hand, 1 findings remain (suggestions or refused repairs), 2 usage or input error.\nExamples:\n  kgd fix examples/custom-gateway-broken\n  kgd fix manifests/ -o yaml | kubectl apply --server-side --field-manager=kgd -f -\n  kgd fix --write manifests/')
     .action(async (paths: string[], flags: FixFlags) => {
       if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use text, json or yaml)`);
+      // A command that writes never defaults to the current folder.
+      if (flags.write && paths.length === 0) throw new UsageError('--write edits files in place: name them (e.g. kgd fix --write manifests/); it never defaults to the current folder');
       if (flags.write && paths.includes('-')) throw new UsageError('--write edits files; standard input has none (drop --write to get patches)');
       if (flags.apply && !flags.cluster) throw new UsageError('--apply changes a live cluster: add --cluster (for files, use --write)');
       if (flags.cluster && flags.write) throw new UsageError('--write edits files; with --cluster use --apply');
-      if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
+      if (flags.cluster && paths.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
+      const inputs = paths.length > 0 ? paths : ['.'];
       if ((flags.yes || flags.forceConflicts) && !flags.apply) throw new UsageError('--yes and --force-conflicts go with --apply');
       // Objects are kept (no compaction): patches are computed against them.
       const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true ? true : undefined, compact: false, onResource: undefined };
       const result = flags.cluster
         ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context }, checkOptions)
-        : await checkPaths(paths, checkOptions);
+        : await checkPaths(inputs, checkOptions);
       const plan = planFixes(result.diagnostics);
       if (flags.output === 'json') io.stdout.write(formatJson(plan));
       else if (flags.output === 'yaml') io.stdout.write(yamlStream(plan.repairs.map((r) => objectToYaml(r.mergePatch, `kgd fix: ${r.diagnostics.map((d) => `${d.code} ${d.repair!.summary}`).join('; ')}`))));

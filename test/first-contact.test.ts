@@ -55,4 +55,20 @@ describe('first contact (issue #15)', () => {
     // Without --write the current folder is still the default (patches only).
     assert.notEqual(kgd(dir, ['fix']).status, 2);
   });
+
+  it('3. repeatable options take one value each, so the path after them stays a path', () => {
+    const root = fromRoot();
+    const host = kgd(root, ['trace', 'http://sklearn-iris.online-serving.svc.cluster.local/', '-H', 'Host: sklearn-iris.online-serving.svc.cluster.local', 'examples/custom-gateway-fixed']);
+    assert.equal(host.status, 0, host.stderr + host.stdout);
+    const two = kgd(root, ['trace', 'http://sklearn-iris.online-serving.svc.cluster.local/', '-H', 'X-A: 1', '-H', 'X-B: 2', 'examples/custom-gateway-fixed', '-o', 'json']);
+    assert.equal(two.status, 0, two.stderr);
+    const rule = kgd(root, ['check', '--rule', 'gateway-hosts-admit-routes', 'examples/custom-gateway-broken', '-o', 'json']);
+    const ids = new Set((JSON.parse(rule.stdout) as { diagnostics: { rule: string }[] }).diagnostics.map((f) => f.rule));
+    assert.deepEqual([...ids].filter((r) => r !== 'input'), ['gateway-hosts-admit-routes']);
+    const sev = kgd(root, ['check', '--severity', 'KGD1405=off', 'examples/custom-gateway-broken']);
+    assert.doesNotMatch(sev.stdout, /KGD1405/);
+    assert.match(sev.stdout, /KGD1402/, 'the path after the option was read');
+    const both = kgd(root, ['check', '--severity', 'KGD1405=off', '--severity', 'KGD1402=off', 'examples/custom-gateway-broken']);
+    assert.doesNotMatch(both.stdout, /KGD1405|KGD1402/);
+  });
 });

@@ -39,8 +39,8 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--complete', 'the input is the whole cluster: report what it lacks instead of assuming what a default install has (--cluster and a kgd dump imply it, unless --namespaces or a kind could not be read)')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
-    .option('--rule <id...>', 'run only these rules (see `kgd rules`)')
-    .option('--severity <code=level...>', 'override a severity, e.g. KGD1304=error or KGD1111=off')
+    .option('--rule <id>', 'run only this rule (repeatable; see `kgd rules`)', collectList)
+    .option('--severity <code=level>', 'override a severity, e.g. KGD1304=error or KGD1111=off (repeatable)', collectList)
     .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models, see the README)', collectList)
     .option('--ignore <code[=Kind ns/name]>', 'suppress a code, everywhere or on one resource (repeatable; also the kgd.io/ignore annotation and .kgd.yaml)', collectList)
     .option('--show-suppressed', 'list the suppressed findings too')
@@ -48,7 +48,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
-    .option('--namespaces <ns...>', 'with --cluster: read namespaced objects only from these namespaces (include those of the gateways and of Knative\'s and KServe\'s config)')
+    .option('--namespaces <ns>', 'with --cluster: read namespaced objects only from this namespace (repeatable, or comma-separated; include those of the gateways and of Knative\'s and KServe\'s config)', (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter(Boolean)])
     .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
     .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
       const format = parseFormat(flags.output);

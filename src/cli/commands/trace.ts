@@ -53,7 +53,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .description('Follow one request hop by hop (DNS, Services, gateway listeners, Gateway servers, VirtualServices, rewrites, policies) and predict its status.')
     .argument('[url]', 'the URL to trace, e.g. http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict')
     .argument('[paths...]', 'manifest files or folders; "-" reads stdin', [])
-    .option('-H, --header <header...>', 'request header, "Name: value" (a Host header changes routing)')
+    .option('-H, --header <header>', 'request header, "Name: value" (repeatable; a Host header changes routing)', collectList)
     .option('-X, --request <method>', 'HTTP method', 'POST')
     .option('--from <ns[/labels]>', 'the calling pod: its namespace and labels, e.g. kubeflow-user/app=notebook', 'default')
     .option('--sidecar', 'the caller has an Istio sidecar (routes by VirtualServices bound to mesh first, sends mTLS where Istio would)')

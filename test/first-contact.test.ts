@@ -71,4 +71,25 @@ describe('first contact (issue #15)', () => {
     const both = kgd(root, ['check', '--severity', 'KGD1405=off', '--severity', 'KGD1402=off', 'examples/custom-gateway-broken']);
     assert.doesNotMatch(both.stdout, /KGD1405|KGD1402/);
   });
+
+  it('5. input that cannot be read or holds no resources is exit 2, findings still printed; a real input is not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-bad-'));
+    writeFileSync(join(dir, 'empty.yaml'), '# only a comment\n');
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
+    writeFileSync(join(dir, 'binary.yaml'), Buffer.from([0x00, 0x01, 0x02]));
+    mkdirSync(join(dir, 'no-yaml'));
+    writeFileSync(join(dir, 'no-yaml', 'notes.txt'), 'hello\n');
+    for (const p of ['empty.yaml', 'broken.yaml', 'binary.yaml', 'no-yaml', 'missing-dir']) {
+      const r = kgd(dir, ['check', p]);
+      assert.equal(r.status, 2, `${p}: ${r.stdout}${r.stderr}`);
+    }
+    const stdin = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '-'], { cwd: dir, input: '', encoding: 'utf8' });
+    assert.equal(stdin.status, 2);
+    assert.match(stdin.stdout, /KGD0005/);
+    // A broken document beside good ones: the findings are printed, and the exit says the input was bad.
+    const mixed = kgd(dir, ['check', 'broken.yaml', fromRoot('examples', 'custom-gateway-fixed')]);
+    assert.equal(mixed.status, 2);
+    assert.match(mixed.stdout, /KGD0001/);
+    assert.equal(kgd(dir, ['check', fromRoot('examples', 'custom-gateway-fixed')]).status, 0);
+  });
 });

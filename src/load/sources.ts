@@ -137,7 +137,9 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     if (p === '-') {
       const text = await (options.readStdin ?? readStdinDefault)();
       files.push('<stdin>');
-      add(parseManifestText('<stdin>', text, { onResource: options.onResource }));
+      const r = parseManifestText('<stdin>', text, { onResource: options.onResource });
+      add(r);
+      if (r.resources.length === 0 && r.problems.length === 0) problems.push({ id: 'NoResources', data: { file: '<stdin>' }, location: { file: '<stdin>', line: 1, column: 1 } });
       continue;
     }
     let st;
@@ -153,7 +155,10 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     for (const file of list) {
       options.onFile?.(file);
       files.push(file);
-      add(await loadFile(file, options.onResource));
+      const r = await loadFile(file, options.onResource);
+      add(r);
+      // A file named on the command line that holds nothing (empty, or only comments) is said, as an empty folder is.
+      if (!st.isDirectory() && r.resources.length === 0 && r.problems.length === 0) problems.push({ id: 'NoResources', data: { file }, location: { file, line: 1, column: 1 } });
     }
   }
   return { resources, problems, files, skipped };

@@ -49,7 +49,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
     .option('--namespaces <ns>', 'with --cluster: read namespaced objects only from this namespace (repeatable, or comma-separated; include those of the gateways and of Knative\'s and KServe\'s config)', (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter(Boolean)])
-    .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
+    .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error (a file that cannot be read or parsed, or no resources at all), 3 internal error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
     .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
       const format = parseFormat(flags.output);
       const failOn = parseFailOn(flags.failOn);
@@ -102,6 +102,11 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       }
       const diags = flags.quiet ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
       io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout), suppressed, showSuppressed: flags.showSuppressed ?? false }));
-      io.setExit(exitCodeFor(diags, failOn));
+      // Input that could not be read or parsed (KGD0001, KGD0004), or that holds no resource at all, is an input error:
+      // exit 2 (the findings are still printed), so that `kgd check wrong-dir/` fails a CI job.
+      const unreadable = result.diagnostics.some((d) => d.id === 'YamlSyntaxError' || d.id === 'FileUnreadable');
+      const empty = !flags.cluster && result.resourceCount === 0;
+      if (empty && format === 'text') io.stderr.write(`kgd: no Kubernetes resources in ${paths.join(' ')}\n`);
+      io.setExit(unreadable || empty ? 2 : exitCodeFor(diags, failOn));
     });
 }

@@ -92,4 +92,23 @@ describe('first contact (issue #15)', () => {
     assert.match(mixed.stdout, /KGD0001/);
     assert.equal(kgd(dir, ['check', fromRoot('examples', 'custom-gateway-fixed')]).status, 0);
   });
+
+  it('7, 8, 10, 11: rules refuses sarif, an unknown --severity code is an error, explain takes rule ids, `kgd` alone is exit 2, no doubled dot', () => {
+    const root = fromRoot();
+    const sarif = kgd(root, ['rules', '-o', 'sarif']);
+    assert.equal(sarif.status, 2);
+    assert.equal(sarif.stdout, '');
+    const sev = kgd(root, ['check', 'examples/custom-gateway-fixed', '--severity', 'KGD9999=off']);
+    assert.equal(sev.status, 2);
+    assert.match(sev.stderr, /^kgd: --severity: unknown code "KGD9999"/);
+    const byRule = kgd(root, ['explain', 'gateway-hosts-admit-routes']);
+    assert.equal(byRule.status, 0);
+    assert.match(byRule.stdout, /KGD1405/);
+    const none = kgd(root, []);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /^Usage: kgd/);
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-dot-'));
+    const dot = kgd(dir, ['check', '.']);
+    assert.match(dot.stdout, /No Kubernetes resources found in "\."\./);
+  });
 });

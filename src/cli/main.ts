@@ -40,6 +40,11 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   registerDump(program, cmdIO);
   registerRules(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  // `kgd` alone is a usage error: the help on stderr, exit 2.
+  if (argv.length <= 2) {
+    io.stderr.write(program.helpInformation());
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync([...argv]);
     return exit;

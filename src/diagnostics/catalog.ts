@@ -55,7 +55,7 @@ export const catalog = {
     code: 'KGD0005', severity: 'warning', symptom: 'input',
     title: 'An input with no resources',
     description: 'A file or folder given to kgd held no Kubernetes resource, so nothing was checked from it. In a folder only .yaml, .yml and .json files are read.',
-    message: 'No Kubernetes resources found in {{file}}.',
+    message: 'No Kubernetes resources found in "{{file}}".',
     fix: 'Check the path; render Helm charts or kustomizations first (`helm template`, `kubectl kustomize`).',
   },
   NestedList: {

@@ -77,7 +77,8 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       for (const s of flags.severity ?? []) {
         const m = /^([A-Za-z0-9]+)=(error|warning|info|off)$/.exec(s);
         if (!m) throw new UsageError(`--severity takes CODE=error|warning|info|off, not "${s}"`);
-        severity[m[1]!] = m[2] as Severity | 'off';
+        if (!Object.values(catalog).some((c) => c.code === m[1]!.toUpperCase())) throw new UsageError(`--severity: unknown code "${m[1]}" (see \`kgd rules\`)`);
+        severity[m[1]!.toUpperCase()] = m[2] as Severity | 'off';
       }
       const showProgress = io.stderr.isTTY && format === 'text';
       let count = 0;

@@ -37,7 +37,7 @@ const where = (d: Diagnostic) => (d.location ? `${d.location.file}:${d.location.
 
 function formatText(plan: FixPlan): string {
   const out: string[] = [];
-  if (plan.repairs.length === 0) out.push('No finding has a single safe repair.');
+  if (plan.repairs.length === 0) out.push(plan.suggestions.length === 0 && plan.refused.length === 0 ? 'No problems found.' : 'No finding has a single safe repair.');
   for (const r of plan.repairs) {
     out.push(`${r.name}`);
     for (const d of r.diagnostics) out.push(`  ${where(d)}  ${d.code}  ${d.repair!.summary}`);

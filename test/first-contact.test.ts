@@ -111,4 +111,14 @@ describe('first contact (issue #15)', () => {
     const dot = kgd(dir, ['check', '.']);
     assert.match(dot.stdout, /No Kubernetes resources found in "\."\./);
   });
+
+  it('13. (part) the package has the Apache-2.0 LICENSE it declares, and ships the JSON docs and the ClusterRoles the README links', () => {
+    const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { license: string; files: string[] };
+    assert.equal(pkg.license, 'Apache-2.0');
+    assert.match(readFileSync(fromRoot('LICENSE'), 'utf8'), /^Apache License\s+Version 2\.0, January 2004/);
+    for (const f of ['docs/json-output.md', 'deploy', 'LICENSE']) assert.ok(pkg.files.includes(f), f);
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: fromRoot(), encoding: 'utf8' });
+    const names = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    for (const f of ['LICENSE', 'docs/json-output.md', 'deploy/clusterrole.yaml', 'deploy/clusterrole-logs.yaml']) assert.ok(names.includes(f), `${f} is not in the tarball`);
+  });
 });

@@ -4,6 +4,7 @@
  * line about a Knative revision or route is tied to the findings in its namespace.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { stripPort } from '../platform/istio/hosts.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { readinessOf, type Readiness } from '../trace/probe.js';
 import { simulate } from '../trace/simulate.js';
@@ -15,8 +16,6 @@ export interface Joined {
   /** Finding codes tied to the group. */
   readonly findings: readonly string[];
 }
-
-const stripPort = (h: string) => h.replace(/:\d+$/, '');
 
 export function joinGroups(groups: readonly LogGroup[], snapshot: Snapshot, diagnostics: readonly Diagnostic[]): Map<LogGroup, Joined> {
   const out = new Map<LogGroup, Joined>();

@@ -3,6 +3,7 @@
  * as text or JSON.
  */
 import { displayName } from '../load/resource.js';
+import { PROBE_HEADERS } from '../platform/knative/prober.js';
 import type { Readiness } from '../trace/probe.js';
 
 export function probeJson(all: readonly Readiness[]): unknown {
@@ -21,7 +22,7 @@ export function probeJson(all: readonly Readiness[]): unknown {
       endpoints: g.endpoints, skipped: g.skipped, error: g.error,
       servers: g.servers.map((v) => ({ index: v.server.index, port: v.server.portNumber, protocol: v.server.protocolWritten, skipped: v.skipped, subsetSkips: v.subsetSkips ?? [], targets: v.targets })),
     })),
-    probes: r.probes.map((p) => ({ gateway: p.gateway.gateway, url: p.url, headers: ['User-Agent: Knative-Ingress-Probe', 'K-Network-Probe: probe', 'K-Network-Hash: override'], pod: `${displayName(p.workload.res)}:${p.podPort}`, verdict: p.verdict, outcome: p.trace?.outcome, why: p.trace?.verdict, fix: p.trace?.fix, hops: p.trace?.hops ?? [] })),
+    probes: r.probes.map((p) => ({ gateway: p.gateway.gateway, url: p.url, headers: [...PROBE_HEADERS], pod: `${displayName(p.workload.res)}:${p.podPort}`, verdict: p.verdict, outcome: p.trace?.outcome, why: p.trace?.verdict, fix: p.trace?.fix, hops: p.trace?.hops ?? [] })),
   }));
 }
 

@@ -2,8 +2,7 @@ import { defineRule } from '../engine/define-rule.js';
 import { displayName } from '../load/resource.js';
 import { formatLabels } from '../model/label-selector.js';
 import { withControllers } from '../platform/build.js';
-import { predictReadiness, probeRoutes, type Readiness } from '../trace/probe.js';
-import { probeIngressFor } from '../platform/knative/prober.js';
+import { eachReadiness, type Readiness } from '../trace/probe.js';
 
 /** At most this many KIngress names in a message; the count says how many there are. */
 const NAMES = 3;
@@ -34,10 +33,7 @@ export default defineRule({
     const ambiguous = new Map<string, Readiness['plan']['gateways'][number]>();
     // One KIngress at a time, keeping only what the findings need: at 10,000 InferenceServices the predictions
     // (each with its probes' hops) must not all be held at once.
-    for (const route of probeRoutes(s)) {
-      const ing = probeIngressFor(s, route.route, route.owner);
-      if (!ing) continue;
-      const r = predictReadiness(s, ing);
+    for (const r of eachReadiness(s)) {
       for (const g of r.plan.gateways) if (g.candidates.length > 1) ambiguous.set(g.gateway, g);
       if (r.condition === 'ReconcileIngressFailed') {
         const g = r.plan.gateways.find((x) => x.error)!;

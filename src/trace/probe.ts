@@ -128,6 +128,14 @@ export function probeRoutes(s: Snapshot, target?: { namespace: string; name: str
   return out;
 }
 
+/** One prediction at a time (a caller over 10,000 InferenceServices need not hold them all). */
+export function* eachReadiness(s: Snapshot, target?: { namespace: string; name: string }): Generator<Readiness> {
+  for (const r of probeRoutes(s, target)) {
+    const ing = probeIngressFor(s, r.route, r.owner);
+    if (ing) yield predictReadiness(s, ing);
+  }
+}
+
 export function readinessOf(s: Snapshot, target?: { namespace: string; name: string }): Readiness[] {
-  return probeRoutes(s, target).map((r) => probeIngressFor(s, r.route, r.owner)).filter((x): x is ProbeIngress => x !== undefined).map((ing) => predictReadiness(s, ing));
+  return [...eachReadiness(s, target)];
 }

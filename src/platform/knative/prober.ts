@@ -166,8 +166,8 @@ function gatewayState(s: Snapshot, gatewayName: string): Omit<GatewayProbe, 'loc
     }
     seen.add(key);
     // k8s.NameForPortNumber: the Service port's name (an unnamed port has the name "").
-    const portName = service.ports.find((p) => p.port === server.portNumber)!.name ?? '';
     const sp = service.ports.find((p) => p.port === server.portNumber)!;
+    const portName = sp.name ?? '';
     if (ep?.subsets) {
       const targets: { podPort: number; ips: string[] }[] = [];
       const subsetSkips: string[] = [];

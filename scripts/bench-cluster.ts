@@ -1,15 +1,13 @@
 /**
- * `npm run bench:cluster [-- --isvcs 5000] [-- --runs 3]`: on a real API server (the integration tests'
+ * `npm run bench:cluster -- [--isvcs 5000] [--runs 3] [--save]`: on a real API server (the integration tests'
  * kube-apiserver + etcd), creates N InferenceServices in 50 namespaces with the VirtualService KServe makes for
  * each, then times kgd reading the cluster (every kind its rules read, as `kgd check --cluster` does)
  * against `kubectl get` of the same kinds (`-A -o json`, kubectl from the same Kubernetes release).
- * Best of `runs`. Prints the ratio; writes bench/results/cluster.json.
+ * Best of `runs`. Prints the ratio; writes bench/results/cluster.json with --save.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { fail, saveResult, scriptArgs, wholeNumber } from './script-args.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { collectionPath, loadCluster, resourceNames } from '../src/load/cluster.js';
 import { kubeRequest } from '../src/load/kube-http.js';
@@ -17,11 +15,11 @@ import { loadSources } from '../src/load/sources.js';
 import { binary, findGo, startCluster } from '../test/helpers/cluster.js';
 import { SHARED } from '../test/helpers/paths.js';
 
-const { values } = parseArgs({ options: { isvcs: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' } } });
-const n = Number(values.isvcs);
-const runs = Math.max(1, Number(values.runs));
+const values = scriptArgs('bench:cluster', { isvcs: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' }, save: { type: 'boolean', default: false } }, 'npm run bench:cluster -- [--isvcs 5000] [--runs 3] [--save]');
+const n = wholeNumber('bench:cluster', 'isvcs', values.isvcs, 1);
+const runs = wholeNumber('bench:cluster', 'runs', values.runs, 1);
 const go = findGo();
-if (!go) throw new Error('Go is needed to build the test API server and kubectl');
+if (!go) fail('bench:cluster', 'Go is needed to build the test API server and kubectl (none on the PATH or in /usr/local/go)');
 const kubectl = binary('kubectl', go);
 const cluster = await startCluster();
 try {
@@ -68,9 +66,7 @@ try {
   }
   const result = { isvcs: n, virtualServices: n, kgdListMs: Math.round(kgdBest), kubectlGetMs: Math.round(kubectlBest), ratio: Number((kgdBest / kubectlBest).toFixed(2)) };
   console.log(`n=${n}: kgd reads the cluster in ${result.kgdListMs} ms, kubectl get of the same kinds ${result.kubectlGetMs} ms: ratio ${result.ratio} (target < 3)`);
-  const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'cluster.json'), JSON.stringify(result, null, 2) + '\n');
+  saveResult('cluster.json', result, values.save);
   if (result.ratio >= 3) process.exitCode = 1;
 } finally {
   await cluster.stop();

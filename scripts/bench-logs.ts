@@ -2,18 +2,18 @@
  * `npm run bench:logs [-- --mb 1024 --runs 2]`: generates an Envoy access log of the given size (Istio's 1.9+
  * TEXT format: mostly 200s, with 404 NR / 503 UF / 403 RBAC lines over a few hundred hosts), then measures, in
  * the same run and alternating, `wc -l`, `grep -c ' 404 '` and `kgd logs` on it: wall time, throughput, and
- * kgd's peak RSS (the process's own maxRSS). Writes bench/results/logs-latest.json. Fails (exit 1) when kgd's
+ * kgd's peak RSS (the process's own maxRSS). Writes bench/results/logs-latest.json with --save. Fails (exit 1) when kgd's
  * line count or 404 count disagrees with wc's and grep's, or its peak RSS grows past 256 MB (memory must not
  * follow the file's size).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { saveResult, scriptArgs } from './script-args.js';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '1024' }, runs: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
+const values = scriptArgs('bench:logs', { mb: { type: 'string', default: '1024' }, runs: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false }, save: { type: 'boolean', default: false } }, 'npm run bench:logs -- [--mb 1024] [--runs 2] [--keep] [--save]');
 const mb = Number(values.mb);
 const runs = Math.max(1, Number(values.runs));
 if (!Number.isFinite(mb) || mb <= 0) throw new Error('--mb takes a size in MB');
@@ -89,8 +89,7 @@ console.log('| tool | wall (s) | MB/s | peak RSS (MB) |\n|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.tool} | ${(r.bestMs / 1000).toFixed(1)} | ${r.mbPerS} | ${r.maxRssMB ?? ''} |`);
 const kgdMs = rows[2]!.bestMs;
 console.log(`\nkgd logs / wc -l: ${(kgdMs / rows[0]!.bestMs).toFixed(1)}×; kgd logs / grep -c: ${(kgdMs / rows[1]!.bestMs).toFixed(1)}×`);
-mkdirSync(fileURLToPath(new URL('../../bench/results/', import.meta.url)), { recursive: true });
-writeFileSync(fileURLToPath(new URL('../../bench/results/logs-latest.json', import.meta.url)), `${JSON.stringify({ date: new Date().toISOString(), bytes: size, lines: gen.lines, rows }, null, 2)}\n`);
+saveResult('logs-latest.json', { date: new Date().toISOString(), bytes: size, lines: gen.lines, rows }, values.save);
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
 let failed = false;
 if (kgdLines !== gen.lines) { console.error(`kgd read ${kgdLines} lines, the file has ${gen.lines}`); failed = true; }

@@ -1,21 +1,21 @@
 /**
- * `npm run bench [-- --sizes 1000,10000,50000]`: for each size, generates a cluster with injected mistakes,
+ * `npm run bench -- [--sizes 1000,10000,50000] [--runs 3] [--save]`: for each size, generates a cluster with injected mistakes,
  * then measures (a) the parse floor, (b) `kgd check`, (c) `kgd trace --all`, (d) peak memory, each in a
  * fresh process. Prints a table, one ratio line per size and the growth exponent; writes
- * bench/results/latest.json. Fails (exit 1) when an injected mistake is not found.
+ * bench/results/latest.json with --save. Fails (exit 1) when an injected mistake is not found.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { saveResult, scriptArgs, wholeNumber } from './script-args.js';
 import { generateCluster, type Injection } from './gen-cluster.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,50000' }, runs: { type: 'string', default: '1' } } });
-const sizes = values.sizes!.split(',').map(Number);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes takes whole numbers, e.g. 1000,10000');
-const runs = Math.max(1, Number(values.runs));
+const USAGE = 'npm run bench -- [--sizes 1000,10000,50000] [--runs 3] [--save]';
+const values = scriptArgs('bench', { sizes: { type: 'string', default: '1000,10000,50000' }, runs: { type: 'string', default: '1' }, save: { type: 'boolean', default: false } }, USAGE);
+const sizes = values.sizes!.split(',').map((x) => wholeNumber('bench', 'sizes', x, 1));
+const runs = wholeNumber('bench', 'runs', values.runs, 1);
 const worker = fileURLToPath(new URL('./bench-worker.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kgd-bench-'));
 
@@ -73,9 +73,7 @@ if (results.length >= 2) {
   const exp = (k: string) => (Math.log((b[k] as number) / (a[k] as number)) / Math.log(ratioN)).toFixed(3);
   console.log(`growth ${a['n']}→${b['n']}: check N^${exp('checkMs')}, trace-all N^${exp('traceAllMs')}, floor N^${exp('floorMs')}`);
 }
-const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'latest.json'), JSON.stringify(results.map((r) => ({ n: r['n'], floorMs: r['floorMs'], checkMs: r['checkMs'], traceAllMs: r['traceAllMs'], peakRssBytes: r['peakRssBytes'], injected: r['injected'], found: r['found'], inputBytes: r['inputBytes'] })), null, 2) + '\n');
+saveResult('latest.json', results.map((r) => ({ n: r['n'], floorMs: r['floorMs'], checkMs: r['checkMs'], traceAllMs: r['traceAllMs'], peakRssBytes: r['peakRssBytes'], injected: r['injected'], found: r['found'], inputBytes: r['inputBytes'] })), values.save);
 if (!allFound) {
   console.error('FAIL: not every injected mistake was found');
   process.exitCode = 1;

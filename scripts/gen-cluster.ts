@@ -7,9 +7,10 @@
  * K mistakes of known kinds are injected; the list of what should be found goes to FILE.expected.json.
  */
 import { NEWEST } from '../src/platform/versions.js';
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { scriptArgs, wholeNumber } from './script-args.js';
 import { stringify } from 'yaml';
-import { parseArgs } from 'node:util';
 import { kserveObjects } from '../src/platform/kserve/derive.js';
 import { knativeObjects, firstRevision, isvcComponentRoute } from '../src/platform/knative/derive.js';
 import { parseConfigDomain } from '../src/platform/knative/domain.js';
@@ -82,7 +83,10 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
     let i = Math.floor(((k + 0.5) * opts.isvcs) / opts.broken);
     const kind = kinds[k % kinds.length]!;
     // A denied namespace breaks all its InferenceServices: keep the other mistakes out of it.
-    while (plan.has(i) || deniedNamespaces.has(nsOf(i)) || (kind === 'deny-all-namespace' && [...plan.keys()].some((j) => nsOf(j) === nsOf(i)))) i = (i + 1) % opts.isvcs;
+    // A small cluster may have no free place left: then fewer mistakes are injected (the .expected.json lists them).
+    let tries = 0;
+    while (tries++ <= opts.isvcs && (plan.has(i) || deniedNamespaces.has(nsOf(i)) || (kind === 'deny-all-namespace' && [...plan.keys()].some((j) => nsOf(j) === nsOf(i))))) i = (i + 1) % opts.isvcs;
+    if (tries > opts.isvcs + 1) break;
     plan.set(i, kind);
     if (kind === 'deny-all-namespace') deniedNamespaces.add(nsOf(i));
   }
@@ -134,10 +138,10 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { isvcs: { type: 'string', default: '1000' }, namespaces: { type: 'string', default: '10' }, broken: { type: 'string', default: '0' }, out: { type: 'string' } } });
-  const opts = { isvcs: Number(values.isvcs), namespaces: Number(values.namespaces), broken: Number(values.broken) };
-  for (const [k, v] of Object.entries(opts)) if (!Number.isInteger(v) || v < 0) throw new Error(`--${k} takes a whole number`);
-  if (opts.namespaces < 1) throw new Error('--namespaces must be at least 1');
+  const values = scriptArgs('gen:cluster', { isvcs: { type: 'string', default: '1000' }, namespaces: { type: 'string', default: '10' }, broken: { type: 'string', default: '0' }, out: { type: 'string' } }, 'npm run gen:cluster -- [--isvcs N] [--namespaces M] [--broken K] [--out FILE]');
+  const opts = { isvcs: wholeNumber('gen:cluster', 'isvcs', values.isvcs, 0), namespaces: wholeNumber('gen:cluster', 'namespaces', values.namespaces, 1), broken: wholeNumber('gen:cluster', 'broken', values.broken, 0) };
+  // The folder of --out is made when missing (as `kubectl ... > dir/file` would not, but a generator should).
+  if (values.out) mkdirSync(dirname(resolve(values.out)), { recursive: true });
   const fd = values.out ? openSync(values.out, 'w') : 1;
   const injections = generateCluster(opts, (doc) => writeSync(fd, `---\n${doc}`));
   if (values.out) {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -120,5 +120,141 @@ describe('first contact (issue #15)', () => {
     const packed = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: fromRoot(), encoding: 'utf8' });
     const names = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     for (const f of ['LICENSE', 'docs/json-output.md', 'deploy/clusterrole.yaml', 'deploy/clusterrole-logs.yaml']) assert.ok(names.includes(f), `${f} is not in the tarball`);
+  });
+
+  it('6. symbolic links in folders are followed once; broken ones, cycles and repeats are said', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-links-'));
+    mkdirSync(join(dir, 'real'));
+    cpSync(fromRoot('examples', 'custom-gateway-broken'), join(dir, 'real'), { recursive: true });
+    const only = kgd(dir, ['check', 'real', '-o', 'json']);
+    // A folder of links to the files, a link to the folder, a loop back up, a broken link, a second link to a file.
+    mkdirSync(join(dir, 'tree'));
+    symlinkSync(join(dir, 'real'), join(dir, 'tree', 'linked'));
+    symlinkSync('..', join(dir, 'real', 'loop'));
+    symlinkSync(join(dir, 'nowhere.yaml'), join(dir, 'tree', 'broken.yaml'));
+    symlinkSync(join(dir, 'real', 'istio.yaml'), join(dir, 'tree', 'z-istio.yaml'));
+    const r = kgd(dir, ['check', 'tree', '-o', 'json']);
+    const codes = (o: string) => (JSON.parse(o) as { diagnostics: { code: string; message: string }[] }).diagnostics.map((d) => `${d.code} ${d.message}`).sort();
+    assert.deepEqual(codes(r.stdout), codes(only.stdout), 'the linked folder was read once, its files once');
+    assert.match(r.stderr, /1 broken symbolic link\(s\) \(tree\/broken\.yaml\)/);
+    assert.match(r.stderr, /1 link\(s\) back to a folder already read \(tree\/linked\/loop\/tree\/linked\)|link\(s\) back to a folder already read/);
+    assert.match(r.stderr, /1 link\(s\) to a file already read \(tree\/z-istio\.yaml\)/);
+    assert.equal(r.status, 1);
+  });
+
+  it('8. trace help says what it reads; -q says what it left out; --cluster without a kubeconfig says where it looked', () => {
+    const root = fromRoot();
+    const help = kgd(root, ['trace', '--help']).stdout;
+    assert.doesNotMatch(help, /default: \[\]/);
+    assert.match(help, /default: the current\s+folder/);
+    assert.doesNotMatch(help, /the URL argument is then a path/);
+    // The article's snippets leave checks unable to run: -q hides the info findings, but says so.
+    const q = kgd(root, ['check', 'examples/custom-gateway-fixed', '-q']);
+    assert.match(q.stdout, /^No problems found\.\n-q left out \d+ info findings?/m);
+    const partial = mkdtempSync(join(tmpdir(), 'kgd-q-'));
+    copyFileSync(fromRoot('examples', 'custom-gateway-fixed', 'kserve.yaml'), join(partial, 'kserve.yaml'));
+    assert.match(kgd(partial, ['check', '.', '-q']).stdout, /of them a check that could not run on this input/);
+    const home = mkdtempSync(join(tmpdir(), 'kgd-home-'));
+    const env = { ...process.env, HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' };
+    const c = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster'], { cwd: home, encoding: 'utf8', env });
+    assert.equal(c.status, 2);
+    assert.equal(c.stderr, `kgd: no kubeconfig found (looked in $KUBECONFIG, which is unset, in ${join(home, '.kube', 'config')}, and for an in-cluster service account): pass --kubeconfig FILE or set KUBECONFIG\n`);
+  });
+
+  it('9. generate: the apply line fits the output, --out needs -o kustomize, --port 80 is explained, a spec error has its line, the flag\'s selector syntax works in a spec', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-gen-'));
+    const base = ['generate', 'local-gateway', '--name', 'ml-gw', '--selector', 'app=ml-gw'];
+    const k = kgd(dir, [...base, '-o', 'kustomize', '--out', 'overlay']);
+    assert.equal(k.status, 0, k.stderr);
+    const kust = readFileSync(join(dir, 'overlay', 'kustomization.yaml'), 'utf8');
+    assert.match(kust, /kubectl apply --server-side --field-manager=kgd -k <this folder>/);
+    assert.doesNotMatch(kust, /-f <this file>/);
+    const helm = kgd(dir, [...base, '-o', 'helm-values']).stdout;
+    assert.match(helm, /helm upgrade/);
+    assert.doesNotMatch(helm, /kubectl apply --server-side --field-manager=kgd -f <this file>/);
+    const out = kgd(dir, [...base, '--out', 'x']);
+    assert.equal(out.status, 2);
+    assert.match(out.stderr, /^kgd: --out writes the folder of -o kustomize; -o yaml goes to standard output/);
+    const p80 = kgd(dir, [...base, '--port', '80']);
+    assert.equal(p80.status, 2);
+    assert.match(p80.stderr, /--port 80 is taken: 80 is the port of the external gateway's listener; keep the default 8081/);
+    writeFileSync(join(dir, 'spec.yaml'), 'name: ml-gw\nselector: app=ml-gw,istio=ml-gw\n\nport: 80\n');
+    const spec = kgd(dir, ['generate', 'local-gateway', '--spec', 'spec.yaml']);
+    assert.equal(spec.status, 2);
+    assert.match(spec.stderr, /^kgd: spec\.yaml:4: port 80 is taken/);
+    writeFileSync(join(dir, 'spec.yaml'), 'name: ml-gw\nselector: app=ml-gw,istio=ml-gw\n');
+    const ok = kgd(dir, ['generate', 'local-gateway', '--spec', 'spec.yaml']);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /app: ml-gw\n\s+istio: ml-gw/);
+    writeFileSync(join(dir, 'spec.yaml'), 'name: ml-gw\nselector: app=\n');
+    assert.match(kgd(dir, ['generate', 'local-gateway', '--spec', 'spec.yaml']).stdout, /app: ""/);
+    writeFileSync(join(dir, 'spec.yaml'), 'name: ml-gw\nselector: "app ml-gw"\n');
+    assert.match(kgd(dir, ['generate', 'local-gateway', '--spec', 'spec.yaml']).stderr, /^kgd: spec\.yaml:2: selector takes key=value/);
+  });
+
+  it('10. binary input has a fix that fits, on stdin too, and a long value is cut before quoting; `ingress: 42` is one finding', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-bin-'));
+    writeFileSync(join(dir, 'x.yaml'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]));
+    const f = kgd(dir, ['check', 'x.yaml']);
+    assert.match(f.stdout, /KGD0004.*NUL bytes/);
+    assert.match(f.stdout, /fix: Pass only manifests as text/);
+    assert.doesNotMatch(f.stdout, /permission/);
+    const stdin = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '-'], { cwd: dir, input: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe]), encoding: 'utf8' });
+    assert.equal(stdin.status, 2);
+    assert.match(stdin.stdout, /<stdin>:1:1 {2}error {2}KGD0004 .*Cannot read <stdin>: it contains NUL bytes/);
+    const latin1 = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '-'], { cwd: dir, input: Buffer.from('kind: caf\xe9\n', 'latin1'), encoding: 'utf8' });
+    assert.match(latin1.stdout, /KGD0004 .*not UTF-8 text/);
+    const long = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '-'], { cwd: dir, input: JSON.stringify('a\\b"c'.repeat(20)), encoding: 'utf8' });
+    const quoted = /found a string \((".*")\)/.exec(long.stdout)![1]!;
+    assert.equal(typeof JSON.parse(quoted), 'string', 'the quoted value is a whole JSON string');
+    assert.match(JSON.parse(quoted) as string, /…$/);
+    writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: inferenceservice-config, namespace: kserve}\ndata:\n  ingress: 42\n');
+    const codes = (JSON.parse(kgd(dir, ['check', 'cm.yaml', '-o', 'json']).stdout) as { diagnostics: { code: string; severity: string }[] }).diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code);
+    assert.deepEqual(codes, ['KGD0007']);
+  });
+
+  it('11. usage errors are one line in kgd\'s style, naming the help to read', () => {
+    const root = fromRoot();
+    for (const [args, line] of [
+      [['check', '--bogus'], "kgd: unknown option '--bogus' (see kgd check --help)"],
+      [['frob'], "kgd: unknown command 'frob' (see kgd --help)"],
+      [['check', '-o'], "kgd: option '-o, --output <format>' argument missing (see kgd check --help)"],
+      [['generate', 'local-gateway', '--bogus'], "kgd: unknown option '--bogus' (see kgd generate local-gateway --help)"],
+      [['check', '-o', 'yaml', 'examples/kubeflow'], 'kgd: unknown output format "yaml" (use text, json, sarif or junit)'],
+    ] as const) {
+      const r = kgd(root, [...args]);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.equal(r.stderr, `${line}\n`);
+    }
+    assert.match(kgd(root, ['check', '--help']).stdout, /3 internal error/);
+  });
+
+  it('12. the npm scripts take their options as the README writes them, refuse others in one line, and save results only when asked', () => {
+    const readme = readFileSync(fromRoot('README.md'), 'utf8');
+    assert.doesNotMatch(readme, /\] \[-- --/, 'one -- before all script options');
+    const bench = spawnSync(process.execPath, [fromRoot('dist', 'scripts', 'bench.js'), '--sizes', '10', '--', '--runs', '3'], { encoding: 'utf8' });
+    assert.equal(bench.status, 2);
+    assert.match(bench.stderr, /^bench: Unexpected argument '--runs'.*\(usage: npm run bench -- \[--sizes/);
+    assert.doesNotMatch(bench.stderr, /\n\s+at /, 'no stack trace');
+    const bad = spawnSync(process.execPath, [fromRoot('dist', 'scripts', 'gen-cluster.js'), '--isvcs', 'many'], { encoding: 'utf8' });
+    assert.equal(bad.stderr, 'gen:cluster: --isvcs takes a whole number of at least 0, not "many"\n');
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-gen-out-'));
+    const gen = spawnSync(process.execPath, [fromRoot('dist', 'scripts', 'gen-cluster.js'), '--isvcs', '3', '--namespaces', '1', '--broken', '9', '--out', join(dir, 'new', 'folder', 'c.yaml')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(gen.status, 0, gen.stderr);
+    assert.ok(statSync(join(dir, 'new', 'folder', 'c.yaml')).size > 0);
+    // A small run leaves the committed results alone and says how to save.
+    const committed = readFileSync(fromRoot('bench', 'results', 'latest.json'), 'utf8');
+    const small = spawnSync(process.execPath, [fromRoot('dist', 'scripts', 'bench.js'), '--sizes', '20'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(small.status, 0, small.stderr);
+    assert.match(small.stdout, /not saved: add --save to write bench\/results\/latest\.json/);
+    assert.equal(readFileSync(fromRoot('bench', 'results', 'latest.json'), 'utf8'), committed);
+    for (const s of ['bench-logs', 'bench-cluster']) assert.match(readFileSync(fromRoot('scripts', `${s}.ts`), 'utf8'), /saveResult\('[a-z-]+\.json', .*, values\.save\);/, `${s} writes bench/results only with --save`);
+  });
+
+  it('13. the package installs no script: built files ship in the tarball (prepack), `npm run kgd` builds from a clone', () => {
+    const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const s of ['prepare', 'preinstall', 'install', 'postinstall']) assert.equal(pkg.scripts[s], undefined, `package.json has a ${s} script`);
+    assert.match(pkg.scripts['prepack'] ?? '', /tsc/);
+    assert.match(readFileSync(fromRoot('README.md'), 'utf8'), /npm ci && npm run kgd -- check examples\/custom-gateway-broken/);
   });
 });

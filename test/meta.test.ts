@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { withVersionsTable } from '../src/report/versions-doc.js';
 import { withRulesTable } from '../src/report/rule-doc.js';
@@ -7,6 +8,8 @@ import { catalog, placeholders, type CatalogKey } from '../src/diagnostics/catal
 import { rules } from '../src/rules/index.js';
 import { renderDocs } from '../src/report/rule-doc.js';
 import { fromRoot } from './helpers/paths.js';
+import { EXAMPLE_FILES, withExamples } from '../scripts/readme-examples.js';
+import { SYMPTOM_DOC } from '../src/report/rule-doc.js';
 
 const ruleFiles = readdirSync(fromRoot('src', 'rules')).filter((f) => f.endsWith('.ts') && !f.startsWith('_') && f !== 'index.ts').map((f) => f.slice(0, -3));
 /** Codes reported by the loader and engine rather than by a rule; each has a test in test/load.test.ts. */
@@ -101,5 +104,45 @@ describe('meta: the README lists every rule', () => {
   it('the README\'s rules table is the one the catalog gives (npm run docs)', () => {
     const readme = readFileSync(fromRoot('README.md'), 'utf8');
     assert.equal(readme, withRulesTable(readme));
+  });
+});
+
+describe('meta: the docs say what the code does (issue #15 items 4 and 12)', () => {
+  it('docs/json-output.md lists exactly the symptoms the catalog uses, and each has a docs text', () => {
+    const doc = readFileSync(fromRoot('docs', 'json-output.md'), 'utf8');
+    const listed = /"symptom": "[^"]*",\s*\/\/ ([^\n]+)/.exec(doc)![1]!.split('|').map((x) => x.trim());
+    const used = [...new Set(Object.values(catalog).map((d) => d.symptom))];
+    assert.deepEqual([...listed].sort(), [...new Set([...used, ...Object.keys(SYMPTOM_DOC)])].sort());
+    for (const s of used) assert.ok(SYMPTOM_DOC[s], `no docs text for symptom ${s}`);
+  });
+  it('`kgd rules` shows each code with the catalog\'s symptom, as the README table does', () => {
+    const out = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'rules', '-o', 'json'], { encoding: 'utf8' });
+    const listed = JSON.parse(out.stdout) as { id: string; codes: { code: string; symptom: string }[] }[];
+    const readme = readFileSync(fromRoot('README.md'), 'utf8');
+    for (const r of listed) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${r.id}\` |`))!;
+      const symptoms = row.split('|').at(-2)!.split(',').map((x) => x.trim());
+      assert.deepEqual(symptoms.sort(), [...new Set(r.codes.map((c) => c.symptom))].sort(), r.id);
+    }
+  });
+  for (const f of EXAMPLE_FILES) {
+    it(`the example outputs in ${f} are what the built kgd prints (npm run docs)`, () => {
+      const text = readFileSync(fromRoot(f), 'utf8');
+      assert.match(text, /<!-- example:start kgd /);
+      assert.equal(text, withExamples(text));
+    });
+  }
+  it('every example file starts with ---, so `cat examples/x/*.yaml | kgd check -` reads them as the folder is read', () => {
+    for (const dir of readdirSync(fromRoot('examples'))) {
+      const files = readdirSync(fromRoot('examples', dir)).filter((f) => f.endsWith('.yaml')).sort();
+      if (files.length === 0) continue;
+      for (const f of files) assert.match(readFileSync(fromRoot('examples', dir, f), 'utf8'), /^---\n/, `examples/${dir}/${f}`);
+      const cat = files.map((f) => readFileSync(fromRoot('examples', dir, f), 'utf8')).join('');
+      const piped = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '-', '-o', 'json'], { input: cat, encoding: 'utf8' });
+      const folder = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', `examples/${dir}`, '-o', 'json'], { cwd: fromRoot(), encoding: 'utf8' });
+      const codes = (o: string) => (JSON.parse(o) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code).sort();
+      assert.deepEqual(codes(piped.stdout), codes(folder.stdout), dir);
+      assert.equal(piped.status, folder.status, dir);
+    }
   });
 });

@@ -61,7 +61,7 @@ describe('bundled examples', () => {
     );
     // Every finding that a comment in the example announces is there, at that place.
     const expectedLines = routingFindings(r.diagnostics).filter((d) => d.location?.file.endsWith('istio.yaml')).map((d) => d.location!.line);
-    assert.deepEqual(expectedLines, [30, 51, 51]);
+    assert.deepEqual(expectedLines, [31, 52, 52]);
   });
   it('the fixed twin is clean', async () => {
     const r = await checkPaths([fromRoot('examples', 'custom-gateway-fixed')]);

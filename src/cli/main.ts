@@ -11,6 +11,18 @@ import { registerTrace } from './commands/trace.js';
 import { registerLogs } from './commands/logs.js';
 import { EXIT, UsageError } from './errors.js';
 
+/**
+ * Help to stdout; the option parser's errors as one line in kgd's own style (`kgd: …`), naming the help to read —
+ * never commander's two-line `error: …` and a hint.
+ */
+function outputFor(io: MainIO, path: string) {
+  return {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(`kgd: ${s.replace(/^error: /, '').trim().replace(/\n+/g, ' ')} (see ${path} --help)\n`),
+  };
+}
+
 export interface MainIO {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
@@ -29,8 +41,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
     .description('KServe Gateway Doctor: why does my InferenceService answer 404 or 504 on a non-default Istio local gateway?')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    .configureOutput(outputFor(io, 'kgd'));
   const cmdIO = { ...io, setExit: (n: number) => { exit = n; } };
   registerCheck(program, cmdIO);
   registerTrace(program, cmdIO);
@@ -39,7 +50,13 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   registerFix(program, cmdIO);
   registerDump(program, cmdIO);
   registerRules(program, io);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  const each = (cmd: Command, path: string): void => {
+    for (const c of cmd.commands) {
+      c.exitOverride().configureOutput(outputFor(io, `${path} ${c.name()}`));
+      each(c, `${path} ${c.name()}`);
+    }
+  };
+  each(program, 'kgd');
   // `kgd` alone is a usage error: the help on stderr, exit 2.
   if (argv.length <= 2) {
     io.stderr.write(program.helpInformation());

@@ -47,9 +47,9 @@ export const catalog = {
   FileUnreadable: {
     code: 'KGD0004', severity: 'error', symptom: 'input',
     title: 'A file that cannot be read as text',
-    description: 'The file could not be read, or is not UTF-8 text (for example a binary or an archive), so nothing in it was checked.',
+    description: 'The file (or standard input) could not be read, or is not UTF-8 text (for example a binary or an archive), so nothing in it was checked. The fix follows the reason: for a binary, pass only manifests as text; for a permission, make the file readable; for a file too large, split it.',
     message: 'Cannot read {{file}}: {{reason}}.',
-    fix: 'Pass only manifest files (YAML or JSON), or fix the file permissions.',
+    fix: '{{remedy}}',
   },
   NoResources: {
     code: 'KGD0005', severity: 'warning', symptom: 'input',

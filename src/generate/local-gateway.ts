@@ -79,7 +79,7 @@ export function validateSpec(spec: LocalGatewaySpec): void {
   if (Object.keys(spec.selector).length === 0) bad('--selector needs at least one label (key=value): an empty selector would pick every pod');
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) bad(`--port ${spec.port} is not a port number`);
   if (spec.port === 80 || spec.port === 15021 || spec.port === 15090 || spec.port === 15020) {
-    bad(`--port ${spec.port}: use a port of its own for the local gateway (8081 is Knative's); 80 collides with the external gateway's listener and 150xx are Istio's own`);
+    bad(`--port ${spec.port} is taken: ${spec.port === 80 ? '80 is the port of the external gateway\'s listener' : `${spec.port} is one of Istio's own ports on every gateway pod`}; keep the default ${LOCAL_GATEWAY_PORT} (Knative's local gateway port) or choose a free one`);
   }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(spec.clusterDomain)) bad(`--cluster-domain "${spec.clusterDomain}" is not a DNS domain`);
   if (spec.flavour === 'kubeflow' && spec.knative === 'operator' && spec.port !== LOCAL_GATEWAY_PORT) {

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeHttpError, kubeRequest } from './kube-http.js';
 import { knownKinds } from '../model/kinds.js';
@@ -31,8 +34,16 @@ export interface ClusterLoadResult {
 const NOT_LISTED = new Set(['ReplicaSet', 'EndpointSlice']);
 const PAGE = 500;
 
+/** The in-cluster service account client-node falls back to (its loadFromCluster). */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
 export function loadConfig(o: ClusterOptions): KubeConfig {
   const kc = new KubeConfig();
+  // client-node, finding nothing, would talk to http://localhost:8080; say what was looked for instead.
+  const home = join(homedir(), '.kube', 'config');
+  if (!o.kubeconfig && !process.env['KUBECONFIG'] && !existsSync(home) && !(process.env['KUBERNETES_SERVICE_HOST'] && existsSync(SERVICE_ACCOUNT_TOKEN))) {
+    throw new InputError(`no kubeconfig found (looked in $KUBECONFIG, which is unset, in ${home}, and for an in-cluster service account): pass --kubeconfig FILE or set KUBECONFIG`);
+  }
   try {
     if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
     else kc.loadFromDefault();

@@ -31,7 +31,9 @@ function describeType(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `a ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
+  // Cut the value, not its JSON: a cut JSON string can end inside an escape.
+  const chars = typeof v === 'string' ? Array.from(v) : [];
+  return `a ${typeof v} (${JSON.stringify(typeof v === 'string' && chars.length > 36 ? `${chars.slice(0, 36).join('')}…` : v)})`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { ManifestParser, parseManifestText, type ParseResult } from './parse.js';
 import { FileSource } from './source-text.js';
@@ -25,31 +25,70 @@ const SKIPPED_FOLDERS = new Set(['node_modules', 'vendor', '__pycache__']);
 
 export interface LoadOptions {
   /** Reads standard input for the path `-`. */
-  readonly readStdin?: () => Promise<string>;
+  readonly readStdin?: () => Promise<string | Buffer>;
   readonly onFile?: (file: string) => void;
   /** Called for each resource as soon as its document is parsed (before the next one is), e.g. to build its view and drop the object. */
   readonly onResource?: (r: Resource) => void;
 }
 
-async function readStdinDefault(): Promise<string> {
+async function readStdinDefault(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-async function listManifestFiles(dir: string, skipped: { path: string; reason: string }[]): Promise<string[]> {
+/** Standard input as text, or why it is not text (the same checks a file gets). */
+function stdinText(input: string | Buffer): { text: string } | { problem: InputProblem } {
+  if (typeof input === 'string') return { text: input };
+  if (input.includes(0)) return { problem: unreadable('<stdin>', NUL_REASON) };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(input) };
+  } catch {
+    return { problem: unreadable('<stdin>', NOT_UTF8_REASON) };
+  }
+}
+
+/**
+ * The manifest files under `dir`, in name order. Symbolic links are followed — to files and to folders — with a
+ * guard against cycles and repeats (a folder or file already read, by its real path, is not read again); a broken
+ * link, a cycle or a repeat is listed in `skipped` with the reason, never dropped silently.
+ */
+async function listManifestFiles(dir: string, skipped: { path: string; reason: string }[], seen: Set<string> = new Set()): Promise<string[]> {
   const out: string[] = [];
+  const real = await realpath(dir).catch(() => dir);
+  if (seen.has(real)) {
+    skipped.push({ path: dir, reason: 'a link back to a folder already read' });
+    return out;
+  }
+  seen.add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue; // .git and editor files
     const p = join(dir, e.name);
-    if (e.isDirectory()) {
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const st = await stat(p);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        skipped.push({ path: p, reason: 'a broken symbolic link' });
+        continue;
+      }
+    }
+    if (isDir) {
       if (SKIPPED_FOLDERS.has(e.name)) skipped.push({ path: p, reason: 'a dependency folder' });
-      else out.push(...(await listManifestFiles(p, skipped)));
-    } else if (e.isFile() && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
-      if (extname(e.name).toLowerCase() === '.json' && !(await looksLikeKubernetesJson(p))) skipped.push({ path: p, reason: 'JSON that is not a Kubernetes object' });
-      else out.push(p);
+      else out.push(...(await listManifestFiles(p, skipped, seen)));
+    } else if (isFile && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+      const realFile = await realpath(p).catch(() => p);
+      if (seen.has(`file:${realFile}`)) skipped.push({ path: p, reason: 'a link to a file already read' });
+      else if (extname(e.name).toLowerCase() === '.json' && !(await looksLikeKubernetesJson(p))) skipped.push({ path: p, reason: 'JSON that is not a Kubernetes object' });
+      else {
+        seen.add(`file:${realFile}`);
+        out.push(p);
+      }
     }
   }
   return out;
@@ -82,8 +121,15 @@ const NOT_UTF8_REASON = 'it is not UTF-8 text (a binary file?)';
 /** Files are read and parsed in chunks of this size, so no file is ever held whole in memory. */
 const CHUNK_BYTES = 1024 * 1024;
 
-function unreadable(file: string, reason: string): InputProblem {
-  return { id: 'FileUnreadable', data: { file, reason }, location: { file, line: 1, column: 1 } };
+function unreadable(file: string, reason: string, code?: string): InputProblem {
+  const remedy = reason === NUL_REASON || reason === NOT_UTF8_REASON
+    ? 'Pass only manifests as text (YAML or JSON); unpack an archive, or render a chart, first.'
+    : code === 'EACCES' || code === 'EPERM'
+      ? 'Make the file readable by the user running kgd (chmod), or leave it out.'
+      : reason.startsWith('it is larger than')
+        ? 'Split the file, or pass only the manifests that matter.'
+        : 'Check that the path names a readable file.';
+  return { id: 'FileUnreadable', data: { file, reason, remedy }, location: { file, line: 1, column: 1 } };
 }
 
 /**
@@ -116,7 +162,7 @@ async function loadFile(file: string, onResource: ((r: Resource) => void) | unde
     }
     return parser.end();
   } catch (e) {
-    return { resources: [], problems: [unreadable(file, (e as Error).message)] };
+    return { resources: [], problems: [unreadable(file, (e as Error).message, (e as NodeJS.ErrnoException).code)] };
   } finally {
     await handle?.close();
   }
@@ -135,9 +181,13 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
   };
   for (const p of paths) {
     if (p === '-') {
-      const text = await (options.readStdin ?? readStdinDefault)();
+      const input = stdinText(await (options.readStdin ?? readStdinDefault)());
       files.push('<stdin>');
-      const r = parseManifestText('<stdin>', text, { onResource: options.onResource });
+      if ('problem' in input) {
+        problems.push(input.problem);
+        continue;
+      }
+      const r = parseManifestText('<stdin>', input.text, { onResource: options.onResource });
       add(r);
       if (r.resources.length === 0 && r.problems.length === 0) problems.push({ id: 'NoResources', data: { file: '<stdin>' }, location: { file: '<stdin>', line: 1, column: 1 } });
       continue;

@@ -221,14 +221,21 @@ export interface ConfigMapInfo {
   readonly name: string;
   readonly labels: Labels;
   readonly data: Readonly<Record<string, string>>;
+  /** Data keys whose value is not a string (KGD0007 says so; the API server refuses the ConfigMap). */
+  readonly badKeys?: readonly string[];
 }
 
 export function readConfigMap(r: FieldReader, namespace: string): ConfigMapInfo {
+  const rawData = r.raw(['data']);
+  const badKeys = rawData !== null && typeof rawData === 'object' && !Array.isArray(rawData)
+    ? Object.entries(rawData as Record<string, unknown>).filter(([, v]) => typeof v !== 'string' && v !== null).map(([k]) => k)
+    : [];
   return {
     res: r.resource,
     namespace,
     name: r.resource.name,
     labels: r.strMap(['metadata', 'labels']) ?? EMPTY_MAP,
     data: r.strMap(['data']) ?? EMPTY_MAP,
+    ...(badKeys.length > 0 ? { badKeys } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { catalog, type CatalogKey } from '../diagnostics/catalog.js';
 import type { Rule } from '../engine/define-rule.js';
 import { rules as allRules } from '../rules/index.js';
 
-const SYMPTOM_DOC: Record<string, string> = {
+export const SYMPTOM_DOC: Readonly<Record<string, string>> = {
   '404': '404 Not Found (Envoy `route_not_found`, response flag `NR`)',
   '503': '503 / connection refused / name not resolved',
   '504': '504 Gateway Timeout, or the call hangs until the client times out',

@@ -1,9 +1,21 @@
+import { createHash } from 'node:crypto';
 import { catalog, type CatalogKey } from '../diagnostics/catalog.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SuppressedDiagnostic } from '../engine/suppress.js';
 import { HOMEPAGE, VERSION } from './version.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+/**
+ * A fingerprint that survives edits elsewhere in the file (no line or column): the code, the resource, the field
+ * and what the finding says about them (its data), or for an input problem its file and message. GitHub code
+ * scanning matches results across runs by it, so a finding is not "new" because a line moved.
+ */
+export function fingerprint(d: Diagnostic): string {
+  const data = Object.keys(d.data).sort().map((k) => `${k}=${d.data[k]}`).join('\u0000');
+  const what = d.resource ? `${d.resource}\u0000${d.path ?? ''}\u0000${data}` : `${d.location ? uri(d.location.file) : ''}\u0000${d.message}`;
+  return createHash('sha256').update(`${d.code}\u0000${what}`).digest('hex').slice(0, 32);
+}
 
 function uri(file: string): string {
   return file.split('\\').join('/').replace(/^\.\//, '');
@@ -49,6 +61,7 @@ export function formatSarif(diags: readonly Diagnostic[], suppressed: readonly S
           relatedLocations: d.related
             .filter((r) => r.location)
             .map((r, i) => ({ id: i, message: { text: r.resource }, physicalLocation: { artifactLocation: { uri: uri(r.location!.file) }, region: { startLine: r.location!.line, startColumn: r.location!.column } } })),
+          partialFingerprints: { 'kgdFinding/v1': fingerprint(d) },
           properties: { symptom: d.symptom, rule: d.rule, fix: d.fix },
           // SARIF's own way to carry a suppressed result (viewers hide it): in source for annotations, else external.
           ...('suppressed' in d ? { suppressions: [{ kind: (d as SuppressedDiagnostic).suppressed.by.startsWith('annotation') ? 'inSource' : 'external', justification: `${(d as SuppressedDiagnostic).suppressed.by}${(d as SuppressedDiagnostic).suppressed.reason ? `: ${(d as SuppressedDiagnostic).suppressed.reason}` : ''}` }] } : {}),

@@ -10,6 +10,8 @@ export interface TextOptions {
   /** Findings a suppression left out: counted; listed with showSuppressed. */
   readonly suppressed?: readonly SuppressedDiagnostic[];
   readonly showSuppressed?: boolean;
+  /** What -q left out: info findings, and how many of them say a check could not run. */
+  readonly quietDropped?: { readonly info: number; readonly notRun: number };
 }
 
 const SYMPTOM_TEXT: Record<string, string> = {
@@ -48,6 +50,10 @@ export function formatText(diags: readonly Diagnostic[], options: TextOptions = 
   const [e, w, i] = [n('error'), n('warning'), n('info')];
   if (diags.length === 0) lines.push(c('green', 'No problems found.'));
   else lines.push(c(e > 0 ? 'red' : 'yellow', `${diags.length} finding${diags.length === 1 ? '' : 's'}: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}, ${i} info`));
+  const q = options.quietDropped;
+  if (q && q.info > 0) {
+    lines.push(c('dim', `-q left out ${q.info} info finding${q.info === 1 ? '' : 's'}${q.notRun > 0 ? `, ${q.notRun} of them a check that could not run on this input` : ''} (run without -q to see them)`));
+  }
   const sup = options.suppressed ?? [];
   if (sup.length > 0 && options.showSuppressed) {
     lines.push('', c('bold', `Suppressed (${sup.length}):`));

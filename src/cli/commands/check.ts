@@ -8,6 +8,14 @@ import { catalog, type Severity } from '../../diagnostics/catalog.js';
 import { IgnoreSyntaxError, parseIgnore, type IgnoreEntry, type SuppressedDiagnostic } from '../../engine/suppress.js';
 import { findProjectFile, loadProject } from '../project.js';
 
+/** How the folder walk's reasons for leaving a path out read in the one stderr line. */
+const SKIP_NOUNS: Readonly<Record<string, string>> = {
+  'a dependency folder': 'dependency folder(s)',
+  'a broken symbolic link': 'broken symbolic link(s)',
+  'a link back to a folder already read': 'link(s) back to a folder already read',
+  'a link to a file already read': 'link(s) to a file already read',
+};
+
 interface CheckFlags {
   output: string;
   failOn: string;
@@ -33,7 +41,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .command('check')
     .description('Find every inconsistency between config-istio, the KnativeServing CR, KServe\'s ingress config, the Istio Gateways and the gateway Services, with the symptom each causes and its fix.')
     .argument('[paths...]', 'manifest files or folders (.yaml, .yml, .json, read recursively); "-" reads stdin', ['.'])
-    .option('-o, --output <format>', 'text, json or sarif', 'text')
+    .option('-o, --output <format>', 'text, json, sarif (with partialFingerprints for code scanning) or junit (test reports in CI)', 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info or none', 'error')
     .option('--assume-defaults', 'fill in upstream defaults (config-istio, KServe ingress, Knative\'s local Gateway and Service) for what the input lacks')
     .option('--complete', 'the input is the whole cluster: report what it lacks instead of assuming what a default install has (--cluster and a kgd dump imply it, unless --namespaces or a kind could not be read)')
@@ -44,7 +52,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models, see the README)', collectList)
     .option('--ignore <code[=Kind ns/name]>', 'suppress a code, everywhere or on one resource (repeatable; also the kgd.io/ignore annotation and .kgd.yaml)', collectList)
     .option('--show-suppressed', 'list the suppressed findings too')
-    .option('-q, --quiet', 'leave out info findings')
+    .option('-q, --quiet', 'leave out info findings (text output still counts them, and how many are checks that could not run)')
     .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
@@ -98,11 +106,13 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       if (skipped.length > 0 && !flags.quiet) {
         const byReason = new Map<string, string[]>();
         for (const x of skipped) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x.path]);
-        const parts = [...byReason].map(([why, ps]) => `${ps.length} ${why === 'a dependency folder' ? `dependency folder(s) (${ps.slice(0, 3).join(', ')}${ps.length > 3 ? ', …' : ''})` : `file(s) of ${why} (${ps.slice(0, 3).join(', ')}${ps.length > 3 ? ', …' : ''})`}`);
-        io.stderr.write(`kgd: skipped ${parts.join(' and ')}\n`);
+        const parts = [...byReason].map(([why, ps]) => `${ps.length} ${SKIP_NOUNS[why] ?? `file(s) of ${why}`} (${ps.slice(0, 3).join(', ')}${ps.length > 3 ? ', …' : ''})`);
+        io.stderr.write(`kgd: skipped ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}\n`);
       }
       const diags = flags.quiet ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
-      io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout), suppressed, showSuppressed: flags.showSuppressed ?? false }));
+      const dropped = result.diagnostics.filter((d) => d.severity === 'info' && flags.quiet);
+      const quietDropped = { info: dropped.length, notRun: dropped.filter((d) => d.id === 'CheckSkipped').length };
+      io.stdout.write(render(diags, format, { files: result.files, resources: result.resourceCount, color: useColor(io.stdout), suppressed, showSuppressed: flags.showSuppressed ?? false, quietDropped, rulesRun: options.only ?? rules.map((r) => r.id), failOn }));
       // Input that could not be read or parsed (KGD0001, KGD0004), or that holds no resource at all, is an input error:
       // exit 2 (the findings are still printed), so that `kgd check wrong-dir/` fails a CI job.
       const unreadable = result.diagnostics.some((d) => d.id === 'YamlSyntaxError' || d.id === 'FileUnreadable');

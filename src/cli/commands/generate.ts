@@ -39,7 +39,7 @@ const SPEC_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'map'> = {
 };
 
 /** A spec file: the same settings as the flags, as a YAML mapping; any mistake names its line. */
-export function readSpecFile(file: string): Partial<Record<keyof LocalGatewaySpec, unknown>> {
+export function readSpecFile(file: string): { values: Partial<Record<keyof LocalGatewaySpec, unknown>>; where: Partial<Record<keyof LocalGatewaySpec, string>> } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -52,17 +52,30 @@ export function readSpecFile(file: string): Partial<Record<keyof LocalGatewaySpe
   if (doc.errors.length) throw new UsageError(`${at(doc.errors[0]!.pos[0])}: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (!isMap(doc.contents)) throw new UsageError(`${file}:1: a spec file is a mapping (name:, namespace:, selector:, …)`);
   const out: Record<string, unknown> = {};
+  const lines: Record<string, string> = {};
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const where = at((pair.key as unknown as { range?: [number] } | null)?.range?.[0]);
     const type = SPEC_KEYS[key];
     if (!type) throw new UsageError(`${where}: unknown key "${key}" (known: ${Object.keys(SPEC_KEYS).join(', ')})`);
-    const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
+    let value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
+    // The flag's syntax is accepted too: `selector: app=ml-gw,istio=ml-gw`.
+    if (type === 'map' && typeof value === 'string') value = parseSelector(value, `${where}: ${key}`);
     const ok = type === 'map' ? value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string') : typeof value === type;
     if (!ok) throw new UsageError(`${where}: ${key} must be ${type === 'map' ? 'a mapping of label to string value' : `a ${type}`}`);
     out[key] = value;
+    lines[key] = where;
   }
-  return out as Partial<Record<keyof LocalGatewaySpec, unknown>>;
+  return { values: out as Partial<Record<keyof LocalGatewaySpec, unknown>>, where: lines };
+}
+
+/** Where a spec error came from: `--port 80: …` about a port the spec file set reads `gateway.yaml:4: port 80: …`. */
+export function specErrorMessage(message: string, fromFile: Partial<Record<keyof LocalGatewaySpec, string>>, flagsGiven: ReadonlySet<string>): string {
+  const m = /^--([a-z-]+)/.exec(message);
+  if (!m) return message;
+  const key = m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof LocalGatewaySpec;
+  const where = fromFile[key];
+  return where && !flagsGiven.has(key) ? `${where}: ${key}${message.slice(m[0].length)}` : message;
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
@@ -72,13 +85,14 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string
 
 /** Flags over the spec file over the defaults. */
 export function resolveSpec(flags: GenerateFlags): LocalGatewaySpec {
-  const file = flags.spec ? readSpecFile(flags.spec) : {};
+  const file = flags.spec ? readSpecFile(flags.spec).values : {};
   const name = flags.name ?? file.name;
   const selector = flags.selector !== undefined ? parseSelector(flags.selector) : (file.selector as Record<string, string> | undefined);
   if (typeof name !== 'string') throw new UsageError('--name is required (the gateway name, e.g. ml-local-gateway)');
   if (!selector) throw new UsageError('--selector is required (the gateway pods\' labels, e.g. app=ml-local-gateway)');
   const port = flags.port !== undefined ? Number(flags.port) : ((file.port as number | undefined) ?? DEFAULT_SPEC.port);
   if (!Number.isInteger(port)) throw new UsageError(`--port must be a whole number, not "${flags.port}"`);
+  if (flags.out !== undefined && flags.output !== 'kustomize') throw new UsageError(`--out writes the folder of -o kustomize; -o ${flags.output} goes to standard output (redirect it)`);
   return {
     name,
     namespace: (flags.namespace ?? file.namespace ?? 'istio-system') as string,
@@ -128,7 +142,11 @@ export function registerGenerate(program: Command, io: { stdout: NodeJS.WriteStr
       try {
         bundle = generateLocalGateway(spec, current);
       } catch (e) {
-        if (e instanceof SpecError) throw new UsageError(e.message);
+        if (e instanceof SpecError) {
+          const fromFile = flags.spec ? readSpecFile(flags.spec).where : {};
+          const given = new Set(Object.keys(flags).filter((k) => (flags as unknown as Record<string, unknown>)[k] !== undefined));
+          throw new UsageError(specErrorMessage(e.message, fromFile, given));
+        }
         throw e;
       }
       if (flags.output === 'yaml') io.stdout.write(bundleToYaml(bundle));

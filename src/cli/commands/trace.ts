@@ -52,15 +52,15 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .command('trace')
     .description('Follow one request hop by hop (DNS, Services, gateway listeners, Gateway servers, VirtualServices, rewrites, policies) and predict its status.')
     .argument('[url]', 'the URL to trace, e.g. http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict')
-    .argument('[paths...]', 'manifest files or folders; "-" reads stdin', [])
+    .argument('[paths...]', 'manifest files or folders (default: the current folder); "-" reads stdin')
     .option('-H, --header <header>', 'request header, "Name: value" (repeatable; a Host header changes routing)', collectList)
     .option('-X, --request <method>', 'HTTP method', 'POST')
     .option('--from <ns[/labels]>', 'the calling pod: its namespace and labels, e.g. kubeflow-user/app=notebook', 'default')
     .option('--sidecar', 'the caller has an Istio sidecar (routes by VirtualServices bound to mesh first, sends mTLS where Istio would)')
     .option('--service-account <name>', "the caller's ServiceAccount (its identity over mTLS)", 'default')
     .option('--activator <path>', 'behind the gateway: in (through the activator: scaled to zero or kept by target-burst-capacity), out (straight to the pods), or both', 'both')
-    .option('--all', 'trace the internal and external URL of every InferenceService (the URL argument is then a path)')
-    .option('--probe <namespace/name>', 'predict readiness instead: net-istio\'s probes for this InferenceService or Knative Service, through kgd\'s gateway simulation (the URL argument is then a path)')
+    .option('--all', 'trace the internal and external URL of every InferenceService (give no URL: every argument is a path)')
+    .option('--probe <namespace/name>', 'predict readiness instead: net-istio\'s probes for this InferenceService or Knative Service, through kgd\'s gateway simulation (give no URL: every argument is a path)')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
@@ -71,7 +71,8 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context for --cluster')
     .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request; with --probe: every KIngress Ready), 1 it fails, 2 usage or input error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n  kgd trace --probe kubeflow-user-example-com/sklearn-iris examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
-    .action(async (url: string | undefined, paths: string[], flags: TraceFlags) => {
+    .action(async (url: string | undefined, pathArgs: string[] | undefined, flags: TraceFlags) => {
+      const paths = pathArgs ?? [];
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use text or json)`);
       const pathsOnly = flags.all === true || flags.probe !== undefined;
       if (flags.all && flags.probe !== undefined) throw new UsageError('--all and --probe do not go together');

@@ -137,6 +137,11 @@ export function kserveIngressConfig(snapshot: Snapshot): KServeIngressConfig {
     if (!cm && !snapshot.assumeDefaults) {
       return { status: 'missing', configMap: undefined, ingressKeyPresent: false, ingressGateway: '', localGateway: '', localGatewayKeyPresent: false, localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', additionalIngressDomains: [], pathTemplate: '', disableIstioVirtualHost: false, enableGatewayApi: false, issues: [], path, kserveVersion };
     }
+    // An `ingress` value that is no string (KGD0007): the API server refuses the ConfigMap, so KServe reads nothing
+    // from it; the type finding is the one to report, not what an empty config would do.
+    if (cm?.badKeys?.includes(INGRESS_KEY)) {
+      return { status: 'invalid', configMap: cm, ingressKeyPresent: true, ingressGateway: '', localGateway: '', localGatewayKeyPresent: false, localGatewayService: '', knativeLocalGatewayService: '', knativeLocalGatewayServiceSet: false, ingressDomain: '', additionalIngressDomains: [], pathTemplate: '', disableIstioVirtualHost: false, enableGatewayApi: false, issues: [], path, kserveVersion };
+    }
     const { values, issues } = cm ? parseKServeIngress(cm.data[INGRESS_KEY], kserveVersion) : { values: { ...KSERVE_DEFAULT_INGRESS }, issues: [] };
     const legacy = behaves('kserve-ingress-service-required', { kserve: kserveVersion });
     const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');

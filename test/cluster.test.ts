@@ -141,6 +141,19 @@ describe('kgd check --cluster against a real API server', { skip }, () => {
           // everything else is the same.
           const whole = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--context', 'admin', '--severity', 'KGD1411=off', '--severity', 'KGD1703=off', '--severity', 'KGD1704=off'], { cwd: ROOT, encoding: 'utf8' });
           assert.equal(some.stdout, whole.stdout);
+          // kubectl's spelling: -n NS reads NS and the platform's namespaces (the example's live in them), -A every one.
+          const nFlag = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--severity', 'KGD1411=off', '--severity', 'KGD1703=off', '--severity', 'KGD1704=off', '-n', 'online-serving'], { cwd: ROOT, encoding: 'utf8' });
+          assert.equal(nFlag.stdout, whole.stdout);
+          assert.match(nFlag.stderr, /^kgd: reading namespace online-serving and the platform's istio-system, knative-serving, kserve, kubeflow/);
+          const all = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '-A'], { cwd: ROOT, encoding: 'utf8' });
+          assert.equal(all.stdout, ok.stdout);
+          const both = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '-A', '-n', 'x'], { cwd: ROOT, encoding: 'utf8' });
+          assert.equal(both.status, 2);
+          const traceN = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'trace', 'http://sklearn-iris.online-serving.svc.cluster.local/', '--cluster', '--kubeconfig', cluster.kubeconfig, '-n', 'online-serving', '-o', 'json'], { cwd: ROOT, encoding: 'utf8' });
+          assert.equal(traceN.status, 1, traceN.stderr);
+          const dumpN = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'dump', '--cluster', '--kubeconfig', cluster.kubeconfig, '-n', 'online-serving'], { cwd: ROOT, encoding: 'utf8' });
+          assert.equal(dumpN.status, 0, dumpN.stderr);
+          assert.doesNotMatch(dumpN.stdout.split('\n')[0]!, /complete/, 'a dump of some namespaces does not say it is the whole cluster');
           const none = spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), 'check', '--cluster', '--kubeconfig', cluster.kubeconfig, '--namespaces', 'online-serving'], { cwd: ROOT, encoding: 'utf8' });
           assert.notEqual(none.stdout, ok.stdout, 'leaving out the gateway namespaces changes what kgd sees');
           assert.equal(ok.status, 1, ok.stderr);

@@ -221,6 +221,8 @@ describe('first contact (issue #15)', () => {
       [['check', '-o'], "kgd: option '-o, --output <format>' argument missing (see kgd check --help)"],
       [['generate', 'local-gateway', '--bogus'], "kgd: unknown option '--bogus' (see kgd generate local-gateway --help)"],
       [['check', '-o', 'yaml', 'examples/kubeflow'], 'kgd: unknown output format "yaml" (use text, json, sarif or junit)'],
+      [['check', '-A', 'examples/kubeflow'], 'kgd: --kubeconfig, --context, --namespaces and -A go with --cluster'],
+      [['logs', '-n', 'x', 'some.log'], 'kgd: -n, -A, --namespaces, --kubeconfig and --context go with --cluster'],
     ] as const) {
       const r = kgd(root, [...args]);
       assert.equal(r.status, 2, args.join(' '));

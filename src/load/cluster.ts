@@ -28,6 +28,8 @@ export interface ClusterLoadResult {
   readonly source: string;
   /** The kubeconfig used, for writes (kgd fix --cluster --apply). */
   readonly kubeConfig: KubeConfig;
+  /** The namespaces namespaced objects were read from; undefined: every namespace. */
+  readonly namespaces?: readonly string[] | undefined;
 }
 
 /** Kinds kgd does not need from a cluster: ReplicaSets (their Deployments say the same) and EndpointSlices (Endpoints do). */
@@ -151,7 +153,7 @@ export async function loadCluster(o: ClusterOptions = {}): Promise<ClusterLoadRe
     return items.map((it) => toResource(it, k.apiVersion, k.kind));
   }));
   problems.sort((a, b) => (a.data['kind'] ?? '').localeCompare(b.data['kind'] ?? ''));
-  return { resources: lists.flat(), problems, source, kubeConfig: kc };
+  return { resources: lists.flat(), problems, source, kubeConfig: kc, namespaces: o.namespaces };
 }
 
 /** List items come without apiVersion and kind; managedFields are noise for kgd. */

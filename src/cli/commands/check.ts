@@ -7,6 +7,7 @@ import { collectList, parseVersions } from '../versions.js';
 import { catalog, type Severity } from '../../diagnostics/catalog.js';
 import { IgnoreSyntaxError, parseIgnore, type IgnoreEntry, type SuppressedDiagnostic } from '../../engine/suppress.js';
 import { findProjectFile, loadProject } from '../project.js';
+import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
 
 /** How the folder walk's reasons for leaving a path out read in the one stderr line. */
 const SKIP_NOUNS: Readonly<Record<string, string>> = {
@@ -22,7 +23,8 @@ interface CheckFlags {
   assumeDefaults?: boolean;
   complete?: boolean;
   clusterDomain: string;
-  namespace: string;
+  namespace?: string;
+  allNamespaces?: boolean;
   rule?: string[];
   disable?: string[];
   severity?: string[];
@@ -37,7 +39,7 @@ interface CheckFlags {
 }
 
 export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
-  program
+  const command = program
     .command('check')
     .description('Find every inconsistency between config-istio, the KnativeServing CR, KServe\'s ingress config, the Istio Gateways and the gateway Services, with the symptom each causes and its fix.')
     .argument('[paths...]', 'manifest files or folders (.yaml, .yml, .json, read recursively); "-" reads stdin', ['.'])
@@ -46,17 +48,14 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--assume-defaults', 'fill in upstream defaults (config-istio, KServe ingress, Knative\'s local Gateway and Service) for what the input lacks')
     .option('--complete', 'the input is the whole cluster: report what it lacks instead of assuming what a default install has (--cluster and a kgd dump imply it, unless --namespaces or a kind could not be read)')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
-    .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
+    .option('-n, --namespace <ns>', NAMESPACE_HELP)
     .option('--rule <id>', 'run only this rule (repeatable; see `kgd rules`)', collectList)
     .option('--severity <code=level>', 'override a severity, e.g. KGD1304=error or KGD1111=off (repeatable)', collectList)
     .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models, see the README)', collectList)
     .option('--ignore <code[=Kind ns/name]>', 'suppress a code, everywhere or on one resource (repeatable; also the kgd.io/ignore annotation and .kgd.yaml)', collectList)
     .option('--show-suppressed', 'list the suppressed findings too')
-    .option('-q, --quiet', 'leave out info findings (text output still counts them, and how many are checks that could not run)')
-    .option('--cluster', 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml')
-    .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
-    .option('--context <name>', 'kubeconfig context for --cluster')
-    .option('--namespaces <ns>', 'with --cluster: read namespaced objects only from this namespace (repeatable, or comma-separated; include those of the gateways and of Knative\'s and KServe\'s config)', (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter(Boolean)])
+    .option('-q, --quiet', 'leave out info findings (text output still counts them, and how many are checks that could not run)');
+  addClusterOptions(command, { what: 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml', hasNamespaceOption: true })
     .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error (a file that cannot be read or parsed, or no resources at all), 3 internal error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
     .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
       const format = parseFormat(flags.output);
@@ -93,11 +92,12 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       // --complete says so; otherwise the source decides (a live cluster read whole, a complete kgd dump).
       const complete = flags.complete === true ? true : undefined;
       const clusterDomain = cmd.getOptionValueSource('clusterDomain') === 'default' && project?.clusterDomain ? project.clusterDomain : flags.clusterDomain;
-      const options = { assumeDefaults: flags.assumeDefaults ?? false, complete, clusterDomain, defaultNamespace: flags.namespace, only: flags.rule ?? project?.rules, severity, versions: parseVersions(flags.versions), ignore, suppressed };
-      if (!flags.cluster && (flags.kubeconfig || flags.context || flags.namespaces)) throw new UsageError('--kubeconfig, --context and --namespaces go with --cluster');
+      const options = { assumeDefaults: flags.assumeDefaults ?? false, complete, clusterDomain, defaultNamespace: flags.namespace ?? 'default', only: flags.rule ?? project?.rules, severity, versions: parseVersions(flags.versions), ignore, suppressed };
+      const cluster = clusterOptions(flags, cmd, { onProgress: showProgress ? (m) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined });
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
+      if (cluster.note && !flags.quiet) io.stderr.write(`kgd: ${cluster.note}\n`);
       const result = flags.cluster
-        ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context, namespaces: flags.namespaces, onProgress: showProgress ? (m) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined }, options)
+        ? await checkCluster(cluster, options)
         : await checkPaths(paths, { ...options, onFile: showProgress ? () => { if (++count % 50 === 0) io.stderr.write(`\rreading… ${count} files`); } : undefined });
       if (showProgress && flags.cluster) io.stderr.write('\r\x1b[K');
       if (showProgress && count >= 50) io.stderr.write('\r\x1b[K');

@@ -3,29 +3,27 @@ import { loadCluster } from '../../load/cluster.js';
 import { displayName } from '../../load/resource.js';
 import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
 import { UsageError } from '../errors.js';
+import { addClusterOptions, clusterOptions, type ClusterFlags } from '../cluster-flags.js';
 import { COMPLETE_MARK, DUMP_HEADER, wholeClusterRead } from '../../load/dump-marker.js';
 
-interface DumpFlags {
-  cluster?: boolean;
-  kubeconfig?: string;
-  context?: string;
+interface DumpFlags extends ClusterFlags {
   output: string;
 }
 
 export function registerDump(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
-  program
+  const command = program
     .command('dump')
     .description('Write what kgd reads from the cluster as one YAML stream (or a JSON List), so a snapshot can be shared and checked offline with `kgd check FILE`. Secrets are never read.')
-    .option('--cluster', 'read the live cluster (required: dump has no other source)')
-    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .option('-o, --output <format>', 'yaml or json', 'yaml');
+  addClusterOptions(command, { what: 'read the live cluster (required: dump has no other source)', hasNamespaceOption: false })
     .addHelpText('after', '\nExit status: 0 written (kinds that could not be read are listed on stderr), 2 usage error or the cluster is unreachable.\nExample:\n  kgd dump --cluster --context prod > prod.yaml && kgd check prod.yaml')
-    .action(async (flags: DumpFlags) => {
+    .action(async (flags: DumpFlags, cmd: Command) => {
       if (!flags.cluster) throw new UsageError('dump reads the cluster: pass --cluster');
       if (flags.output !== 'yaml' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use yaml or json)`);
       const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined;
-      const loaded = await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context, onProgress: progress });
+      const cluster = clusterOptions(flags, cmd, { onProgress: progress });
+      if (cluster.note) io.stderr.write(`kgd: ${cluster.note}\n`);
+      const loaded = await loadCluster(cluster);
       if (progress) io.stderr.write('\r\x1b[K');
       for (const p of loaded.problems) io.stderr.write(`kgd: not in the dump: ${p.data['kind']}: ${p.data['reason']}\n`);
       const sorted = [...loaded.resources].sort((a, b) => displayName(a).localeCompare(displayName(b)) || a.apiVersion.localeCompare(b.apiVersion));

@@ -7,12 +7,15 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
 import { planFixes, writeRepairs, type FixPlan } from '../../fix/plan.js';
 import { UsageError } from '../errors.js';
+import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
 
 interface FixFlags {
   output: string;
   write?: boolean;
   clusterDomain: string;
-  namespace: string;
+  namespace?: string;
+  namespaces?: string[];
+  allNamespaces?: boolean;
   assumeDefaults?: boolean;
   complete?: boolean;
   cluster?: boolean;
@@ -76,24 +79,22 @@ function formatJson(plan: FixPlan): string {
 }
 
 export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
-  program
+  const command = program
     .command('fix')
     .description('Repair what kgd check finds, where there is exactly one safe repair: as JSON Patch and strategic-merge patches, or (--write) in the files themselves, changing only the repaired fields. Findings with several possible repairs are listed as suggestions.')
     .argument('[paths...]', 'manifest files or folders (default: the current folder, except with --write, which needs them named); "-" reads stdin (patches only, nothing to write)')
     .option('-o, --output <format>', 'text (patches and suggestions), json, or yaml (the strategic-merge patches as one stream)', 'text')
     .option('--write', 'edit the files in place (only the repaired fields change); without it nothing is written')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
-    .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
+    .option('-n, --namespace <ns>', NAMESPACE_HELP)
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
     .option('--complete', 'the input is the whole cluster: assume nothing a default install has (--cluster implies it)')
-    .option('--cluster', 'repair the live cluster (kubeconfig) instead of files: shows the patches; with --apply sends them')
-    .option('--kubeconfig <file>', 'kubeconfig for --cluster')
-    .option('--context <name>', 'kubeconfig context for --cluster')
     .option('--apply', 'with --cluster: dry-run every repair on the server (dryRun=All), show the diff, then apply by server-side apply (field manager "kgd") after confirmation')
     .option('-y, --yes', 'with --apply: do not ask (required when stdin is not a terminal)')
-    .option('--force-conflicts', 'with --apply: take over fields another field manager owns (otherwise a conflict is reported and nothing is changed)')
+    .option('--force-conflicts', 'with --apply: take over fields another field manager owns (otherwise a conflict is reported and nothing is changed)');
+  addClusterOptions(command, { what: 'repair the live cluster (kubeconfig) instead of files: shows the patches; with --apply sends them', hasNamespaceOption: true })
     .addHelpText('after', '\nExit status: 0 nothing left to repair by hand, 1 findings remain (suggestions or refused repairs), 2 usage or input error.\nExamples:\n  kgd fix examples/custom-gateway-broken\n  kgd fix manifests/ -o yaml | kubectl apply --server-side --field-manager=kgd -f -\n  kgd fix --write manifests/')
-    .action(async (paths: string[], flags: FixFlags) => {
+    .action(async (paths: string[], flags: FixFlags, cmd: Command) => {
       if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use text, json or yaml)`);
       // A command that writes never defaults to the current folder.
       if (flags.write && paths.length === 0) throw new UsageError('--write edits files in place: name them (e.g. kgd fix --write manifests/); it never defaults to the current folder');
@@ -102,11 +103,13 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
       if (flags.cluster && flags.write) throw new UsageError('--write edits files; with --cluster use --apply');
       if (flags.cluster && paths.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
       const inputs = paths.length > 0 ? paths : ['.'];
+      const cluster = clusterOptions(flags, cmd);
+      if (cluster.note) io.stderr.write(`kgd: ${cluster.note}\n`);
       if ((flags.yes || flags.forceConflicts) && !flags.apply) throw new UsageError('--yes and --force-conflicts go with --apply');
       // Objects are kept (no compaction): patches are computed against them.
-      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true ? true : undefined, compact: false, onResource: undefined };
+      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace ?? 'default', assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true ? true : undefined, compact: false, onResource: undefined };
       const result = flags.cluster
-        ? await checkCluster({ kubeconfig: flags.kubeconfig, context: flags.context }, checkOptions)
+        ? await checkCluster(cluster, checkOptions)
         : await checkPaths(inputs, checkOptions);
       const plan = planFixes(result.diagnostics);
       if (flags.output === 'json') io.stdout.write(formatJson(plan));

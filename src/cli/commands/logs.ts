@@ -13,15 +13,14 @@ import { FormatError } from '../../logs/envoy-format.js';
 import { joinGroups, type Joined } from '../../logs/join.js';
 import { formatLogsJson, formatLogsText } from '../../report/logs.js';
 import { UsageError } from '../errors.js';
+import { addClusterOptions, clusterOptions, type ClusterFlags } from '../cluster-flags.js';
+import { wholeClusterRead } from '../../load/dump-marker.js';
 import { collectList, parseVersions } from '../versions.js';
 
-interface LogsFlags {
+interface LogsFlags extends ClusterFlags {
   format?: string;
   manifests?: string[];
   output: string;
-  cluster?: boolean;
-  kubeconfig?: string;
-  context?: string;
   since?: string;
   tail?: string;
   versions?: string[];
@@ -51,23 +50,22 @@ export function logTargets(s: Snapshot): LogTarget[] {
 }
 
 export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream; stderr?: NodeJS.WriteStream; setExit: (n: number) => void }): void {
-  program
+  const command = program
     .command('logs')
     .description('Explain failing lines of Envoy access logs (Istio TEXT or JSON, or --format) and of Knative\'s activator, queue-proxy, net-istio and KServe\'s controller: the hop, what the flags mean, and with manifests or --cluster the kgd finding or trace that explains them.')
     .argument('[files...]', 'log files; "-" reads stdin')
     .option('--format <envoy-format>', 'the Envoy access-log format the proxies use, when not Istio\'s default (meshConfig.accessLogFormat)')
     .option('-f, --manifests <path>', 'manifests to explain the lines with (repeatable): failing requests are traced, probe lines predicted', collectList)
     .option('-o, --output <format>', 'text or json', 'text')
-    .option('--cluster', 'read the logs of the local gateway pods, the activator, net-istio and KServe\'s controller through the API server (needs deploy/clusterrole-logs.yaml), and the cluster\'s configuration to explain them')
     .option('--since <duration>', 'with --cluster: only lines newer than this (sinceSeconds), e.g. 15m', '1h')
     .option('--tail <lines>', 'with --cluster: at most this many lines per container (tailLines)', '5000')
-    .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
-    .option('--context <name>', 'kubeconfig context for --cluster')
     .option('--versions <list>', 'versions the cluster runs (as for check)', collectList)
-    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local');
+  addClusterOptions(command, { what: 'read the logs of the local gateway pods, the activator, net-istio and KServe\'s controller through the API server (needs deploy/clusterrole-logs.yaml), and the cluster\'s configuration to explain them', hasNamespaceOption: false })
     .addHelpText('after', '\nExit status: 0 no failing line, 1 failing lines found, 2 usage or input error (with --cluster: no log could be read).\nExamples:\n  kubectl logs -n istio-system deploy/knative-local-gateway | kgd logs - -f examples/kubeflow\n  kgd logs --cluster --since 30m\n\nFiles are read line by line: memory does not grow with their size.')
-    .action(async (files: string[], flags: LogsFlags) => {
+    .action(async (files: string[], flags: LogsFlags, cmd: Command) => {
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`-o takes text or json, not "${flags.output}"`);
+      if (!flags.cluster && (flags.namespace !== undefined || flags.kubeconfig || flags.context || flags.namespaces || flags.allNamespaces)) throw new UsageError('-n, -A, --namespaces, --kubeconfig and --context go with --cluster');
       if (flags.cluster && files.length > 0) throw new UsageError('--cluster reads the logs from the cluster; give no files with it');
       if (!flags.cluster && files.length === 0) throw new UsageError('logs needs files ("-" for stdin) or --cluster');
       const tail = Number(flags.tail);
@@ -80,8 +78,10 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
       const notes: string[] = [];
       const options = { clusterDomain: flags.clusterDomain, versions: parseVersions(flags.versions) };
       if (flags.cluster) {
-        const loaded = await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context });
-        snapshot = traceSnapshot(loaded.resources, { ...options, complete: true });
+        const cluster = clusterOptions(flags, cmd);
+        if (cluster.note) process.stderr.write(`kgd: ${cluster.note}\n`);
+        const loaded = await loadCluster(cluster);
+        snapshot = traceSnapshot(loaded.resources, { ...options, complete: wholeClusterRead(loaded) });
         const kc = loadConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
         const r = await fetchLogs(kc, logTargets(snapshot), { sinceSeconds: since, tailLines: tail, onProgress: tty ? (d, t) => process.stderr.write(`\rreading logs ${d}/${t}`) : undefined });
         if (tty) process.stderr.write('\n');

@@ -12,6 +12,7 @@ import { readinessOf } from '../../trace/probe.js';
 import { probeJson, probeText } from '../../report/probe.js';
 import { collectList, parseVersions } from '../versions.js';
 import { useColor } from '../output.js';
+import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
 
 interface TraceFlags {
   header?: string[];
@@ -24,7 +25,9 @@ interface TraceFlags {
   probe?: string;
   output: string;
   clusterDomain: string;
-  namespace: string;
+  namespace?: string;
+  namespaces?: string[];
+  allNamespaces?: boolean;
   assumeDefaults?: boolean;
   complete?: boolean;
   cluster?: boolean;
@@ -47,8 +50,8 @@ export function parseFrom(v: string | undefined): { namespace: string; labels: R
   return { namespace: ns, labels };
 }
 
-export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream; setExit: (n: number) => void }): void {
-  program
+export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
+  const command = program
     .command('trace')
     .description('Follow one request hop by hop (DNS, Services, gateway listeners, Gateway servers, VirtualServices, rewrites, policies) and predict its status.')
     .argument('[url]', 'the URL to trace, e.g. http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict')
@@ -63,15 +66,13 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--probe <namespace/name>', 'predict readiness instead: net-istio\'s probes for this InferenceService or Knative Service, through kgd\'s gateway simulation (give no URL: every argument is a path)')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
-    .option('-n, --namespace <ns>', 'namespace for resources written without one', 'default')
+    .option('-n, --namespace <ns>', NAMESPACE_HELP)
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
     .option('--complete', 'the input is the whole cluster: assume nothing a default install has (--cluster implies it)')
-    .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList)
-    .option('--cluster', 'read the live cluster (kubeconfig) instead of files')
-    .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
-    .option('--context <name>', 'kubeconfig context for --cluster')
+    .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList);
+  addClusterOptions(command, { what: 'read the live cluster (kubeconfig) instead of files', hasNamespaceOption: true })
     .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request; with --probe: every KIngress Ready), 1 it fails, 2 usage or input error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n  kgd trace --probe kubeflow-user-example-com/sklearn-iris examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
-    .action(async (url: string | undefined, pathArgs: string[] | undefined, flags: TraceFlags) => {
+    .action(async (url: string | undefined, pathArgs: string[] | undefined, flags: TraceFlags, cmd: Command) => {
       const paths = pathArgs ?? [];
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use text or json)`);
       const pathsOnly = flags.all === true || flags.probe !== undefined;
@@ -82,16 +83,17 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
         throw new UsageError(`the first argument is the URL to trace, but "${url}" is a file or folder (did you mean --all, or forget the URL?)`);
       }
       if (flags.cluster && inputs.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
-      if (!flags.cluster && (flags.kubeconfig || flags.context)) throw new UsageError('--kubeconfig and --context go with --cluster');
+      const cluster = clusterOptions(flags, cmd);
       if (inputs.length === 0) inputs.push('.');
-      const loaded = flags.cluster ? await loadCluster({ kubeconfig: flags.kubeconfig, context: flags.context }) : await loadSources(inputs, { onResource: prepareView });
-      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace, assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || ('files' in loaded ? completeDumps(loaded.files) : wholeClusterRead(loaded)), versions: parseVersions(flags.versions) }).compact();
+      if (cluster.note) io.stderr.write(`kgd: ${cluster.note}\n`);
+      const loaded = flags.cluster ? await loadCluster(cluster) : await loadSources(inputs, { onResource: prepareView });
+      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace ?? 'default', assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || ('files' in loaded ? completeDumps(loaded.files) : wholeClusterRead(loaded)), versions: parseVersions(flags.versions) }).compact();
       const color = useColor(io.stdout);
       if (flags.probe !== undefined) {
         const m = /^([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(flags.probe) ?? /^()([a-z0-9.-]+)$/.exec(flags.probe);
         if (!m) throw new UsageError(`--probe takes <namespace>/<name> of an InferenceService or Knative Service, not "${flags.probe}"`);
-        const all = readinessOf(snapshot, { namespace: m[1] || flags.namespace, name: m[2]! });
-        if (all.length === 0) throw new UsageError(`no InferenceService (in Knative mode) or Knative Service ${m[1] || flags.namespace}/${m[2]} in the input`);
+        const all = readinessOf(snapshot, { namespace: m[1] || (flags.namespace ?? 'default'), name: m[2]! });
+        if (all.length === 0) throw new UsageError(`no InferenceService (in Knative mode) or Knative Service ${m[1] || (flags.namespace ?? 'default')}/${m[2]} in the input`);
         io.stdout.write(flags.output === 'json' ? `${JSON.stringify(probeJson(all), null, 2)}\n` : probeText(all));
         io.setExit(all.every((r) => r.condition === 'Ready') ? 0 : 1);
         return;

@@ -56,7 +56,7 @@ export const catalog = {
     title: 'An input with no resources',
     description: 'A file or folder given to kgd held no Kubernetes resource, so nothing was checked from it. In a folder only .yaml, .yml and .json files are read.',
     message: 'No Kubernetes resources found in "{{file}}".',
-    fix: 'Check the path; render Helm charts or kustomizations first (`helm template`, `kubectl kustomize`).',
+    fix: 'Check the path. A folder with kustomization.yaml or Chart.yaml is rendered by kgd (kustomize or helm on the PATH) when named itself; name that folder, or render other templates first.',
   },
   NestedList: {
     code: 'KGD0006', severity: 'warning', symptom: 'input',

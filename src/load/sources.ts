@@ -4,6 +4,7 @@ import { ManifestParser, parseManifestText, type ParseResult } from './parse.js'
 import { FileSource } from './source-text.js';
 import type { InputProblem } from './problem.js';
 import type { Resource } from './resource.js';
+import { renderFolder, renderKind } from './render.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Larger files are refused rather than risking the process: 512 MiB of YAML is no hand-written manifest. */
@@ -197,6 +198,20 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
       st = await stat(p);
     } catch (e) {
       throw new InputError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
+    }
+    // A kustomization or a Helm chart named on the command line is rendered by its own tool, then read.
+    const render = st.isDirectory() ? renderKind(p) : undefined;
+    if (render) {
+      let rendered = 0;
+      for (const r of renderFolder(p, render)) {
+        options.onFile?.(r.name);
+        files.push(r.name);
+        const parsed = parseManifestText(r.name, r.text, { onResource: options.onResource });
+        rendered += parsed.resources.length;
+        add(parsed);
+      }
+      if (rendered === 0) problems.push({ id: 'NoResources', data: { file: p }, location: { file: p, line: 1, column: 1 } });
+      continue;
     }
     const list = st.isDirectory() ? await listManifestFiles(p, skipped) : [p];
     if (st.isDirectory() && list.length === 0) {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { renderKind } from '../../load/render.js';
 import { createInterface } from 'node:readline/promises';
 import { checkCluster, checkPaths } from '../../check.js';
 import { loadConfig } from '../../load/cluster.js';
@@ -98,6 +100,8 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
       if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use text, json or yaml)`);
       // A command that writes never defaults to the current folder.
       if (flags.write && paths.length === 0) throw new UsageError('--write edits files in place: name them (e.g. kgd fix --write manifests/); it never defaults to the current folder');
+      const rendered = flags.write ? paths.find((p) => existsSync(p) && statSync(p).isDirectory() && renderKind(p)) : undefined;
+      if (rendered) throw new UsageError(`--write edits files, and ${rendered} is rendered (${renderKind(rendered)}): drop --write to get the patches, and make the change in its sources`);
       if (flags.write && paths.includes('-')) throw new UsageError('--write edits files; standard input has none (drop --write to get patches)');
       if (flags.apply && !flags.cluster) throw new UsageError('--apply changes a live cluster: add --cluster (for files, use --write)');
       if (flags.cluster && flags.write) throw new UsageError('--write edits files; with --cluster use --apply');

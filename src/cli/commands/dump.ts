@@ -16,7 +16,7 @@ export function registerDump(program: Command, io: { stdout: NodeJS.WriteStream;
     .description('Write what kgd reads from the cluster as one YAML stream (or a JSON List), so a snapshot can be shared and checked offline with `kgd check FILE`. Secrets are never read.')
     .option('-o, --output <format>', 'yaml or json', 'yaml');
   addClusterOptions(command, { what: 'read the live cluster (required: dump has no other source)', hasNamespaceOption: false })
-    .addHelpText('after', '\nExit status: 0 written (kinds that could not be read are listed on stderr), 2 usage error or the cluster is unreachable.\nExample:\n  kgd dump --cluster --context prod > prod.yaml && kgd check prod.yaml')
+    .addHelpText('after', '\nExit status: 0 written (kinds that could not be read are listed on stderr), 2 usage error or the cluster is unreachable, 3 internal error.\nExample:\n  kgd dump --cluster --context prod > prod.yaml && kgd check prod.yaml')
     .action(async (flags: DumpFlags, cmd: Command) => {
       if (!flags.cluster) throw new UsageError('dump reads the cluster: pass --cluster');
       if (flags.output !== 'yaml' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use yaml or json)`);

@@ -95,7 +95,7 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
     .option('-y, --yes', 'with --apply: do not ask (required when stdin is not a terminal)')
     .option('--force-conflicts', 'with --apply: take over fields another field manager owns (otherwise a conflict is reported and nothing is changed)');
   addClusterOptions(command, { what: 'repair the live cluster (kubeconfig) instead of files: shows the patches; with --apply sends them', hasNamespaceOption: true })
-    .addHelpText('after', '\nExit status: 0 nothing left to repair by hand, 1 findings remain (suggestions or refused repairs), 2 usage or input error.\nExamples:\n  kgd fix examples/custom-gateway-broken\n  kgd fix manifests/ -o yaml | kubectl apply --server-side --field-manager=kgd -f -\n  kgd fix --write manifests/')
+    .addHelpText('after', '\nExit status: 0 nothing left to repair by hand, 1 findings remain (suggestions or refused repairs), 2 usage or input error, 3 internal error.\nExamples:\n  kgd fix examples/custom-gateway-broken\n  kgd fix manifests/ -o yaml | kubectl apply --server-side --field-manager=kgd -f -\n  kgd fix --write manifests/')
     .action(async (paths: string[], flags: FixFlags, cmd: Command) => {
       if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use text, json or yaml)`);
       // A command that writes never defaults to the current folder.

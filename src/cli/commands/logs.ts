@@ -62,7 +62,7 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
     .option('--versions <list>', 'versions the cluster runs (as for check)', collectList)
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local');
   addClusterOptions(command, { what: 'read the logs of the local gateway pods, the activator, net-istio and KServe\'s controller through the API server (needs deploy/clusterrole-logs.yaml), and the cluster\'s configuration to explain them', hasNamespaceOption: false })
-    .addHelpText('after', '\nExit status: 0 no failing line, 1 failing lines found, 2 usage or input error (with --cluster: no log could be read).\nExamples:\n  kubectl logs -n istio-system deploy/knative-local-gateway | kgd logs - -f examples/kubeflow\n  kgd logs --cluster --since 30m\n\nFiles are read line by line: memory does not grow with their size.')
+    .addHelpText('after', '\nExit status: 0 no failing line, 1 failing lines found, 2 usage or input error (with --cluster: no log could be read), 3 internal error.\nExamples:\n  kubectl logs -n istio-system deploy/knative-local-gateway | kgd logs - -f examples/kubeflow\n  kgd logs --cluster --since 30m\n\nFiles are read line by line: memory does not grow with their size.')
     .action(async (files: string[], flags: LogsFlags, cmd: Command) => {
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`-o takes text or json, not "${flags.output}"`);
       if (!flags.cluster && (flags.namespace !== undefined || flags.kubeconfig || flags.context || flags.namespaces || flags.allNamespaces)) throw new UsageError('-n, -A, --namespaces, --kubeconfig and --context go with --cluster');

@@ -1,4 +1,4 @@
-import { Composer, isMap, isScalar, isSeq, Parser, type Document } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, Parser, type Document, type ScalarTag, type Tags } from 'yaml';
 import type { InputProblem } from './problem.js';
 import { controllerOf, ignoreOf, splitApiVersion, type Origin, type Resource } from './resource.js';
 import { LineIndex, MemorySource, type SourceText } from './source-text.js';
@@ -21,7 +21,32 @@ export interface ParseOptions {
 }
 
 /** YAML 1.1 is what Kubernetes' own parser (go-yaml v2 via sigs.k8s.io/yaml) speaks: `on`/`yes` are booleans there too. */
-export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, uniqueKeys: true } as const;
+/**
+ * YAML as Kubernetes reads it (apimachinery's YAMLOrJSONDecoder → sigs.k8s.io/yaml, a go-yaml v2 fork; checked
+ * against it by test/yaml-semantics.test.ts): YAML 1.1 booleans and octals, plus `0o` octals; but no sexagesimal
+ * numbers (`1:20` stays a string) and no timestamps (`2001-12-14` stays the string it was written as).
+ */
+const OCTAL_0O: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int',
+  default: true,
+  test: /^[-+]?0o[0-7_]+$/,
+  resolve: (s: string) => parseInt(s.replace(/_/g, '').replace('0o', ''), 8),
+};
+const kubernetesTags = (tags: Tags): Tags => [
+  ...tags.filter((t) => typeof t === 'string' ? !['timestamp', 'intTime', 'floatTime'].includes(t) : t.tag !== 'tag:yaml.org,2002:timestamp' && !('test' in t && t.test && /\(\?::/.test(t.test.source))),
+  OCTAL_0O,
+];
+/** YAML 1.1's infinity and NaN spellings: only a document that has one is searched for a non-finite number. */
+const NON_FINITE_HINT = /\.(?:inf|Inf|INF|nan|NaN|NAN)\b/;
+
+function hasNonFinite(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (Array.isArray(v)) return v.some(hasNonFinite);
+  if (v !== null && typeof v === 'object') return Object.values(v as Record<string, unknown>).some(hasNonFinite);
+  return false;
+}
+
+export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: kubernetesTags } as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -162,6 +187,11 @@ export class ManifestParser {
         continue;
       }
       const [start, , end] = doc.range;
+      // Kubernetes converts each document to JSON, which has no infinity or NaN: kubectl refuses such a document.
+      if (NON_FINITE_HINT.test(text.slice(start, end)) && hasNonFinite(value)) {
+        this.problems.push({ id: 'YamlSyntaxError', data: { reason: 'it holds .inf or .nan, which Kubernetes cannot convert to JSON (kubectl refuses the document: "json: unsupported value")' }, location: { ...pos(start), column: 1 } });
+        continue;
+      }
       const at = lines.position(start);
       const unitStart = toUnits(start);
       const unitEnd = toUnits(end);

@@ -6,6 +6,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io"
+	"strings"
+
+	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,6 +39,8 @@ type request struct {
 	// An InferenceService's annotations (deploymentMode: KServe's GetDeploymentMode with the ConfigMap's deploy key).
 	Annotations map[string]string `json:"annotations"`
 	StatusMode  string            `json:"statusMode"`
+	// A manifest stream, decoded as kubectl reads -f files (apimachinery's YAMLOrJSONDecoder, sigs.k8s.io/yaml).
+	Text string `json:"text"`
 }
 
 func answer(r request) any {
@@ -70,6 +77,21 @@ func answer(r request) any {
 			return map[string]any{"error": err.Error()}
 		}
 		return map[string]any{"mode": m}
+	case "manifestDecode":
+		d := k8syaml.NewYAMLOrJSONDecoder(strings.NewReader(r.Text), 4096)
+		var docs []any
+		for {
+			var obj map[string]any
+			if err := d.Decode(&obj); err != nil {
+				if errors.Is(err, io.EOF) {
+					return map[string]any{"objects": docs}
+				}
+				return map[string]any{"error": err.Error(), "objects": docs}
+			}
+			if obj != nil {
+				docs = append(docs, obj)
+			}
+		}
 	case "kingress":
 		ing, vis, err := kingress(context.Background(), r.ConfigDomain, r.ConfigNetwork, r.Route, r.Revision, r.Containers)
 		if err != nil {

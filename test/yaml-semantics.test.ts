@@ -32,11 +32,11 @@ describe('YAML scalars read as Kubernetes reads them (apimachinery YAMLOrJSONDec
   let bin = '';
   before(() => { bin = kserveOracle('0.20.0', go!); }, { timeout: 60 * 60 * 1000 });
 
-  it('each scalar: kgd\'s value equals Kubernetes\', or both refuse the document', () => {
+  for (const parser of ['fast', 'yaml'] as const) it(`each scalar: kgd's value equals Kubernetes', or both refuse the document (parser: ${parser})`, () => {
     const docs = SCALARS.map((s) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scalars\n  namespace: default\nspec:\n  k: ${s}\n`);
     const theirs = ask<{ objects?: Record<string, unknown>[]; error?: string }>(bin, docs.map((text) => ({ op: 'manifestDecode', text })));
     const diffs = SCALARS.flatMap((s, i) => {
-      const parsed = parseManifestText('scalars.yaml', docs[i]!);
+      const parsed = parseManifestText('scalars.yaml', docs[i]!, { parser });
       const refused = theirs[i]!.error !== undefined;
       const ours = parsed.resources[0] ? norm((parsed.resources[0].object['spec'] as Record<string, unknown>)['k'] ?? null) : undefined;
       if (refused) return parsed.resources.length === 0 || parsed.problems.length > 0 ? [] : [`${JSON.stringify(s)}: kgd reads ${JSON.stringify(ours)}, Kubernetes refuses it (${theirs[i]!.error})`];

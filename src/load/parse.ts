@@ -1,4 +1,5 @@
-import { Composer, isMap, isScalar, isSeq, Parser, type Document, type ScalarTag, type Tags } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type ScalarTag, type Tags } from 'yaml';
+import { documentSpans, fastDocument } from './fast-yaml.js';
 import type { InputProblem } from './problem.js';
 import { controllerOf, ignoreOf, splitApiVersion, type Origin, type Resource } from './resource.js';
 import { LineIndex, MemorySource, type SourceText } from './source-text.js';
@@ -18,6 +19,8 @@ export interface ParseResult {
 export interface ParseOptions {
   /** Called for each resource as soon as its document is parsed, before the next document is read. */
   readonly onResource?: (r: Resource) => void;
+  /** 'yaml': every document through the `yaml` library (the reference the fast path is tested against). */
+  readonly parser?: 'fast' | 'yaml';
 }
 
 /** YAML 1.1 is what Kubernetes' own parser (go-yaml v2 via sigs.k8s.io/yaml) speaks: `on`/`yes` are booleans there too. */
@@ -83,6 +86,8 @@ function lastDocumentStart(text: string, notBefore: number): number {
 
 /** How much of the text before a new chunk is searched again for a cut: a marker split across chunks, and directives. */
 const OVERLAP = 1024;
+/** A `%YAML`/`%TAG` directive line: such text is parsed by the `yaml` library alone. */
+const DIRECTIVE = /^%/m;
 
 function countLines(text: string): number {
   let n = 0;
@@ -168,29 +173,11 @@ export class ManifestParser {
       lastOffset = offset;
       return lastUnits;
     };
-    const composer = new Composer(YAML_OPTIONS);
-    for (const doc of composer.compose(new Parser().parse(text), true)) {
-      if (doc.errors.length > 0) {
-        for (const err of doc.errors) {
-          this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine(err.message).replace(/\.$/, '') }, location: pos(err.pos[0]) });
-        }
-        continue;
-      }
-      // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
-      if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) continue;
-      let value: unknown;
-      try {
-        value = doc.toJS({ maxAliasCount: 100 });
-      } catch (e) {
-        // toJS throws for alias bombs and similar; report at the document start.
-        this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { ...pos(doc.range[0]), column: 1 } });
-        continue;
-      }
-      const [start, , end] = doc.range;
+    const emit = (value: unknown, start: number, end: number, offsetOf: (path: FieldPath) => number): void => {
       // Kubernetes converts each document to JSON, which has no infinity or NaN: kubectl refuses such a document.
       if (NON_FINITE_HINT.test(text.slice(start, end)) && hasNonFinite(value)) {
         this.problems.push({ id: 'YamlSyntaxError', data: { reason: 'it holds .inf or .nan, which Kubernetes cannot convert to JSON (kubectl refuses the document: "json: unsupported value")' }, location: { ...pos(start), column: 1 } });
-        continue;
+        return;
       }
       const at = lines.position(start);
       const unitStart = toUnits(start);
@@ -198,8 +185,43 @@ export class ManifestParser {
       const source = this.source;
       const origin = (base: FieldPath): Origin => ({ file, start: unitStart, end: unitEnd, line: at.line, column: at.column, source, base });
       const before = this.resources.length;
-      collect(value, ROOT, 0, undefined, origin, this.resources, this.problems, (path) => ({ ...pos(nodeOffset(doc, path)), column: 1 }));
+      collect(value, ROOT, 0, undefined, origin, this.resources, this.problems, (path) => ({ ...pos(offsetOf(path)), column: 1 }));
       if (this.options.onResource) for (let i = before; i < this.resources.length; i++) this.options.onResource(this.resources[i]!);
+    };
+    // The `yaml` library on text[from, to): exact positions for errors, and the reference for every document.
+    const compose = (from: number, to: number): void => {
+      const sub = from === 0 && to === text.length ? text : text.slice(from, to);
+      const composer = new Composer(YAML_OPTIONS);
+      for (const doc of composer.compose(new Parser().parse(sub), true)) {
+        if (doc.errors.length > 0) {
+          for (const err of doc.errors) {
+            this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine(err.message).replace(/\.$/, '') }, location: pos(from + err.pos[0]) });
+          }
+          continue;
+        }
+        // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
+        if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) continue;
+        let value: unknown;
+        try {
+          value = doc.toJS({ maxAliasCount: 100 });
+        } catch (e) {
+          // toJS throws for alias bombs and similar; report at the document start.
+          this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { ...pos(from + doc.range[0]), column: 1 } });
+          continue;
+        }
+        emit(value, from + doc.range[0], from + doc.range[2], (path) => from + nodeOffset(doc, path));
+      }
+    };
+    if (this.options.parser === 'yaml' || DIRECTIVE.test(text)) {
+      compose(0, text.length);
+      return;
+    }
+    // The fast path: each plain document through js-yaml with the same scalar rules; anything it does not take
+    // (and any document with anchors, tags, merge keys or an error) goes through \`compose\`, document by document.
+    for (const [from, to] of documentSpans(text)) {
+      const fast = fastDocument(text, from, to);
+      if (fast === undefined) compose(from, to);
+      else if (fast !== 'empty') emit(fast.value, fast.start, to, (path) => from + nodeOffset(parseDocument(text.slice(from, to), YAML_OPTIONS), path));
     }
   }
 }

@@ -1,0 +1,72 @@
+/**
+ * The bulk parse: js-yaml (several times faster than the `yaml` library on plain manifests; see the README's parser
+ * table) with the scalar rules the `yaml` library applies for kgd — Kubernetes' (YAML_OPTIONS) — taken from that
+ * library's own tag definitions, not restated. Only plain documents come this way: a document with an anchor, an
+ * alias, a tag, a merge key, a complex key or a document-end marker, or one js-yaml refuses, returns undefined and
+ * is parsed by the `yaml` library (which also gives every error its exact position). test/fast-yaml.test.ts requires
+ * both paths to give the same values and origins on every corpus kgd is tested with.
+ */
+import jsyaml from 'js-yaml';
+import { isScalar, Schema } from 'yaml';
+import { YAML_OPTIONS } from './parse.js';
+
+interface YamlScalarTag { tag: string; test?: RegExp; default?: boolean | 'key'; resolve: (s: string, onError: (m: string) => void, o: object) => unknown }
+
+let schema: jsyaml.Schema | undefined;
+
+/** One js-yaml type per core tag (null, bool, int, float), trying the `yaml` library's tests for it in its order. */
+function k8sSchema(): jsyaml.Schema {
+  if (schema) return schema;
+  const tags = (new Schema({ ...YAML_OPTIONS, schema: 'yaml-1.1' }) as unknown as { tags: YamlScalarTag[] }).tags.filter((t) => t.test && t.default === true);
+  const types = ['null', 'bool', 'int', 'float'].map((name) => {
+    const mine = tags.filter((t) => t.tag === `tag:yaml.org,2002:${name}`);
+    const pick = (s: string) => mine.find((t) => t.test!.test(s));
+    return new jsyaml.Type(`tag:yaml.org,2002:${name}`, {
+      kind: 'scalar',
+      resolve: (s: unknown) => typeof s === 'string' && pick(s) !== undefined,
+      // Some of the library's resolvers return a Scalar node (booleans keep their source spelling): its value.
+      construct: (s: string) => {
+        const v = pick(s)!.resolve(s, () => undefined, {});
+        return isScalar(v) ? v.value : v;
+      },
+    });
+  });
+  schema = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: types });
+  return schema;
+}
+
+/** Where documents start: offset 0 and each line that starts with `---` followed by a space, a tab or a line end. */
+export function documentSpans(text: string): [number, number][] {
+  const starts = [0];
+  const re = /^---(?=[ \t\r\n]|$)/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m.index > 0) starts.push(m.index);
+  return starts.map((s, i) => [s, starts[i + 1] ?? text.length] as [number, number]).filter(([a, b]) => b > a);
+}
+
+/** Anchors, aliases and tags (an indicator after a space, a line start or a flow bracket), merge keys, complex keys, `...`. */
+const NOT_PLAIN = /(?:^|[\s[{,])[&*!][^\s]|<<\s*:|^\s*\?(?:\s|$)|^\.\.\.(?:\s|$)|\t/m;
+const BLANK_OR_COMMENT = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*/;
+
+/**
+ * The value of the document text[from, to) and where the `yaml` library says it starts (its marker, else its
+ * first content line), 'empty' for a document of comments only, or undefined: parse it with the `yaml` library.
+ */
+export function fastDocument(text: string, from: number, to: number): { value: unknown; start: number } | 'empty' | undefined {
+  const seg = text.slice(from, to);
+  if (NOT_PLAIN.test(seg)) return undefined;
+  const marker = seg.startsWith('---');
+  // Content on the marker line (`--- a: b`): the two parsers disagree on what is allowed there.
+  if (marker && /^---[ \t]*[^\s#]/.test(seg)) return undefined;
+  const lead = marker ? 0 : (BLANK_OR_COMMENT.exec(seg)?.[0].length ?? 0);
+  if (!marker && lead >= seg.length) return 'empty';
+  if (!marker && (seg[lead] === ' ')) return undefined;
+  let value: unknown;
+  try {
+    value = jsyaml.load(seg, { schema: k8sSchema(), json: false });
+  } catch {
+    return undefined;
+  }
+  // A null document may be an explicit `null` (a finding) or nothing at all (skipped): let the `yaml` library say.
+  if (value === null || value === undefined) return undefined;
+  return { value, start: from + lead };
+}

@@ -1,0 +1,67 @@
+/**
+ * The fast parse (src/load/fast-yaml.ts: js-yaml with the `yaml` library's scalar rules) against the `yaml` library
+ * alone (ParseOptions.parser 'yaml', the reference): the same resources — values, names, and origins (offsets, line,
+ * column) — and the same problems, on every corpus kgd is tested with: the examples, the real upstream and Kubeflow
+ * manifests in ../shared/corpus, a generated cluster with injected mistakes, and hand-written edge cases.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseManifestText, type ParseResult } from '../src/load/parse.js';
+import { generateCluster } from '../scripts/gen-cluster.js';
+import { fromRoot, SHARED } from './helpers/paths.js';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : /\.(ya?ml|json)$/.test(f) ? [p] : [];
+  });
+}
+
+const view = (r: ParseResult) => ({
+  resources: r.resources.map((x) => ({ id: `${x.apiVersion} ${x.kind} ${x.namespace ?? ''}/${x.name}`, object: JSON.stringify(x.object), start: x.origin?.start, end: x.origin?.end, line: x.origin?.line, column: x.origin?.column })),
+  problems: r.problems.map((p) => JSON.stringify(p, (k, v: unknown) => (k === 'resource' ? undefined : v))),
+});
+
+function same(name: string, text: string): void {
+  const fast = view(parseManifestText(name, text));
+  const slow = view(parseManifestText(name, text, { parser: 'yaml' }));
+  assert.deepEqual(fast, slow, name);
+}
+
+describe('the fast parse gives what the yaml library gives', () => {
+  it('on the examples and every file of ../shared/corpus', () => {
+    const all = [...files(fromRoot('examples')), ...files(join(SHARED, 'corpus'))];
+    assert.ok(all.length > 20);
+    for (const f of all) same(f, readFileSync(f, 'utf8'));
+  });
+
+  it('on a generated cluster of 300 InferenceServices with injected mistakes', () => {
+    const docs: string[] = [];
+    generateCluster({ isvcs: 300, namespaces: 7, broken: 12 }, (d) => docs.push(`---\n${d}`));
+    same('generated.yaml', docs.join(''));
+  });
+
+  it('on edge cases: leading comments, empty and null documents, anchors, tags, merge keys, errors, 1.1 scalars, CRLF', () => {
+    const cases = [
+      '# lead\n\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n# only a comment\n---\n---\nnull\n--- \napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: *m\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: !!str 123, b: on, c: 0777, d: 1:20, e: 2001-12-14, f: yes, g: 0o17, h: .5}\n',
+      'base: &b {x: 1}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: *b\n  name: a\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: 1, a: 2}\n',
+      'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: crlf\r\n',
+      '%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n...\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
+      '- not\n- an object\n---\n"a string"\n---\n42\n',
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a, namespace: x}\n  data: {k: "v"}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  block: |\n    --- not a marker inside a block? it is indented\n    x: y\n  folded: >-\n    a\n    b\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ünïcödé, namespace: "ns"}\ndata: {emoji: "🙂", "quoted key": x}\n',
+      '  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: indented}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nspec: {w: .inf}\n',
+      '--- apiVersion: v1\n',
+    ];
+    for (const [i, c] of cases.entries()) same(`case-${i}.yaml`, c);
+  });
+});

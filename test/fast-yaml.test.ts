@@ -61,6 +61,8 @@ describe('the fast parse gives what the yaml library gives', () => {
       '  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: indented}\n',
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nspec: {w: .inf}\n',
       '--- apiVersion: v1\n',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s, labels: &l {app: x}}\nspec: {selector: *l, ports: [{port: 80}]}\n---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {name: d}\nspec: {selector: {matchLabels: &m {app: x}}, template: {metadata: {labels: *m}}}\n',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x]\n${Array.from({ length: 14 }, (_, i) => `  a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`).join('\n')}\n`,
     ];
     for (const [i, c] of cases.entries()) same(`case-${i}.yaml`, c);
   });

@@ -1,9 +1,9 @@
 /**
  * The bulk parse: js-yaml (several times faster than the `yaml` library on plain manifests; see the README's parser
  * table) with the scalar rules the `yaml` library applies for kgd — Kubernetes' (YAML_OPTIONS) — taken from that
- * library's own tag definitions, not restated. Only plain documents come this way: a document with an anchor, an
- * alias, a tag, a merge key, a complex key or a document-end marker, or one js-yaml refuses, returns undefined and
- * is parsed by the `yaml` library (which also gives every error its exact position). test/fast-yaml.test.ts requires
+ * library's own tag definitions, not restated. Only plain documents come this way: a document with more than a few
+ * aliases, a tag, a merge key, a complex key, a tab or a document-end marker, or one js-yaml refuses, returns
+ * undefined and is parsed by the `yaml` library (which also gives every error its exact position). test/fast-yaml.test.ts requires
  * both paths to give the same values and origins on every corpus kgd is tested with.
  */
 import jsyaml from 'js-yaml';
@@ -43,8 +43,11 @@ export function documentSpans(text: string): [number, number][] {
   return starts.map((s, i) => [s, starts[i + 1] ?? text.length] as [number, number]).filter(([a, b]) => b > a);
 }
 
-/** Anchors, aliases and tags (an indicator after a space, a line start or a flow bracket), merge keys, complex keys, `...`. */
-const NOT_PLAIN = /(?:^|[\s[{,])[&*!][^\s]|<<\s*:|^\s*\?(?:\s|$)|^\.\.\.(?:\s|$)|\t/m;
+/** Tags (an indicator after a space, a line start or a flow bracket), merge keys, complex keys, `...`, tabs. */
+const NOT_PLAIN = /(?:^|[\s[{,])![^\s]|<<\s*:|^\s*\?(?:\s|$)|^\.\.\.(?:\s|$)|\t/m;
+/** Aliases (`*name`): a few are plain sharing (generators write them); many may be an alias bomb for the `yaml` library's limit. */
+const ALIAS = /(?:^|[\s[{,])\*[^\s]/gm;
+const MAX_FAST_ALIASES = 10;
 const BLANK_OR_COMMENT = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*/;
 
 /**
@@ -54,6 +57,7 @@ const BLANK_OR_COMMENT = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*/;
 export function fastDocument(text: string, from: number, to: number): { value: unknown; start: number } | 'empty' | undefined {
   const seg = text.slice(from, to);
   if (NOT_PLAIN.test(seg)) return undefined;
+  if (seg.includes('*') && (seg.match(ALIAS)?.length ?? 0) > MAX_FAST_ALIASES) return undefined;
   const marker = seg.startsWith('---');
   // Content on the marker line (`--- a: b`): the two parsers disagree on what is allowed there.
   if (marker && /^---[ \t]*[^\s#]/.test(seg)) return undefined;

@@ -45,9 +45,11 @@ export const NAMESPACE_HELP = `namespace for resources written without one (defa
  * What to read from the cluster, from the flags; a usage error for flags that do not go together. `cmd` tells
  * whether `-n` was given on the command line (it has a default for files).
  */
-export function clusterOptions(flags: ClusterFlags, cmd: Command, extra: Pick<ClusterOptions, 'onProgress'> = {}): ClusterOptions & { note?: string } {
+export function clusterOptions(flags: ClusterFlags, cmd: Command, extra: Pick<ClusterOptions, 'onProgress'> = {}, opts: { namespaceIsClusterOnly?: boolean } = {}): ClusterOptions & { note?: string } {
   const nGiven = flags.namespace !== undefined && cmd.getOptionValueSource('namespace') === 'cli';
   if (!flags.cluster) {
+    // A command whose -n came from addClusterOptions (no files to give a namespace to) has no other use for it.
+    if (opts.namespaceIsClusterOnly && (nGiven || flags.kubeconfig || flags.context || flags.namespaces || flags.allNamespaces)) throw new UsageError('-n, -A, --namespaces, --kubeconfig and --context go with --cluster');
     if (flags.kubeconfig || flags.context || flags.namespaces || flags.allNamespaces) throw new UsageError('--kubeconfig, --context, --namespaces and -A go with --cluster');
     return {};
   }

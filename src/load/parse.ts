@@ -23,12 +23,7 @@ export interface ParseOptions {
   readonly parser?: 'fast' | 'yaml';
 }
 
-/** YAML 1.1 is what Kubernetes' own parser (go-yaml v2 via sigs.k8s.io/yaml) speaks: `on`/`yes` are booleans there too. */
-/**
- * YAML as Kubernetes reads it (apimachinery's YAMLOrJSONDecoder → sigs.k8s.io/yaml, a go-yaml v2 fork; checked
- * against it by test/yaml-semantics.test.ts): YAML 1.1 booleans and octals, plus `0o` octals; but no sexagesimal
- * numbers (`1:20` stays a string) and no timestamps (`2001-12-14` stays the string it was written as).
- */
+/** `0o17`: an octal to Kubernetes' decoder too (YAML 1.1 in the `yaml` library knows only `017`). */
 const OCTAL_0O: ScalarTag = {
   tag: 'tag:yaml.org,2002:int',
   default: true,
@@ -49,6 +44,12 @@ function hasNonFinite(v: unknown): boolean {
   return false;
 }
 
+/**
+ * YAML as Kubernetes reads it (apimachinery's YAMLOrJSONDecoder → sigs.k8s.io/yaml, a go-yaml v2 fork; checked
+ * against it by test/yaml-semantics.test.ts): YAML 1.1 (`on`/`yes` are booleans, `017` is octal), plus `0o`
+ * octals; but no sexagesimal numbers (`1:20` stays a string) and no timestamps (`2001-12-14` stays the string it
+ * was written as).
+ */
 export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, uniqueKeys: true, customTags: kubernetesTags } as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -216,8 +217,8 @@ export class ManifestParser {
       compose(0, text.length);
       return;
     }
-    // The fast path: each plain document through js-yaml with the same scalar rules; anything it does not take
-    // (and any document with anchors, tags, merge keys or an error) goes through \`compose\`, document by document.
+    // The fast path: each plain document through js-yaml with the same scalar rules; any document it does not take
+    // (see fastDocument) goes through `compose`, document by document.
     for (const [from, to] of documentSpans(text)) {
       const fast = fastDocument(text, from, to);
       if (fast === undefined) compose(from, to);

@@ -77,7 +77,9 @@ export function splitHelmSources(output: string, dir: string): RenderedText[] {
     const name = m ? `${join(dir, m[1]!.trim())} (rendered)` : `${dir} (helm template)`;
     // The document starts after its Source line, so line 1 is the template's first rendered line.
     const body = m ? doc.slice(doc.indexOf('\n', m.index + 1) + 1) : doc;
-    byName.set(name, [...(byName.get(name) ?? []), body]);
+    const docs = byName.get(name);
+    if (docs) docs.push(body);
+    else byName.set(name, [body]);
   }
   return [...byName].map(([name, docs]) => ({ name, text: docs.map((d) => d.replace(/^\n+/, '').replace(/\n*$/, '\n')).join('---\n') }));
 }

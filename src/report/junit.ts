@@ -21,7 +21,11 @@ function where(d: Diagnostic): string {
 export function formatJunit(diags: readonly Diagnostic[], rulesRun: readonly string[], failOn: Severity | 'none'): string {
   const fails = (d: Diagnostic) => failOn !== 'none' && SEVERITY_RANK[d.severity] <= SEVERITY_RANK[failOn];
   const byRule = new Map<string, Diagnostic[]>(rulesRun.map((r) => [r, []]));
-  for (const d of diags) byRule.set(d.rule, [...(byRule.get(d.rule) ?? []), d]);
+  for (const d of diags) {
+    const list = byRule.get(d.rule);
+    if (list) list.push(d);
+    else byRule.set(d.rule, [d]);
+  }
   const suites = [...byRule].map(([rule, ds]) => {
     const cases = ds.length === 0
       ? [{ '@_name': `${rule}: no findings`, '@_classname': `kgd.${rule}` }]

@@ -105,7 +105,11 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       const skipped = 'skipped' in result ? result.skipped ?? [] : [];
       if (skipped.length > 0 && !flags.quiet) {
         const byReason = new Map<string, string[]>();
-        for (const x of skipped) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x.path]);
+        for (const x of skipped) {
+          const paths = byReason.get(x.reason);
+          if (paths) paths.push(x.path);
+          else byReason.set(x.reason, [x.path]);
+        }
         const parts = [...byReason].map(([why, ps]) => `${ps.length} ${SKIP_NOUNS[why] ?? `file(s) of ${why}`} (${ps.slice(0, 3).join(', ')}${ps.length > 3 ? ', …' : ''})`);
         io.stderr.write(`kgd: skipped ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}\n`);
       }

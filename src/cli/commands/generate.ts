@@ -84,8 +84,8 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string
 }
 
 /** Flags over the spec file over the defaults. */
-export function resolveSpec(flags: GenerateFlags): LocalGatewaySpec {
-  const file = flags.spec ? readSpecFile(flags.spec).values : {};
+export function resolveSpec(flags: GenerateFlags, specFile: ReturnType<typeof readSpecFile> | undefined): LocalGatewaySpec {
+  const file = specFile?.values ?? {};
   const name = flags.name ?? file.name;
   const selector = flags.selector !== undefined ? parseSelector(flags.selector) : (file.selector as Record<string, string> | undefined);
   if (typeof name !== 'string') throw new UsageError('--name is required (the gateway name, e.g. ml-local-gateway)');
@@ -126,7 +126,8 @@ export function registerGenerate(program: Command, io: { stdout: NodeJS.WriteStr
     .option('--out <dir>', 'folder for -o kustomize (must not exist or be empty; nothing is overwritten)')
     .addHelpText('after', '\nExit status: 0 generated, 2 usage error or a spec that cannot work (said, not generated), 3 internal error.\nExamples:\n  kgd generate local-gateway --name ml-local-gateway --namespace istio-system --selector app=ml-local-gateway --with-deployment\n  kgd generate local-gateway --spec gateway.yaml --knative operator my-cluster-manifests/ > local-gateway.yaml\n  kgd generate local-gateway --flavour kubeflow --name cluster-local-gateway --selector app=cluster-local-gateway,istio=cluster-local-gateway -o kustomize --out overlays/local-gateway')
     .action(async (paths: string[], flags: GenerateFlags) => {
-      const spec = resolveSpec(flags);
+      const specFile = flags.spec ? readSpecFile(flags.spec) : undefined;
+      const spec = resolveSpec(flags, specFile);
       if (!['yaml', 'kustomize', 'helm-values'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use yaml, kustomize or helm-values)`);
       if (flags.output === 'kustomize' && !flags.out) throw new UsageError('-o kustomize writes a folder: give it with --out <dir>');
       let current;
@@ -143,7 +144,7 @@ export function registerGenerate(program: Command, io: { stdout: NodeJS.WriteStr
         bundle = generateLocalGateway(spec, current);
       } catch (e) {
         if (e instanceof SpecError) {
-          const fromFile = flags.spec ? readSpecFile(flags.spec).where : {};
+          const fromFile = specFile?.where ?? {};
           const given = new Set(Object.keys(flags).filter((k) => (flags as unknown as Record<string, unknown>)[k] !== undefined));
           throw new UsageError(specErrorMessage(e.message, fromFile, given));
         }

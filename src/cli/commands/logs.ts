@@ -65,7 +65,7 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
     .addHelpText('after', '\nExit status: 0 no failing line, 1 failing lines found, 2 usage or input error (with --cluster: no log could be read), 3 internal error.\nExamples:\n  kubectl logs -n istio-system deploy/knative-local-gateway | kgd logs - -f examples/kubeflow\n  kgd logs --cluster --since 30m\n\nFiles are read line by line: memory does not grow with their size.')
     .action(async (files: string[], flags: LogsFlags, cmd: Command) => {
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`-o takes text or json, not "${flags.output}"`);
-      if (!flags.cluster && (flags.namespace !== undefined || flags.kubeconfig || flags.context || flags.namespaces || flags.allNamespaces)) throw new UsageError('-n, -A, --namespaces, --kubeconfig and --context go with --cluster');
+      if (!flags.cluster) clusterOptions(flags, cmd, {}, { namespaceIsClusterOnly: true }); // cluster flags without --cluster: a usage error
       if (flags.cluster && files.length > 0) throw new UsageError('--cluster reads the logs from the cluster; give no files with it');
       if (!flags.cluster && files.length === 0) throw new UsageError('logs needs files ("-" for stdin) or --cluster');
       const tail = Number(flags.tail);

@@ -26,6 +26,19 @@ export interface Injection {
   /** The finding that must report it: code and resource. */
   readonly id: CatalogKey;
   readonly resource: string;
+  /**
+   * Findings that follow from this mistake on other objects or under other codes (a VirtualService bound to a
+   * Gateway that is not there is also stale; a KIngress whose VirtualService left the local gateway never passes
+   * the probe): code and resource. Any finding that is neither an injection nor one of these is a false finding.
+   */
+  readonly consequences: readonly { readonly id: CatalogKey; readonly resource: string }[];
+}
+
+/** The findings that no injected mistake explains (the benchmark fails on any). */
+export function falseFindings<T extends { readonly id: string; readonly resource?: string | null }>(findings: readonly T[], injections: readonly Injection[]): T[] {
+  const explained = new Set<string>();
+  for (const i of injections) for (const e of [i, ...i.consequences]) explained.add(`${e.id}\0${e.resource}`);
+  return findings.filter((f) => !explained.has(`${f.id}\0${f.resource ?? ''}`));
 }
 
 export interface ClusterOptions {
@@ -39,6 +52,15 @@ const DOMAIN = 'example.com';
 const GW = { app: 'cluster-local-gateway', istio: 'cluster-local-gateway' };
 const INGRESS = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
 
+const KNATIVE = 'gcr.io/knative-releases/knative.dev';
+
+/** The Deployment with these images in its pod, beside its istio-proxy (or instead of it, without a sidecar). */
+function withImages(d: Record<string, unknown>, images: string[], sidecar = true): Record<string, unknown> {
+  const pod = ((d['spec'] as { template: { spec: { containers: { name: string; image: string }[] } } }).template.spec);
+  pod.containers = [...images.map((image) => ({ name: image.split('/').pop()!.split(':')[0]!, image })), ...(sidecar ? pod.containers : [])];
+  return d;
+}
+
 function base(): Record<string, unknown>[] {
   const deploy = (name: string, ns: string, labels: Record<string, string>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.29.1' }] } } } });
   return [
@@ -48,11 +70,20 @@ function base(): Record<string, unknown>[] {
     { apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', metadata: { name: 'knative-local-gateway', namespace: 'knative-serving' }, spec: { selector: GW, servers: [{ port: { number: 8081, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
     { apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', metadata: { name: 'kubeflow-gateway', namespace: 'kubeflow' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'knative-local-gateway', namespace: 'istio-system', labels: { 'experimental.istio.io/disable-gateway-port-translation': 'true' } }, spec: { selector: GW, ports: [{ name: 'http2', port: 80, targetPort: 8081 }] } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cluster-local-gateway', namespace: 'istio-system', labels: GW }, spec: { selector: GW, ports: [{ name: 'http2', port: 80, targetPort: 8080 }] } },
+    // Port 8081 as well, so that net-istio's prober finds the local Gateway's server on a Service labelled as its selector.
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cluster-local-gateway', namespace: 'istio-system', labels: GW }, spec: { selector: GW, ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'http-local', port: 8081, targetPort: 8081 }] } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels: INGRESS }, spec: { selector: INGRESS, ports: [{ name: 'http2', port: 80, targetPort: 8080 }] } },
     deploy('cluster-local-gateway', 'istio-system', GW),
     deploy('istio-ingressgateway', 'istio-system', INGRESS),
-    deploy('activator', 'knative-serving', { app: 'activator', role: 'activator' }),
+    // The controllers, with the image tags kgd reads their versions from (else it says which it assumed), and the
+    // activator with a sidecar as Kubeflow runs it.
+    withImages(deploy('activator', 'knative-serving', { app: 'activator', role: 'activator' }), [`${KNATIVE}/serving/cmd/activator:v${NEWEST.serving}`]),
+    withImages(deploy('controller', 'knative-serving', { app: 'controller' }), [`${KNATIVE}/serving/cmd/controller:v${NEWEST.serving}`], false),
+    withImages(deploy('net-istio-controller', 'knative-serving', { app: 'net-istio-controller' }), [`${KNATIVE}/net-istio/cmd/controller:v${NEWEST.netIstio}`], false),
+    withImages(deploy('kserve-controller-manager', 'kubeflow', { 'control-plane': 'kserve-controller-manager' }), [`kserve/kserve-controller:v${NEWEST.kserve}`], false),
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'knative-serving', labels: { 'istio-injection': 'enabled' } } },
+    // Under global-deny-all every sidecar needs an ALLOW policy: the activator takes requests from the gateways.
+    { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', metadata: { name: 'activator-from-gateways', namespace: 'knative-serving' }, spec: { action: 'ALLOW', selector: { matchLabels: { app: 'activator' } }, rules: [{ from: [{ source: { namespaces: ['istio-system'] } }] }] } },
     { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', metadata: { name: 'global-deny-all', namespace: 'istio-system' }, spec: {} },
     { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', metadata: { name: 'cluster-local-gateway', namespace: 'istio-system' }, spec: { action: 'ALLOW', rules: [{}], selector: { matchLabels: GW } } },
     { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' }, spec: { action: 'ALLOW', rules: [{}], selector: { matchLabels: INGRESS } } },
@@ -97,6 +128,8 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
       ? [{ podSelector: {} }]
       : [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'knative-serving' } } }, { podSelector: {} }];
     emit({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-serving', namespace: ns }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from }] } });
+    // Under global-deny-all: the InferenceServices' pods take requests from the gateways and the activator.
+    emit({ apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-serving', namespace: ns }, spec: { action: 'ALLOW', rules: [{ from: [{ source: { namespaces: ['istio-system', 'knative-serving'] } }] }] } });
   }
   for (let i = 0; i < opts.isvcs; i++) {
     const ns = `team-${String(i % opts.namespaces).padStart(4, '0')}`;
@@ -109,12 +142,12 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
       status: { conditions: [{ type: 'IngressReady', status: broken === 'not-ready' ? 'Unknown' : 'True', ...(broken === 'not-ready' ? { reason: 'Uninitialized', message: 'Waiting for load balancer to be ready' } : {}) }, { type: 'Ready', status: broken === 'not-ready' ? 'Unknown' : 'True' }] },
     };
     emit(isvcObj);
-    if (broken === 'not-ready') injections.push({ kind: broken, id: 'KnativeNotReady', resource: `InferenceService ${ns}/${name}` });
+    if (broken === 'not-ready') injections.push({ kind: broken, id: 'KnativeNotReady', resource: `InferenceService ${ns}/${name}`, consequences: [] });
     const isvc = { res: {} as Resource, namespace: ns, name, labels, annotations: {}, components: ['predictor'], predictorName: undefined, clusterLocal: false, deploymentMode: undefined, statusDeploymentMode: undefined, conditions: [], containerPorts: {}, serviceAccounts: {} } as InferenceService;
     for (const o of kserveObjects(isvc, kserveCfg, parseConfigDomain({ [DOMAIN]: '' }, CD), [DOMAIN], CD)) {
       if (broken === 'missing-gateway' && o['kind'] === 'VirtualService') {
         (o['spec'] as { gateways: string[] }).gateways[0] = 'knative-serving/cluster-local-gateway';
-        injections.push({ kind: broken, id: 'VirtualServiceGatewayNotFound', resource: `VirtualService ${ns}/${name}` });
+        injections.push({ kind: broken, id: 'VirtualServiceGatewayNotFound', resource: `VirtualService ${ns}/${name}`, consequences: [{ id: 'VirtualServiceStale', resource: `VirtualService ${ns}/${name}` }] });
       }
       emit(o);
     }
@@ -123,7 +156,10 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
     for (const o of knativeObjects(isvcComponentRoute(isvc, 'predictor'), knativeCfg, parseConfigDomain({ [DOMAIN]: '' }, CD), CD)) {
       if (broken === 'stale-knative-vs' && (o['metadata'] as { name: string }).name === `${ksvc}-ingress`) {
         (o['spec'] as { gateways: string[] }).gateways = ['knative-serving/cluster-local-gateway', 'kubeflow/kubeflow-gateway'];
-        injections.push({ kind: broken, id: 'VirtualServiceStale', resource: `VirtualService ${ns}/${ksvc}-ingress` });
+        injections.push({
+          kind: broken, id: 'VirtualServiceStale', resource: `VirtualService ${ns}/${ksvc}-ingress`,
+          consequences: [{ id: 'VirtualServiceGatewayNotFound', resource: `VirtualService ${ns}/${ksvc}-ingress` }, { id: 'IngressNeverReady', resource: 'Gateway knative-serving/knative-local-gateway' }],
+        });
       }
       emit(o);
     }
@@ -132,7 +168,7 @@ export function generateCluster(opts: ClusterOptions, out: (doc: string) => void
     emit({ apiVersion: 'serving.knative.dev/v1', kind: 'Route', metadata: { name: ksvc, namespace: ns }, spec: { traffic: [{ revisionName: rev, percent: 100 }] }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
     emit({ apiVersion: 'v1', kind: 'Service', metadata: { name: rev, namespace: ns, labels: { 'serving.knative.dev/revision': rev } }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8012 }] } });
     emit({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${rev}-deployment`, namespace: ns }, spec: { replicas: 1, selector: { matchLabels: { 'serving.knative.dev/revision': rev } }, template: { metadata: { labels: podLabels }, spec: { containers: [{ name: 'kserve-container', image: 'kserve/sklearnserver', ports: [{ name: 'user-port', containerPort: 8080 }] }, { name: 'queue-proxy', image: 'queue', ports: [{ name: 'http1', containerPort: 8012 }] }] } } } });
-    if (broken === 'deny-all-namespace') injections.push({ kind: broken, id: 'NetworkPolicyBlocksPredictor', resource: `NetworkPolicy ${ns}/allow-serving` });
+    if (broken === 'deny-all-namespace') injections.push({ kind: broken, id: 'NetworkPolicyBlocksPredictor', resource: `NetworkPolicy ${ns}/allow-serving`, consequences: [] });
   }
   return injections;
 }

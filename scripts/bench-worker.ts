@@ -1,11 +1,18 @@
 /**
- * One measurement of the benchmark, in its own process so that peak memory (maxRSS) is its own:
- * `node dist/scripts/bench-worker.js floor|check|trace FILE`. Prints one JSON line.
+ * One measurement of the benchmark, in its own process so that peak memory (maxRSS) and CPU are its own:
+ * `node dist/scripts/bench-worker.js MODE FILE`. Prints one JSON line. Modes:
+ *   io       the I/O floor: read the file and cut it at its `---` lines
+ *   parse    the parse floor: the fastest parser measured (js-yaml, `npm run bench:parsers`) on the whole text
+ *   yaml     the `yaml` library's full parse (the floor before #18)
+ *   check    `kgd check` as the CLI runs it (one thread per core); check1: with --threads 1
+ *   trace    `kgd trace --all` as the CLI runs it, the table written to nowhere
  */
 import { readFileSync } from 'node:fs';
+import jsYaml from 'js-yaml';
 import { Composer, Parser } from 'yaml';
 import { checkPaths } from '../src/check.js';
 import { loadSources } from '../src/load/sources.js';
+import { documentSpans } from '../src/load/fast-yaml.js';
 import { traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../src/trace/index.js';
 import { writeTraceAllText } from '../src/report/trace.js';
 import { YAML_OPTIONS } from '../src/load/parse.js';
@@ -14,8 +21,17 @@ import { limitHeapGrowth } from '../src/cli/heap.js';
 
 async function run(mode: string, file: string): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  if (mode === 'floor') {
-    // The floor: reading the file and parsing every document with the yaml library, nothing else.
+  if (mode === 'io') {
+    const text = readFileSync(file, 'utf8');
+    return { ms: performance.now() - t0, docs: documentSpans(text).length };
+  }
+  if (mode === 'parse') {
+    const text = readFileSync(file, 'utf8');
+    let docs = 0;
+    jsYaml.loadAll(text, () => { docs++; });
+    return { ms: performance.now() - t0, docs };
+  }
+  if (mode === 'yaml') {
     const text = readFileSync(file, 'utf8');
     let docs = 0;
     for (const doc of new Composer(YAML_OPTIONS).compose(new Parser().parse(text), true)) {
@@ -24,8 +40,8 @@ async function run(mode: string, file: string): Promise<Record<string, unknown>>
     }
     return { ms: performance.now() - t0, docs };
   }
-  if (mode === 'check') {
-    const r = await checkPaths([file]);
+  if (mode === 'check' || mode === 'check1') {
+    const r = await checkPaths([file], mode === 'check1' ? { threads: 1 } : {});
     const found = r.diagnostics.map((d) => ({ id: d.id, resource: d.resource ?? '' }));
     return { ms: performance.now() - t0, resources: r.resourceCount, findings: found.length, found };
   }
@@ -47,4 +63,5 @@ async function run(mode: string, file: string): Promise<Record<string, unknown>>
 limitHeapGrowth();
 const [mode, file] = process.argv.slice(2);
 const result = await run(mode!, file!);
-process.stdout.write(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ ...result, cpuMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');

@@ -1,80 +1,136 @@
 /**
- * `npm run bench -- [--sizes 1000,10000,50000] [--runs 3] [--save]`: for each size, generates a cluster with injected mistakes,
- * then measures (a) the parse floor, (b) `kgd check`, (c) `kgd trace --all`, (d) peak memory, each in a
- * fresh process. Prints a table, one ratio line per size and the growth exponent; writes
- * bench/results/latest.json with --save. Fails (exit 1) when an injected mistake is not found.
+ * `npm run bench -- [--sizes 1000,10000,50000] [--runs 3] [--no-istioctl] [--save]`: for each size, generates a
+ * cluster with injected mistakes, then measures in fresh processes, the modes alternating run by run (A B C … A B C …,
+ * so a slow spell of the machine falls on all of them): the I/O floor (read + cut), the parse floor (js-yaml, the
+ * fastest parser of `npm run bench:parsers`), the `yaml` library's parse, `kgd check` (one thread per core, and
+ * --threads 1), `kgd trace --all`, and the peer: `istioctl analyze --use-kube=false -A` on the same file (built from
+ * the Go module proxy at the version pinned in test/tools/istioctl, cached in ~/.cache/kgd/tools; without Go the
+ * column is left out, and said). Each cell is the median of the runs. Prints a table, the ratios the issue's targets
+ * are about and the growth exponents; fails (exit 1) when an injected mistake is not found or a finding nothing
+ * injected explains (a false finding). Writes bench/results/latest.json only with --save.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveResult, scriptArgs, wholeNumber } from './script-args.js';
-import { generateCluster, type Injection } from './gen-cluster.js';
+import { falseFindings, generateCluster, type Injection } from './gen-cluster.js';
+import { tool } from '../test/helpers/tools.js';
+import { findGo } from '../test/helpers/cluster.js';
+import { defaultThreads } from '../src/load/parallel-parse.js';
 
-const USAGE = 'npm run bench -- [--sizes 1000,10000,50000] [--runs 3] [--save]';
-const values = scriptArgs('bench', { sizes: { type: 'string', default: '1000,10000,50000' }, runs: { type: 'string', default: '1' }, save: { type: 'boolean', default: false } }, USAGE);
+const USAGE = 'npm run bench -- [--sizes 1000,10000,50000] [--runs 3] [--no-istioctl] [--save]';
+const values = scriptArgs('bench', {
+  sizes: { type: 'string', default: '1000,10000,50000' }, runs: { type: 'string', default: '3' },
+  'no-istioctl': { type: 'boolean', default: false }, save: { type: 'boolean', default: false },
+}, USAGE);
 const sizes = values.sizes!.split(',').map((x) => wholeNumber('bench', 'sizes', x, 1));
 const runs = wholeNumber('bench', 'runs', values.runs, 1);
 const worker = fileURLToPath(new URL('./bench-worker.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kgd-bench-'));
 
-interface Measure { ms: number; maxRssBytes: number; [k: string]: unknown }
+interface Measure { ms: number; cpuMs: number; maxRssBytes: number; [k: string]: unknown }
 
-function measure(mode: string, file: string): Measure {
-  // Best of `runs`: timing noise on a shared 2-core machine only ever adds time.
-  let best: Measure | undefined;
-  for (let r = 0; r < runs; r++) {
-    const out = execFileSync(process.execPath, ['--max-old-space-size=8192', worker, mode, file], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-    const m = JSON.parse(out) as Measure;
-    if (!best || m.ms < best.ms) best = m;
-  }
-  return best!;
+/** istioctl, built once (minutes the first time), or why not. */
+function istioctl(): { path: string } | { why: string } {
+  if (values['no-istioctl']) return { why: '--no-istioctl' };
+  const go = findGo();
+  if (!go) return { why: 'Go is not installed (looked for go on the PATH and /usr/local/go/bin/go)' };
+  process.stderr.write('building istioctl from the Go module proxy (cached after the first time)…\n');
+  return { path: tool('istioctl', go) };
 }
 
+/** GNU time, for a child's CPU time and peak memory; without it only wall time is measured. */
+const GNU_TIME = ['/usr/bin/time'].find((p) => existsSync(p));
+
+function measureIstioctl(bin: string, file: string): Measure {
+  const t0 = performance.now();
+  const args = ['analyze', '--use-kube=false', '-A', file];
+  const r = GNU_TIME
+    ? spawnSync(GNU_TIME, ['-f', 'KGD_TIME %U %S %M', bin, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 })
+    : spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  // analyze exits 79 when it found issues (the injected mistakes): anything else but 0 is a failure.
+  const code = GNU_TIME ? Number(/Command exited with non-zero status (\d+)/.exec(r.stderr)?.[1] ?? r.status) : r.status;
+  if (code !== 0 && code !== 79) throw new Error(`istioctl analyze failed (${code}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
+  const t = /KGD_TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
+  const issues = (r.stderr + r.stdout).split('\n').filter((l) => /^(Error|Warning|Info) \[IST\d+\]/.test(l)).length;
+  return { ms, cpuMs: t ? (Number(t[1]) + Number(t[2])) * 1000 : NaN, maxRssBytes: t ? Number(t[3]) * 1024 : NaN, issues };
+}
+
+function measureKgd(mode: string, file: string): Measure {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=8192', worker, mode, file], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  return JSON.parse(out) as Measure;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const peer = istioctl();
+if ('why' in peer) console.log(`istioctl column skipped: ${peer.why}`);
+const MODES = ['io', 'parse', 'yaml', 'check', 'check1', 'trace', ...('path' in peer ? ['istioctl'] : [])] as const;
+
 const results: Record<string, unknown>[] = [];
-let allFound = true;
+let failed = false;
 for (const n of sizes) {
   const file = join(dir, `cluster-${n}.yaml`);
   const namespaces = Math.max(10, Math.round(n / 100));
-  const broken = 20;
   const fd = openSync(file, 'w');
-  const injections: Injection[] = generateCluster({ isvcs: n, namespaces, broken }, (doc) => writeSync(fd, `---\n${doc}`));
+  const injections: Injection[] = generateCluster({ isvcs: n, namespaces, broken: 20 }, (doc) => writeSync(fd, `---\n${doc}`));
   closeSync(fd);
   const bytes = statSync(file).size;
-  process.stderr.write(`n=${n}: ${(bytes / 1e6).toFixed(1)} MB, measuring…\n`);
-  const floor = measure('floor', file);
-  const check = measure('check', file);
-  const trace = measure('trace', file);
-  const found = check['found'] as { id: string; resource: string }[];
-  const foundCount = injections.filter((i) => found.some((f) => f.id === i.id && f.resource === i.resource)).length;
-  if (foundCount !== injections.length) allFound = false;
+  const got = new Map<string, Measure[]>(MODES.map((m) => [m, []]));
+  for (let r = 0; r < runs; r++) {
+    for (const mode of MODES) {
+      process.stderr.write(`n=${n} (${(bytes / 1e6).toFixed(1)} MB), run ${r + 1}/${runs}: ${mode}…\x1b[K\r`);
+      got.get(mode)!.push(mode === 'istioctl' && 'path' in peer ? measureIstioctl(peer.path, file) : measureKgd(mode, file));
+    }
+  }
+  process.stderr.write('\x1b[K');
+  const med = (mode: string, k: 'ms' | 'cpuMs' | 'maxRssBytes') => (got.has(mode) ? Math.round(median(got.get(mode)!.map((m) => m[k]))) : undefined);
+  // Every check run must find every injection and nothing else.
+  const findings = got.get('check')!.concat(got.get('check1')!).map((m) => m['found'] as { id: string; resource: string }[]);
+  const missed = injections.filter((i) => !findings.every((f) => f.some((x) => x.id === i.id && x.resource === i.resource)));
+  const falses = falseFindings(findings[0]!, injections);
+  if (missed.length > 0 || falses.length > 0 || findings.some((f) => JSON.stringify(f) !== JSON.stringify(findings[0]))) failed = true;
+  for (const f of falses.slice(0, 5)) console.error(`false finding at n=${n}: ${f.id} ${f.resource}`);
   results.push({
-    n, inputBytes: bytes, floorMs: Math.round(floor.ms), checkMs: Math.round(check.ms), traceAllMs: Math.round(trace.ms),
-    peakRssBytes: Math.max(check.maxRssBytes, trace.maxRssBytes), floorRssBytes: floor.maxRssBytes,
-    injected: injections.length, found: foundCount, traced: trace['traced'], failingTraces: trace['failing'],
+    n, inputBytes: bytes, threads: defaultThreads(),
+    ioMs: med('io', 'ms'), parseFloorMs: med('parse', 'ms'), yamlMs: med('yaml', 'ms'),
+    checkMs: med('check', 'ms'), checkCpuMs: med('check', 'cpuMs'), check1Ms: med('check1', 'ms'), traceAllMs: med('trace', 'ms'),
+    istioctlMs: med('istioctl', 'ms'), istioctlCpuMs: med('istioctl', 'cpuMs'), istioctlRssBytes: med('istioctl', 'maxRssBytes'),
+    peakRssBytes: Math.max(...['check', 'check1', 'trace'].flatMap((m) => got.get(m)!.map((x) => x.maxRssBytes))),
+    injected: injections.length, found: injections.length - missed.length, falseFindings: falses.length,
+    istioctlIssues: got.get('istioctl')?.[0]?.['issues'],
   });
 }
 
-const pad = (s: string, w: number) => s.padStart(w);
-console.log(`${pad('N', 7)} ${pad('input MB', 9)} ${pad('floor ms', 9)} ${pad('check ms', 9)} ${pad('trace ms', 9)} ${pad('peak MB', 8)} ${pad('found', 7)}`);
-for (const r of results) {
-  console.log(`${pad(String(r['n']), 7)} ${pad(((r['inputBytes'] as number) / 1e6).toFixed(1), 9)} ${pad(String(r['floorMs']), 9)} ${pad(String(r['checkMs']), 9)} ${pad(String(r['traceAllMs']), 9)} ${pad(((r['peakRssBytes'] as number) / 1e6).toFixed(0), 8)} ${pad(`${r['found']}/${r['injected']}`, 7)}`);
-}
+const num = (v: unknown, div = 1, digits = 0) => (typeof v === 'number' && Number.isFinite(v) ? (v / div).toFixed(digits) : '–');
+const cols: [string, (r: Record<string, unknown>) => string][] = [
+  ['N', (r) => String(r['n'])], ['input MB', (r) => num(r['inputBytes'], 1e6, 1)], ['I/O ms', (r) => num(r['ioMs'])],
+  ['parse floor', (r) => num(r['parseFloorMs'])], ['yaml lib', (r) => num(r['yamlMs'])], ['check ms', (r) => num(r['checkMs'])],
+  ['check CPU', (r) => num(r['checkCpuMs'])], ['check -t1', (r) => num(r['check1Ms'])], ['trace --all', (r) => num(r['traceAllMs'])],
+  ['istioctl ms', (r) => num(r['istioctlMs'])], ['istioctl CPU', (r) => num(r['istioctlCpuMs'])], ['kgd MB', (r) => num(r['peakRssBytes'], 1e6)],
+  ['istioctl MB', (r) => num(r['istioctlRssBytes'], 1e6)], ['found', (r) => `${r['found']}/${r['injected']}`], ['false', (r) => String(r['falseFindings'])],
+];
+console.log(cols.map(([h]) => h.padStart(12)).join(''));
+for (const r of results) console.log(cols.map(([, f]) => f(r).padStart(12)).join(''));
 console.log('');
+const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) : '–');
 for (const r of results) {
-  const f = r['floorMs'] as number;
-  console.log(`n=${r['n']}: check/floor=${((r['checkMs'] as number) / f).toFixed(2)} trace-all/floor=${((r['traceAllMs'] as number) / f).toFixed(2)} peak/input=${((r['peakRssBytes'] as number) / (r['inputBytes'] as number)).toFixed(2)} found=${r['found']}/${r['injected']}`);
+  console.log(`n=${r['n']}: check/istioctl=${ratio(r['checkMs'], r['istioctlMs'])} (target ≤ 0.2)  check/parse-floor=${ratio(r['checkMs'], r['parseFloorMs'])} (≤ 1.5)  trace-all/parse-floor=${ratio(r['traceAllMs'], r['parseFloorMs'])} (≤ 2)  peak/input=${ratio(r['peakRssBytes'], r['inputBytes'])} (≤ 4)  check threads=${r['threads']} vs 1: ${ratio(r['checkMs'], r['check1Ms'])}`);
 }
 if (results.length >= 2) {
   const a = results[0]!;
   const b = results[results.length - 1]!;
-  const ratioN = (b['n'] as number) / (a['n'] as number);
-  const exp = (k: string) => (Math.log((b[k] as number) / (a[k] as number)) / Math.log(ratioN)).toFixed(3);
-  console.log(`growth ${a['n']}→${b['n']}: check N^${exp('checkMs')}, trace-all N^${exp('traceAllMs')}, floor N^${exp('floorMs')}`);
+  const exp = (k: string) => (typeof a[k] === 'number' && typeof b[k] === 'number' ? (Math.log((b[k] as number) / (a[k] as number)) / Math.log((b['n'] as number) / (a['n'] as number))).toFixed(3) : '–');
+  console.log(`growth ${a['n']}→${b['n']}: check N^${exp('checkMs')} (target ≤ 1.05), trace-all N^${exp('traceAllMs')}, parse floor N^${exp('parseFloorMs')}, istioctl N^${exp('istioctlMs')}`);
 }
-saveResult('latest.json', results.map((r) => ({ n: r['n'], floorMs: r['floorMs'], checkMs: r['checkMs'], traceAllMs: r['traceAllMs'], peakRssBytes: r['peakRssBytes'], injected: r['injected'], found: r['found'], inputBytes: r['inputBytes'] })), values.save);
-if (!allFound) {
-  console.error('FAIL: not every injected mistake was found');
+saveResult('latest.json', { runs, machine: `${defaultThreads()} threads`, results }, values.save);
+if (failed) {
+  console.error('FAIL: an injected mistake was not found, or a finding nothing injected explains (see above), or runs disagreed');
   process.exitCode = 1;
 }

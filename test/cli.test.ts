@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { assertGolden } from './helpers/golden.js';
 import { fromRoot, ROOT, SHARED } from './helpers/paths.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCluster } from '../scripts/gen-cluster.js';
 import { loadSources } from '../src/load/sources.js';
 import { traceAll, traceSnapshot } from '../src/trace/index.js';
 import { formatTraceJson, writeTraceAllJson } from '../src/report/trace.js';
@@ -14,6 +17,24 @@ function kgd(args: string[], input?: string): { code: number; stdout: string; st
 }
 
 describe('kgd command line', () => {
+  it('--threads: a whole number; any number of threads gives the same report on a file large enough for them', () => {
+    for (const bad of ['0', 'two', '1.5', '65']) {
+      const r = kgd(['check', 'examples/custom-gateway-broken', '--threads', bad]);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, `kgd: --threads takes a whole number from 1 to 64, not "${bad}"\n`);
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'kgd-threads-')), 'cluster.yaml');
+    const docs: string[] = [];
+    generateCluster({ isvcs: 800, namespaces: 8, broken: 8 }, (d) => docs.push(`---\n${d}`));
+    writeFileSync(file, docs.join(''));
+    for (const args of [['check', file, '-o', 'json'], ['trace', '--all', file]]) {
+      const one = kgd([...args, '--threads', '1']);
+      const two = kgd([...args, '--threads', '2']);
+      assert.equal(one.code, 1, one.stderr);
+      assert.equal(two.stdout, one.stdout);
+      assert.equal(two.code, one.code);
+    }
+  });
   it('check on the broken example exits 1 with findings', () => {
     const r = kgd(['check', 'examples/custom-gateway-broken']);
     assert.equal(r.code, 1);

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { parseManifestText, type ParseResult } from '../src/load/parse.js';
+import { fastJson } from '../src/load/fast-yaml.js';
 import { generateCluster } from '../scripts/gen-cluster.js';
 import { fromRoot, SHARED } from './helpers/paths.js';
 
@@ -65,5 +67,31 @@ describe('the fast parse gives what the yaml library gives', () => {
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x]\n${Array.from({ length: 14 }, (_, i) => `  a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`).join('\n')}\n`,
     ];
     for (const [i, c] of cases.entries()) same(`case-${i}.yaml`, c);
+  });
+
+  it('on JSON: a List as kubectl get -o json writes it, escapes, numbers, a repeated key, comments, JSON after YAML', () => {
+    const docs: Record<string, unknown>[] = [];
+    generateCluster({ isvcs: 40, namespaces: 3, broken: 4 }, (d) => docs.push(parseYaml(d) as Record<string, unknown>));
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs, metadata: { resourceVersion: '' } }, null, 4);
+    const plain = [
+      list,
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"q":"say \\"x\\": y","k":"a\\\\","u":"\\u00e9\\n","n":"1e3"},"n":[1e3,-0,1.0,12345678901234567890]}',
+      '\n\n{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "spaced"}}\n\n',
+      '[{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "in-a-list"}}]',
+    ];
+    for (const [i, c] of plain.entries()) {
+      assert.notEqual(fastJson(c, 0, c.length), undefined, `case ${i} takes the JSON path`);
+      same(`json-${i}.json`, c);
+    }
+    const yamlOnly = [
+      '\n  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "indented"}}\n',
+      '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "name": "b"}}',
+      '# a comment\n{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "after-comment"}}',
+      '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "trailing",}}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}\n',
+      '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "unterminated}}',
+    ];
+    for (const [i, c] of yamlOnly.entries()) same(`json-yaml-${i}.json`, c);
+    assert.equal(fastJson(yamlOnly[0]!, 0, yamlOnly[0]!.length), undefined, 'a repeated key is left to the yaml library');
   });
 });

@@ -76,17 +76,38 @@ export function runRules(snapshot: Snapshot, rules: readonly Rule[], options: Ru
   for (const p of snapshot.problems) push(problemToDiagnostic(p), p.resource);
   for (const rule of rules) {
     if (options.only && !options.only.includes(rule.id)) continue;
-    const skipped = new Set<string>();
-    const ctx: RuleContext = {
-      snapshot,
-      report: (r) => push(reportToDiagnostic(rule, r), r.resource),
-      skip: (reason, needs) => {
-        if (skipped.has(reason)) return;
-        skipped.add(reason);
-        push(makeDiagnostic('CheckSkipped', { rule: rule.id, reason, needs }, { rule: rule.id, resource: undefined, path: undefined, location: undefined, derivedFrom: undefined, related: [] }));
-      },
-    };
-    rule.check(ctx);
+    for (const f of ruleFindings(snapshot, rule)) push(f.d, f.res);
   }
   return sortDiagnostics(out);
 }
+
+/**
+ * What one rule reports on a snapshot, before severities and suppressions: computed once per snapshot and rule
+ * (a trace asks for vs-stale-gateways' findings after `check` ran it).
+ */
+function ruleFindings(snapshot: Snapshot, rule: Rule): readonly Finding[] {
+  let byRule = FINDINGS.get(snapshot);
+  if (!byRule) FINDINGS.set(snapshot, (byRule = new Map()));
+  const known = byRule.get(rule);
+  if (known) return known;
+  const made = (() => {
+    const found: Finding[] = [];
+    const skipped = new Set<string>();
+    const ctx: RuleContext = {
+      snapshot,
+      report: (r) => found.push({ d: reportToDiagnostic(rule, r), res: r.resource }),
+      skip: (reason, needs) => {
+        if (skipped.has(reason)) return;
+        skipped.add(reason);
+        found.push({ d: makeDiagnostic('CheckSkipped', { rule: rule.id, reason, needs }, { rule: rule.id, resource: undefined, path: undefined, location: undefined, derivedFrom: undefined, related: [] }), res: undefined });
+      },
+    };
+    rule.check(ctx);
+    return found;
+  })();
+  byRule.set(rule, made);
+  return made;
+}
+
+interface Finding { readonly d: Diagnostic; readonly res: Resource | undefined }
+const FINDINGS = new WeakMap<Snapshot, Map<Rule, readonly Finding[]>>();

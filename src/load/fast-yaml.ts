@@ -51,6 +51,57 @@ const MAX_FAST_ALIASES = 10;
 const BLANK_OR_COMMENT = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*/;
 
 /**
+ * The number of object keys written in JSON text: every string followed by `:`. Strings are skipped whole (escapes
+ * included), so a `":` inside a value is not counted.
+ */
+function jsonKeysWritten(seg: string): number {
+  let keys = 0;
+  for (let i = seg.indexOf('"'); i >= 0; i = seg.indexOf('"', i + 1)) {
+    let end = seg.indexOf('"', i + 1);
+    for (;;) {
+      if (end < 0) return -1;
+      let backslashes = 0;
+      for (let b = end - 1; seg.charCodeAt(b) === 92; b--) backslashes++;
+      if (backslashes % 2 === 0) break;
+      end = seg.indexOf('"', end + 1);
+    }
+    let j = end + 1;
+    for (let c = seg.charCodeAt(j); c === 32 || c === 9 || c === 10 || c === 13; c = seg.charCodeAt(++j));
+    if (seg.charCodeAt(j) === 58) keys++;
+    i = end;
+  }
+  return keys;
+}
+
+function jsonKeysParsed(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + jsonKeysParsed(x), 0);
+  if (v === null || typeof v !== 'object') return 0;
+  let n = 0;
+  for (const x of Object.values(v)) n += 1 + jsonKeysParsed(x);
+  return n;
+}
+
+/**
+ * A JSON document (`kubectl get -o json`, `kgd dump -o json`) by JSON.parse: the value the `yaml` library reads from
+ * it (JSON is YAML), where the text is JSON and no key repeats (JSON.parse keeps the last; the `yaml` library, as
+ * kubectl's strict field validation, refuses the document). Undefined otherwise: parse it as YAML.
+ */
+export function fastJson(text: string, from: number, to: number): { value: unknown; start: number } | undefined {
+  const lead = BLANK_OR_COMMENT.exec(text.slice(from, Math.min(to, from + 4096)))?.[0].length ?? 0;
+  const first = text.charCodeAt(from + lead);
+  if (first !== 123 && first !== 91) return undefined; // { or [
+  const seg = text.slice(from + lead, to);
+  let value: unknown;
+  try {
+    value = JSON.parse(seg);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || jsonKeysWritten(seg) !== jsonKeysParsed(value)) return undefined;
+  return { value, start: from + lead };
+}
+
+/**
  * The value of the document text[from, to) and where the `yaml` library says it starts (its marker, else its
  * first content line), 'empty' for a document of comments only, or undefined: parse it with the `yaml` library.
  */

@@ -1,5 +1,5 @@
 import { Composer, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type ScalarTag, type Tags } from 'yaml';
-import { documentSpans, fastDocument } from './fast-yaml.js';
+import { documentSpans, fastDocument, fastJson } from './fast-yaml.js';
 import type { InputProblem } from './problem.js';
 import { controllerOf, ignoreOf, splitApiVersion, type Origin, type Resource } from './resource.js';
 import { LineIndex, MemorySource, type SourceText } from './source-text.js';
@@ -9,7 +9,7 @@ import { detach, intern } from '../shared/strings.js';
 /** Lists nested deeper than this are refused: kubectl never nests them, and it bounds recursion. */
 const MAX_LIST_DEPTH = 16;
 /** The path of a resource that is a whole document: shared, since nearly every resource has it. */
-const ROOT: FieldPath = Object.freeze([]) as unknown as FieldPath;
+export const ROOT: FieldPath = Object.freeze([]) as unknown as FieldPath;
 
 export interface ParseResult {
   readonly resources: Resource[];
@@ -137,8 +137,13 @@ export class ManifestParser {
     if (cut > 0) this.flush(cut);
   }
 
-  end(): ParseResult {
+  /** Parses (or hands on) whatever text is still pending. */
+  protected flushAll(): void {
     if (this.pendingLength > 0) this.flush(this.pendingLength);
+  }
+
+  end(): ParseResult {
+    this.flushAll();
     if (this.resources.length === 0 && this.problems.length === 0) {
       const file = this.source.file;
       this.problems.push({ id: 'NoResources', data: { file }, location: { file, line: 1, column: 1 } });
@@ -155,75 +160,108 @@ export class ManifestParser {
     this.pendingLength = rest.length;
     this.tail = rest.slice(-OVERLAP);
     const units = this.source.units(part);
-    this.parsePart(part, this.pendingUnits, this.pendingLine, units === part.length);
+    this.takePart({ text: part, firstUnits: this.pendingUnits, startLine: this.pendingLine, unitsAreChars: units === part.length });
     this.pendingUnits += units;
     this.pendingLine += countLines(part);
   }
 
-  private parsePart(text: string, firstUnits: number, startLine: number, unitsAreChars: boolean): void {
-    const file = this.source.file;
-    const lines = new LineIndex(text, startLine);
-    const pos = (offset: number) => ({ file, ...lines.position(offset) });
-    // Offsets in this part → source units; documents come in order, so non-ASCII text is measured once.
-    let lastOffset = 0;
-    let lastUnits = firstUnits;
-    const toUnits = (offset: number): number => {
-      if (unitsAreChars) return firstUnits + offset;
-      if (offset < lastOffset) { lastOffset = 0; lastUnits = firstUnits; }
-      lastUnits += this.source.units(text.slice(lastOffset, offset));
-      lastOffset = offset;
-      return lastUnits;
-    };
-    const emit = (value: unknown, start: number, end: number, offsetOf: (path: FieldPath) => number): void => {
-      // Kubernetes converts each document to JSON, which has no infinity or NaN: kubectl refuses such a document.
-      if (NON_FINITE_HINT.test(text.slice(start, end)) && hasNonFinite(value)) {
-        this.problems.push({ id: 'YamlSyntaxError', data: { reason: 'it holds .inf or .nan, which Kubernetes cannot convert to JSON (kubectl refuses the document: "json: unsupported value")' }, location: { ...pos(start), column: 1 } });
-        return;
-      }
-      const at = lines.position(start);
-      const unitStart = toUnits(start);
-      const unitEnd = toUnits(end);
-      const source = this.source;
-      const origin = (base: FieldPath): Origin => ({ file, start: unitStart, end: unitEnd, line: at.line, column: at.column, source, base });
-      const before = this.resources.length;
-      collect(value, ROOT, 0, undefined, origin, this.resources, this.problems, (path) => ({ ...pos(offsetOf(path)), column: 1 }));
-      if (this.options.onResource) for (let i = before; i < this.resources.length; i++) this.options.onResource(this.resources[i]!);
-    };
-    // The `yaml` library on text[from, to): exact positions for errors, and the reference for every document.
-    const compose = (from: number, to: number): void => {
-      const sub = from === 0 && to === text.length ? text : text.slice(from, to);
-      const composer = new Composer(YAML_OPTIONS);
-      for (const doc of composer.compose(new Parser().parse(sub), true)) {
-        if (doc.errors.length > 0) {
-          for (const err of doc.errors) {
-            this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine(err.message).replace(/\.$/, '') }, location: pos(from + err.pos[0]) });
-          }
-          continue;
-        }
-        // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
-        if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) continue;
-        let value: unknown;
-        try {
-          value = doc.toJS({ maxAliasCount: 100 });
-        } catch (e) {
-          // toJS throws for alias bombs and similar; report at the document start.
-          this.problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { ...pos(from + doc.range[0]), column: 1 } });
-          continue;
-        }
-        emit(value, from + doc.range[0], from + doc.range[2], (path) => from + nodeOffset(doc, path));
-      }
-    };
-    if (this.options.parser === 'yaml' || DIRECTIVE.test(text)) {
-      compose(0, text.length);
+  /** A run of whole documents is ready: parsed here (a subclass may send it elsewhere, see ParallelManifestParser). */
+  protected takePart(part: PartTask): void {
+    const before = this.resources.length;
+    parsePart(part, this.source, this.options.parser, this.resources, this.problems);
+    if (this.options.onResource) for (let i = before; i < this.resources.length; i++) this.options.onResource(this.resources[i]!);
+  }
+
+  /** Adds what a part gave, in order (for subclasses that parse parts elsewhere). */
+  protected addParsed(resources: readonly Resource[], problems: readonly InputProblem[]): void {
+    for (const r of resources) {
+      this.resources.push(r);
+      this.options.onResource?.(r);
+    }
+    for (const p of problems) this.problems.push(p);
+  }
+
+  /** Whether anything was found (for the NoResources problem of `end`). */
+  protected get empty(): boolean {
+    return this.resources.length === 0 && this.problems.length === 0;
+  }
+}
+
+/** A run of whole documents cut from a source, with where it starts. */
+export interface PartTask {
+  readonly text: string;
+  /** Offset of its first character in source units, and its line. */
+  readonly firstUnits: number;
+  readonly startLine: number;
+  /** Whether one character is one unit throughout (ASCII text, or a source counted in characters). */
+  readonly unitsAreChars: boolean;
+}
+
+/**
+ * Parses one part into resources and problems (appended to the arrays given). Positions are those of the whole
+ * source: `source` measures text in its units and is what each resource's origin reads back from.
+ */
+export function parsePart(task: PartTask, source: SourceText, parser: ParseOptions['parser'], resources: Resource[], problems: InputProblem[]): void {
+  const { text, firstUnits, startLine, unitsAreChars } = task;
+  const file = source.file;
+  const lines = new LineIndex(text, startLine);
+  const pos = (offset: number) => ({ file, ...lines.position(offset) });
+  // Offsets in this part → source units; documents come in order, so non-ASCII text is measured once.
+  let lastOffset = 0;
+  let lastUnits = firstUnits;
+  const toUnits = (offset: number): number => {
+    if (unitsAreChars) return firstUnits + offset;
+    if (offset < lastOffset) { lastOffset = 0; lastUnits = firstUnits; }
+    lastUnits += source.units(text.slice(lastOffset, offset));
+    lastOffset = offset;
+    return lastUnits;
+  };
+  const emit = (value: unknown, start: number, end: number, offsetOf: (path: FieldPath) => number): void => {
+    // Kubernetes converts each document to JSON, which has no infinity or NaN: kubectl refuses such a document.
+    if (NON_FINITE_HINT.test(text.slice(start, end)) && hasNonFinite(value)) {
+      problems.push({ id: 'YamlSyntaxError', data: { reason: 'it holds .inf or .nan, which Kubernetes cannot convert to JSON (kubectl refuses the document: "json: unsupported value")' }, location: { ...pos(start), column: 1 } });
       return;
     }
-    // The fast path: each plain document through js-yaml with the same scalar rules; any document it does not take
-    // (see fastDocument) goes through `compose`, document by document.
-    for (const [from, to] of documentSpans(text)) {
-      const fast = fastDocument(text, from, to);
-      if (fast === undefined) compose(from, to);
-      else if (fast !== 'empty') emit(fast.value, fast.start, to, (path) => from + nodeOffset(parseDocument(text.slice(from, to), YAML_OPTIONS), path));
+    const at = lines.position(start);
+    const unitStart = toUnits(start);
+    const unitEnd = toUnits(end);
+    const origin = (base: FieldPath): Origin => ({ file, start: unitStart, end: unitEnd, line: at.line, column: at.column, source, base });
+    collect(value, ROOT, 0, undefined, origin, resources, problems, (path) => ({ ...pos(offsetOf(path)), column: 1 }));
+  };
+  // The `yaml` library on text[from, to): exact positions for errors, and the reference for every document.
+  const compose = (from: number, to: number): void => {
+    const sub = from === 0 && to === text.length ? text : text.slice(from, to);
+    const composer = new Composer(YAML_OPTIONS);
+    for (const doc of composer.compose(new Parser().parse(sub), true)) {
+      if (doc.errors.length > 0) {
+        for (const err of doc.errors) {
+          problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine(err.message).replace(/\.$/, '') }, location: pos(from + err.pos[0]) });
+        }
+        continue;
+      }
+      // An empty document (only comments, or `---` twice) is skipped, as kubectl does.
+      if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) continue;
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        // toJS throws for alias bombs and similar; report at the document start.
+        problems.push({ id: 'YamlSyntaxError', data: { reason: firstLine((e as Error).message) }, location: { ...pos(from + doc.range[0]), column: 1 } });
+        continue;
+      }
+      emit(value, from + doc.range[0], from + doc.range[2], (path) => from + nodeOffset(doc, path));
     }
+  };
+  if (parser === 'yaml' || DIRECTIVE.test(text)) {
+    compose(0, text.length);
+    return;
+  }
+  // The fast path: each plain document through js-yaml with the same scalar rules; any document it does not take
+  // (see fastDocument) goes through `compose`, document by document.
+  for (const [from, to] of documentSpans(text)) {
+    const fast = fastJson(text, from, to) ?? fastDocument(text, from, to);
+    if (fast === undefined) compose(from, to);
+    else if (fast !== 'empty') emit(fast.value, fast.start, to, (path) => from + nodeOffset(parseDocument(text.slice(from, to), YAML_OPTIONS), path));
   }
 }
 

@@ -1,7 +1,8 @@
 import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { ManifestParser, parseManifestText, type ParseResult } from './parse.js';
-import { FileSource } from './source-text.js';
+import { FileSource, MemorySource } from './source-text.js';
+import { defaultThreads, PARALLEL_MIN_BYTES, ParallelManifestParser, ParsePool, ParseWorkerError } from './parallel-parse.js';
 import type { InputProblem } from './problem.js';
 import type { Resource } from './resource.js';
 import { renderFolder, renderKind } from './render.js';
@@ -30,6 +31,10 @@ export interface LoadOptions {
   readonly onFile?: (file: string) => void;
   /** Called for each resource as soon as its document is parsed (before the next one is), e.g. to build its view and drop the object. */
   readonly onResource?: (r: Resource) => void;
+  /** Threads that parse large inputs (default: one per core); 1 parses in the main thread only. */
+  readonly threads?: number;
+  /** Inputs from this size (bytes; characters for stdin) on are parsed by the threads (default PARALLEL_MIN_BYTES). */
+  readonly parallelMinBytes?: number;
 }
 
 async function readStdinDefault(): Promise<Buffer> {
@@ -137,7 +142,7 @@ function unreadable(file: string, reason: string, code?: string): InputProblem {
  * Reads and parses one file a chunk at a time. A file that turns out not to be UTF-8 text, or to hold
  * NUL bytes, gives only that problem (whatever was parsed before is dropped), as if checked up front.
  */
-async function loadFile(file: string, onResource: ((r: Resource) => void) | undefined): Promise<ParseResult> {
+async function loadFile(file: string, onResource: ((r: Resource) => void) | undefined, poolFor: (bytes: number) => ParsePool | undefined): Promise<ParseResult> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -145,6 +150,7 @@ async function loadFile(file: string, onResource: ((r: Resource) => void) | unde
     if (size > MAX_FILE_BYTES) return { resources: [], problems: [unreadable(file, `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`)] };
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const buf = Buffer.alloc(Math.min(CHUNK_BYTES, Math.max(size, 1)));
+    const pool = poolFor(size);
     let parser: ManifestParser | undefined;
     for (;;) {
       const { bytesRead } = await handle.read(buf, 0, buf.length, null);
@@ -157,20 +163,55 @@ async function loadFile(file: string, onResource: ((r: Resource) => void) | unde
         return { resources: [], problems: [unreadable(file, NOT_UTF8_REASON)] };
       }
       // The decoder drops a byte-order mark; offsets into the file must still count its 3 bytes.
-      parser ??= new ManifestParser(new FileSource(file), { onResource }, bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+      const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+      parser ??= pool ? new ParallelManifestParser(new FileSource(file), { onResource }, bom, pool, 'bytes') : new ManifestParser(new FileSource(file), { onResource }, bom);
       parser.push(text);
+      if (parser instanceof ParallelManifestParser) await parser.drain(IN_FLIGHT_PARTS);
       if (bytesRead === 0) break;
     }
-    return parser.end();
+    return parser instanceof ParallelManifestParser ? await parser.finish() : parser.end();
   } catch (e) {
+    if (e instanceof ParseWorkerError) throw e;
     return { resources: [], problems: [unreadable(file, (e as Error).message, (e as NodeJS.ErrnoException).code)] };
   } finally {
     await handle?.close();
   }
 }
 
+/** Parts (about CHUNK_BYTES each) a file may have in the parse workers at once: they keep busy, memory stays bounded. */
+const IN_FLIGHT_PARTS = 8;
+
+/** Text held in memory (stdin), parsed by the pool in parts of about CHUNK_BYTES. */
+async function parseTextInParts(file: string, text: string, onResource: ((r: Resource) => void) | undefined, pool: ParsePool): Promise<ParseResult> {
+  const parser = new ParallelManifestParser(new MemorySource(file, text), { onResource }, 0, pool, 'chars');
+  for (let i = 0; i < text.length; i += CHUNK_BYTES) {
+    parser.push(text.slice(i, i + CHUNK_BYTES));
+    await parser.drain(IN_FLIGHT_PARTS);
+  }
+  return parser.finish();
+}
+
 /** Loads files, folders (recursively: .yaml, .yml, .json) and `-` (stdin) into resources with positions. */
 export async function loadSources(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  // The parse workers start with the first input large enough to need them, and stop when loading is done.
+  let pool: ParsePool | undefined;
+  let poolTried = false;
+  const poolFor = (bytes: number): ParsePool | undefined => {
+    if (bytes < (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)) return undefined;
+    if (!poolTried) {
+      poolTried = true;
+      pool = ParsePool.create(options.threads ?? defaultThreads());
+    }
+    return pool;
+  };
+  try {
+    return await loadAll(paths, options, poolFor);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function loadAll(paths: readonly string[], options: LoadOptions, poolFor: (bytes: number) => ParsePool | undefined): Promise<LoadResult> {
   const resources: Resource[] = [];
   const problems: InputProblem[] = [];
   const files: string[] = [];
@@ -188,7 +229,8 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
         problems.push(input.problem);
         continue;
       }
-      const r = parseManifestText('<stdin>', input.text, { onResource: options.onResource });
+      const stdinPool = poolFor(input.text.length);
+      const r = stdinPool ? await parseTextInParts('<stdin>', input.text, options.onResource, stdinPool) : parseManifestText('<stdin>', input.text, { onResource: options.onResource });
       add(r);
       if (r.resources.length === 0 && r.problems.length === 0) problems.push({ id: 'NoResources', data: { file: '<stdin>' }, location: { file: '<stdin>', line: 1, column: 1 } });
       continue;
@@ -220,7 +262,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     for (const file of list) {
       options.onFile?.(file);
       files.push(file);
-      const r = await loadFile(file, options.onResource);
+      const r = await loadFile(file, options.onResource, poolFor);
       add(r);
       // A file named on the command line that holds nothing (empty, or only comments) is said, as an empty folder is.
       if (!st.isDirectory() && r.resources.length === 0 && r.problems.length === 0) problems.push({ id: 'NoResources', data: { file }, location: { file, line: 1, column: 1 } });

@@ -5,6 +5,7 @@
  * and `generate` share so they never disagree on a hop.
  */
 import type { InferenceService } from '../model/kserve.js';
+import type { Workload } from '../model/core.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { authorize, type AuthzDecision, type AuthzRequest } from './istio/authz.js';
 import { assumedPeer, peerOf, principalOf, type Peer } from './istio/identity.js';
@@ -88,21 +89,29 @@ export function localGatewayPeer(s: Snapshot): Peer | undefined {
 /** Knative's activator: the Deployment in the input, else the one the Serving release ships. */
 export function activatorPeer(s: Snapshot): Peer {
   const ns = knativeGatewayConfig(s).systemNamespace;
-  const w = s.list('Workload').find((x) => x.namespace === ns && x.labels['app'] === 'activator');
+  const w = activatorWorkload(s, ns);
   if (w) return peerOf(s, w);
   const sa = behaves('serving-activator-service-account', s.versions) ? 'activator' : 'controller';
   return assumedPeer(s, { name: `the activator (${ns}, not in the input)`, namespace: ns, labels: { app: 'activator', role: 'activator' }, serviceAccount: sa, annotations: {} }, 'as Knative Serving ships it');
 }
 
+/** The activator's workload in Knative's system namespace (label app=activator), if the input has it. */
+export function activatorWorkload(s: Snapshot, systemNamespace: string): Workload | undefined {
+  return s.firstBy('Workload', 'namespace/app', (w) => `${w.namespace}/${w.labels['app'] ?? ''}`, `${systemNamespace}/activator`);
+}
+
 /** The InferenceService whose backend Knative Service is `ksvc` in `namespace`, if the input has it. */
 export function inferenceServiceOf(s: Snapshot, namespace: string, ksvc: string): InferenceService | undefined {
-  return s.list('InferenceService').find((i) => i.namespace === namespace && componentServiceName(i, kserveBackendComponent(i), s.versions.kserve) === ksvc);
+  return s.firstBy('InferenceService', 'namespace/backend-ksvc', (i) => `${i.namespace}/${componentServiceName(i, kserveBackendComponent(i), s.versions.kserve)}`, `${namespace}/${ksvc}`);
 }
 
 /** The pods of a Knative Service's revision: from the input when there, else as KServe and Knative label them. */
 export function revisionPeer(s: Snapshot, namespace: string, ksvc: string): Peer {
   const isvc = inferenceServiceOf(s, namespace, ksvc);
-  const real = s.list('Workload').find((w) => w.namespace === namespace && w.labels['serving.knative.dev/service'] === ksvc);
+  const real = s.firstBy('Workload', 'namespace/knative-service', (w) => {
+    const svc = w.labels['serving.knative.dev/service'];
+    return svc === undefined ? undefined : `${w.namespace}/${svc}`;
+  }, `${namespace}/${ksvc}`);
   if (real) return peerOf(s, real);
   const knative = { 'serving.knative.dev/service': ksvc, 'serving.knative.dev/configuration': ksvc, 'serving.knative.dev/revision': firstRevision(ksvc) };
   if (!isvc) return assumedPeer(s, { name: `the pods of Knative Service ${namespace}/${ksvc}`, namespace, labels: knative, annotations: {} }, 'created at run time');
@@ -147,6 +156,17 @@ export function revisionPaths(s: Snapshot, client: Peer, pod: Peer, host: string
     viaActivator: [{ from: client, to: activator, port: podPort, security: toActivator }, { from: activator, to: pod, port: podPort, security: activatorToPod }],
     direct: [{ from: client, to: pod, port: podPort, security: direct }],
   };
+}
+
+/**
+ * Only the first hop behind the gateway on one delivery path (to the activator, or straight to the revision's pods):
+ * the hop of `revisionPaths` that a network probe crosses (the first Knative component answers it), without
+ * evaluating the others. `pod` is asked for only on the direct path.
+ */
+export function revisionFirstHop(s: Snapshot, client: Peer, pod: () => Peer, host: string, serviceNamespace: string, req: HopRequest, servicePort: number, via: 'activator' | 'direct'): SecuredHop {
+  const podPort = revisionBackendPort(servicePort);
+  const to = via === 'activator' ? activatorPeer(s) : pod();
+  return { from: client, to, port: podPort, security: sidecarHopSecurity(s, client, to, { host, port: servicePort, serviceNamespace }, podPort, req) };
 }
 
 /** Both delivery paths for an InferenceService's in-cluster call, from the local gateway's pods. */

@@ -193,6 +193,22 @@ export class Snapshot {
     return this;
   }
 
+  /**
+   * The first view of `kind` whose key (by `keyOf`, undefined for none) is `key`: what `list(kind).find(...)` gives,
+   * through an index built once per snapshot under `index` (a name unique to that `keyOf`).
+   */
+  firstBy<K extends ViewKind>(kind: K, index: string, keyOf: (v: Views[K]) => string | undefined, key: string): Views[K] | undefined {
+    const m = this.memo(`first-by:${kind}:${index}`, () => {
+      const out = new Map<string, Views[K]>();
+      for (const v of this.list(kind)) {
+        const k = keyOf(v);
+        if (k !== undefined && !out.has(k)) out.set(k, v);
+      }
+      return out;
+    });
+    return m.get(key);
+  }
+
   /** Caches a derived value (effective config, listener maps) for the life of the snapshot. */
   memo<T>(name: string, compute: () => T): T {
     if (this.memos.has(name)) return this.memos.get(name) as T;

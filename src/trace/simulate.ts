@@ -11,7 +11,7 @@ import { chainFilters, gatewayChain } from '../platform/istio/envoyfilter.js';
 import { aroundIstioAuth, filterStage } from './stages/filters.js';
 import { securityStage } from './stages/security.js';
 import type { StageContext } from './stages/context.js';
-import { gatewayHopSecurity, revisionPaths, revisionPeer, sidecarHopSecurity, type SecuredHop } from '../platform/security-path.js';
+import { activatorWorkload, gatewayHopSecurity, revisionFirstHop, revisionPaths, revisionPeer, sidecarHopSecurity, type SecuredHop } from '../platform/security-path.js';
 import { hostMatches, stripPort } from '../platform/istio/hosts.js';
 import { gatewayWorkloads, listenersFor, resolveTargetPort } from '../platform/istio/listeners.js';
 import { ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
@@ -344,7 +344,7 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
     const ACTIVATOR_PORT = revisionBackendPort(port);
     const QUEUE_PROXY_PORT = ACTIVATOR_PORT;
     const systemNs = knativeGatewayConfig(s).systemNamespace;
-    const activator: PodRef = s.list('Workload').find((x) => x.namespace === systemNs && x.labels['app'] === 'activator') ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
+    const activator: PodRef = activatorWorkload(s, systemNs) ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
     const [rev, ns] = target.split('.');
     const ksvc = (rev ?? '').replace(/-\d{5}$/, '');
     const pod: PodRef = { namespace: ns ?? '', labels: { 'serving.knative.dev/revision': rev ?? '', 'serving.knative.dev/service': ksvc, 'serving.knative.dev/configuration': ksvc } };
@@ -367,13 +367,9 @@ export function simulate(s: Snapshot, input: TraceRequest, options: { locations?
         hops.push({ step: 'network-policy', verdict: 'fail', summary: `NetworkPolicy ${p.namespace}/${p.name} drops ${caller.name} → revision ${rev} queue-proxy:${QUEUE_PROXY_PORT}`, ...at(p.res, ['spec', 'ingress']) });
         return finish('504', `NetworkPolicy ${p.namespace}/${p.name} drops the gateway's traffic to the revision pods: timeout`, `Allow ${caller.name} to reach the revision pods on port ${QUEUE_PROXY_PORT}.`);
       }
-      const podPeer = revisionPeer(s, ns ?? '', ksvc);
-      const paths = revisionPaths(s, caller.peer, podPeer, target, ns ?? '', req, port);
-      const first = (out ? paths.direct : paths.viaActivator)[0];
-      if (first) {
-        const r = securityStage(stage, first.security, first.from, first.to, first.port);
-        if (r) return r;
-      }
+      const first = revisionFirstHop(s, caller.peer, () => revisionPeer(s, ns ?? '', ksvc), target, ns ?? '', req, port, out ? 'direct' : 'activator');
+      const r = securityStage(stage, first.security, first.from, first.to, first.port);
+      if (r) return r;
       const who = out ? `the queue-proxy of revision ${rev}` : 'the activator';
       hops.push({ step: 'revision', verdict: 'ok', summary: `${who} answers the network probe itself with its K-Network-Hash (it does not reach the model container)` });
       return finish('200', `${who} answers the probe (200 with the hash)`);

@@ -1,5 +1,5 @@
 /**
- * The renderers kgd calls (helm, kustomize), built for the tests from the Go module proxy at the versions pinned in
+ * The renderers kgd calls (helm, kustomize) and the benchmark's peer (istioctl), built for the tests from the Go module proxy at the versions pinned in
  * test/tools/<name>/go.mod (`tool` directives: Helm's and kustomize's own commands, nothing of ours), cached in
  * ~/.cache/kgd/tools/ by the hash of go.mod and go.sum.
  */
@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from './paths.js';
 
-const PACKAGES = { helm: 'helm.sh/helm/v3/cmd/helm', kustomize: 'sigs.k8s.io/kustomize/kustomize/v5' } as const;
+const PACKAGES = { helm: 'helm.sh/helm/v3/cmd/helm', kustomize: 'sigs.k8s.io/kustomize/kustomize/v5', istioctl: 'istio.io/istio/istioctl/cmd/istioctl' } as const;
 
 export function tool(name: keyof typeof PACKAGES, go: string): string {
   const dir = fromRoot('test', 'tools', name);

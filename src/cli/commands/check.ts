@@ -8,6 +8,7 @@ import { catalog, type Severity } from '../../diagnostics/catalog.js';
 import { IgnoreSyntaxError, parseIgnore, type IgnoreEntry, type SuppressedDiagnostic } from '../../engine/suppress.js';
 import { findProjectFile, loadProject } from '../project.js';
 import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
+import { addThreadsOption, threadsOf } from '../threads.js';
 
 /** How the folder walk's reasons for leaving a path out read in the one stderr line. */
 const SKIP_NOUNS: Readonly<Record<string, string>> = {
@@ -18,6 +19,7 @@ const SKIP_NOUNS: Readonly<Record<string, string>> = {
 };
 
 interface CheckFlags {
+  threads?: string;
   output: string;
   failOn: string;
   assumeDefaults?: boolean;
@@ -55,6 +57,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--ignore <code[=Kind ns/name]>', 'suppress a code, everywhere or on one resource (repeatable; also the kgd.io/ignore annotation and .kgd.yaml)', collectList)
     .option('--show-suppressed', 'list the suppressed findings too')
     .option('-q, --quiet', 'leave out info findings (text output still counts them, and how many are checks that could not run)');
+  addThreadsOption(command);
   addClusterOptions(command, { what: 'read the live cluster (kubeconfig) instead of files; needs only get/list, see deploy/clusterrole.yaml', hasNamespaceOption: true })
     .addHelpText('after', '\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error (a file that cannot be read or parsed, or no resources at all), 3 internal error.\nExamples:\n  kgd check examples/custom-gateway-broken\n  kubectl get gateway,virtualservice,svc,cm -A -o yaml | kgd check -\n  kgd check manifests/ -o sarif > kgd.sarif')
     .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
@@ -92,7 +95,7 @@ export function registerCheck(program: Command, io: { stdout: NodeJS.WriteStream
       // --complete says so; otherwise the source decides (a live cluster read whole, a complete kgd dump).
       const complete = flags.complete === true ? true : undefined;
       const clusterDomain = cmd.getOptionValueSource('clusterDomain') === 'default' && project?.clusterDomain ? project.clusterDomain : flags.clusterDomain;
-      const options = { assumeDefaults: flags.assumeDefaults ?? false, complete, clusterDomain, defaultNamespace: flags.namespace ?? 'default', only: flags.rule ?? project?.rules, severity, versions: parseVersions(flags.versions), ignore, suppressed };
+      const options = { threads: threadsOf(flags), assumeDefaults: flags.assumeDefaults ?? false, complete, clusterDomain, defaultNamespace: flags.namespace ?? 'default', only: flags.rule ?? project?.rules, severity, versions: parseVersions(flags.versions), ignore, suppressed };
       const cluster = clusterOptions(flags, cmd, { onProgress: showProgress ? (m) => io.stderr.write(`\rreading… ${m}\x1b[K`) : undefined });
       if (flags.cluster && !(paths.length === 1 && paths[0] === '.')) throw new UsageError('--cluster reads the cluster; give no paths with it');
       if (cluster.note && !flags.quiet) io.stderr.write(`kgd: ${cluster.note}\n`);

@@ -1,3 +1,4 @@
+import { addThreadsOption, threadsOf } from '../threads.js';
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { renderKind } from '../../load/render.js';
@@ -12,6 +13,7 @@ import { UsageError } from '../errors.js';
 import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
 
 interface FixFlags {
+  threads?: string;
   output: string;
   write?: boolean;
   clusterDomain: string;
@@ -94,6 +96,7 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
     .option('--apply', 'with --cluster: dry-run every repair on the server (dryRun=All), show the diff, then apply by server-side apply (field manager "kgd") after confirmation')
     .option('-y, --yes', 'with --apply: do not ask (required when stdin is not a terminal)')
     .option('--force-conflicts', 'with --apply: take over fields another field manager owns (otherwise a conflict is reported and nothing is changed)');
+  addThreadsOption(command);
   addClusterOptions(command, { what: 'repair the live cluster (kubeconfig) instead of files: shows the patches; with --apply sends them', hasNamespaceOption: true })
     .addHelpText('after', '\nExit status: 0 nothing left to repair by hand, 1 findings remain (suggestions or refused repairs), 2 usage or input error, 3 internal error.\nExamples:\n  kgd fix examples/custom-gateway-broken\n  kgd fix manifests/ -o yaml | kubectl apply --server-side --field-manager=kgd -f -\n  kgd fix --write manifests/')
     .action(async (paths: string[], flags: FixFlags, cmd: Command) => {
@@ -111,7 +114,7 @@ export function registerFix(program: Command, io: { stdout: NodeJS.WriteStream; 
       if (cluster.note) io.stderr.write(`kgd: ${cluster.note}\n`);
       if ((flags.yes || flags.forceConflicts) && !flags.apply) throw new UsageError('--yes and --force-conflicts go with --apply');
       // Objects are kept (no compaction): patches are computed against them.
-      const checkOptions = { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace ?? 'default', assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true ? true : undefined, compact: false, onResource: undefined };
+      const checkOptions = { threads: threadsOf(flags), clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace ?? 'default', assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true ? true : undefined, compact: false, onResource: undefined };
       const result = flags.cluster
         ? await checkCluster(cluster, checkOptions)
         : await checkPaths(inputs, checkOptions);

@@ -1,3 +1,4 @@
+import { addThreadsOption, threadsOf } from '../threads.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
@@ -15,6 +16,7 @@ import { useColor } from '../output.js';
 import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
 
 interface TraceFlags {
+  threads?: string;
   header?: string[];
   request?: string;
   from?: string;
@@ -70,6 +72,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
     .option('--complete', 'the input is the whole cluster: assume nothing a default install has (--cluster implies it)')
     .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList);
+  addThreadsOption(command);
   addClusterOptions(command, { what: 'read the live cluster (kubeconfig) instead of files', hasNamespaceOption: true })
     .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request; with --probe: every KIngress Ready), 1 it fails, 2 usage or input error, 3 internal error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n  kgd trace --probe kubeflow-user-example-com/sklearn-iris examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
     .action(async (url: string | undefined, pathArgs: string[] | undefined, flags: TraceFlags, cmd: Command) => {
@@ -86,7 +89,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       const cluster = clusterOptions(flags, cmd);
       if (inputs.length === 0) inputs.push('.');
       if (cluster.note) io.stderr.write(`kgd: ${cluster.note}\n`);
-      const loaded = flags.cluster ? await loadCluster(cluster) : await loadSources(inputs, { onResource: prepareView });
+      const loaded = flags.cluster ? await loadCluster(cluster) : await loadSources(inputs, { onResource: prepareView, threads: threadsOf(flags) });
       const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace ?? 'default', assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || ('files' in loaded ? completeDumps(loaded.files) : wholeClusterRead(loaded)), versions: parseVersions(flags.versions) }).compact();
       const color = useColor(io.stdout);
       if (flags.probe !== undefined) {

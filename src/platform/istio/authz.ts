@@ -276,9 +276,30 @@ const BAD_CUSTOM_SUFFIX = '-deny-due-to-bad-CUSTOM-action';
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'x-auth-token'];
 
 /** Evaluates the AuthorizationPolicies that apply to a workload with a proxy, for one request. */
+/**
+ * The AuthorizationPolicies that can apply in `namespace` (its own and the root namespace's), in input order: what
+ * policyApplies would keep of the whole list, found through an index by namespace.
+ */
+export function policyCandidates(s: Snapshot, namespace: string, rootNamespace: string): readonly AuthorizationPolicy[] {
+  const byNs = s.memo('authz-policies-by-namespace', () => {
+    const m = new Map<string, { p: AuthorizationPolicy; i: number }[]>();
+    s.list('AuthorizationPolicy').forEach((p, i) => {
+      const l = m.get(p.namespace);
+      if (l) l.push({ p, i });
+      else m.set(p.namespace, [{ p, i }]);
+    });
+    return m;
+  });
+  const own = byNs.get(namespace) ?? [];
+  const root = namespace === rootNamespace ? [] : (byNs.get(rootNamespace) ?? []);
+  if (root.length === 0) return own.map((x) => x.p);
+  if (own.length === 0) return root.map((x) => x.p);
+  return [...own, ...root].sort((a, b) => a.i - b.i).map((x) => x.p);
+}
+
 export function authorize(s: Snapshot, w: AuthzTarget, req: AuthzRequest): AuthzDecision {
   const mesh = meshSecurity(s);
-  const all = s.list('AuthorizationPolicy').filter((p) => policyApplies(p, w, mesh));
+  const all = policyCandidates(s, w.namespace, mesh.rootNamespace).filter((p) => policyApplies(p, w, mesh));
   const byAction = (a: AuthorizationPolicy['action']) => all.filter((p) => p.action === a);
   const applicable = [...byAction('CUSTOM'), ...byAction('DENY'), ...byAction('ALLOW')];
   const base = { applicable, allowsNothing: false, envoyDetails: undefined, rule: undefined, policy: undefined };

@@ -9,7 +9,7 @@
 import type { EnvoyFilter, EnvoyFilterPatch } from '../../model/envoyfilter.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { behaves, versionOf } from '../versions.js';
-import { policyApplies, type AuthzTarget } from './authz.js';
+import { policyApplies, policyCandidates, type AuthzTarget } from './authz.js';
 import { meshSecurity, providerServiceFound } from './mesh.js';
 import { isHttpsTerminating, isPlainHttpServer, sniHosts, type BoundServer } from './listeners.js';
 
@@ -148,7 +148,7 @@ export function patchMatchesChain(s: Snapshot, p: EnvoyFilterPatch, c: GatewayCh
  */
 function istioChain(s: Snapshot, w: AuthzTarget): { filters: ChainFilter[]; absent: Set<string> } {
   const mesh = meshSecurity(s);
-  const policies = s.list('AuthorizationPolicy').filter((p) => policyApplies(p, w, mesh));
+  const policies = policyCandidates(s, w.namespace, mesh.rootNamespace).filter((p) => policyApplies(p, w, mesh));
   // A CUSTOM policy whose provider istiod resolves gets an ext_authz filter; one naming an undefined provider, or
   // one whose service is not in the cluster, gets deny rules in an RBAC filter (fail closed).
   const providerOk = (p: (typeof policies)[number]): boolean => {

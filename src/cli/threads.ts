@@ -1,0 +1,15 @@
+/** `--threads N`: how many threads parse large inputs (check, trace, logs, generate, fix, dump read files). */
+import type { Command } from 'commander';
+import { UsageError } from './errors.js';
+
+export function addThreadsOption(cmd: Command): Command {
+  return cmd.option('--threads <n>', 'threads that parse input files of 4 MiB or more (default: one per core, at most 8; 1: only the main thread)');
+}
+
+/** The --threads value as a whole number from 1 to 64, or undefined for the default. */
+export function threadsOf(flags: { threads?: string }): number | undefined {
+  if (flags.threads === undefined) return undefined;
+  const n = /^\d+$/.test(flags.threads) ? Number(flags.threads) : NaN;
+  if (!(n >= 1 && n <= 64)) throw new UsageError(`--threads takes a whole number from 1 to 64, not "${flags.threads}"`);
+  return n;
+}

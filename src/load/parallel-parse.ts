@@ -1,0 +1,143 @@
+/**
+ * Parsing on every core: the parts ManifestParser cuts (runs of whole documents, about a chunk each) go to a pool of
+ * worker threads (parse-worker.ts) while the main thread reads on; their results are added back in input order, so
+ * resources, problems, positions and the onResource calls are exactly those of the single-threaded parse
+ * (test/parallel-parse.test.ts). `--threads 1`, small inputs and the single executable parse in the main thread.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ManifestParser, ROOT, type ParseOptions, type ParseResult, type PartTask } from './parse.js';
+import type { InputProblem } from './problem.js';
+import type { Resource } from './resource.js';
+import type { SourceText } from './source-text.js';
+import type { BareResource, WorkerReply, WorkerTask } from './parse-worker.js';
+
+declare const KGD_BUNDLED_VERSION: string | undefined;
+
+/** Files smaller than this are parsed in the main thread: starting a worker costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+/** At most this many workers (the parse is the only work they do; more only costs memory). */
+const MAX_WORKERS = 8;
+
+/** The number of threads kgd uses by default: one per core, within MAX_WORKERS. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+}
+
+function workerFile(): string | undefined {
+  // The single executable is one bundled script: there is no module file to start a worker from.
+  if (typeof KGD_BUNDLED_VERSION === 'string') return undefined;
+  const f = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
+  return existsSync(f) ? f : undefined;
+}
+
+/** A parse worker failed (a bug, or out of memory): an internal error, not a problem of the input. */
+export class ParseWorkerError extends Error {}
+
+type Reply = { resources: readonly BareResource[]; problems: readonly InputProblem[] };
+
+/** Worker threads that parse parts, each task answered by a promise. Close it when done (workers keep a process alive). */
+export class ParsePool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly waiting: { task: WorkerTask; resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; worker: Worker }>();
+  private nextId = 0;
+  /** Parts sent to workers by every pool of this process (tests check that workers did the parsing). */
+  static partsSent = 0;
+
+  private constructor(file: string, size: number) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env['KGD_YG'] ?? 48) } });
+      w.on('message', (m: WorkerReply) => this.answer(w, m));
+      w.on('error', (e) => this.fail(w, e));
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  /** A pool of `threads` workers, or undefined when kgd parses in the main thread (threads 1, or no worker file). */
+  static create(threads: number): ParsePool | undefined {
+    const file = workerFile();
+    return threads > 1 && file ? new ParsePool(file, threads) : undefined;
+  }
+
+  run(task: Omit<WorkerTask, 'id'>): Promise<Reply> {
+    ParsePool.partsSent++;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ task: { ...task, id: this.nextId++ }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.waiting.length > 0) {
+      const w = this.idle.pop()!;
+      const job = this.waiting.shift()!;
+      this.pending.set(job.task.id, { resolve: job.resolve, reject: job.reject, worker: w });
+      w.postMessage(job.task);
+    }
+  }
+
+  private answer(w: Worker, m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    this.pending.delete(m.id);
+    this.idle.push(w);
+    if (p) {
+      if ('error' in m) p.reject(new ParseWorkerError(`a parse worker failed: ${m.error}`));
+      else p.resolve(JSON.parse((m as unknown as { json: string }).json) as Reply);
+    }
+    this.dispatch();
+  }
+
+  private fail(w: Worker, e: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== w) continue;
+      this.pending.delete(id);
+      p.reject(new ParseWorkerError(`a parse worker stopped: ${e.message}`));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * ManifestParser whose parts are parsed by a ParsePool. `push` may leave work in flight: `drain` waits until at
+ * most `limit` parts are (the caller's back-pressure), and `finish` returns what `end` would.
+ */
+export class ParallelManifestParser extends ManifestParser {
+  private readonly inFlight: Promise<Reply>[] = [];
+
+  constructor(
+    private readonly src: SourceText,
+    private readonly opts: ParseOptions,
+    startUnits: number,
+    private readonly pool: ParsePool,
+    private readonly units: WorkerTask['units'],
+  ) {
+    super(src, opts, startUnits);
+  }
+
+  protected override takePart(part: PartTask): void {
+    this.inFlight.push(this.pool.run({ ...part, file: this.src.file, units: this.units, parser: this.opts.parser }));
+  }
+
+  /** Adds finished parts in order until at most `limit` are in flight. */
+  async drain(limit: number): Promise<void> {
+    while (this.inFlight.length > limit) {
+      const r = await this.inFlight.shift()!;
+      const src = this.src;
+      this.addParsed(r.resources.map((x): Resource => ({ ...x, origin: x.origin ? { ...x.origin, source: src, base: x.origin.base.length === 0 ? ROOT : x.origin.base } : undefined })), r.problems);
+    }
+  }
+
+  async finish(): Promise<ParseResult> {
+    this.flushAll();
+    await this.drain(0);
+    return this.end();
+  }
+}

@@ -11,6 +11,8 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { parseManifestText, type ParseResult } from '../src/load/parse.js';
 import { fastJson } from '../src/load/fast-yaml.js';
+import { locate } from '../src/load/locate.js';
+import type { FieldPath } from '../src/shared/path.js';
 import { generateCluster } from '../scripts/gen-cluster.js';
 import { fromRoot, SHARED } from './helpers/paths.js';
 
@@ -21,14 +23,25 @@ function files(dir: string): string[] {
   });
 }
 
-const view = (r: ParseResult) => ({
-  resources: r.resources.map((x) => ({ id: `${x.apiVersion} ${x.kind} ${x.namespace ?? ''}/${x.name}`, object: JSON.stringify(x.object), start: x.origin?.start, end: x.origin?.end, line: x.origin?.line, column: x.origin?.column })),
+/** Positions findings ask for: the resource, a few fields, one missing field (its deepest ancestor). */
+const PATHS: FieldPath[] = [[], ['kind'], ['metadata', 'name'], ['metadata', 'labels'], ['spec'], ['spec', 'no', 'such']];
+
+/**
+ * `ranges`: compare the documents' offsets too. Items of a JSON List are their own documents on the fast path
+ * (read back alone), so for them only what findings see is compared: the positions of fields.
+ */
+const view = (r: ParseResult, ranges: boolean) => ({
+  resources: r.resources.map((x) => ({
+    id: `${x.apiVersion} ${x.kind} ${x.namespace ?? ''}/${x.name}`, object: JSON.stringify(x.object),
+    ...(ranges ? { start: x.origin?.start, end: x.origin?.end, line: x.origin?.line, column: x.origin?.column } : {}),
+    at: PATHS.map((p) => locate(x, p)),
+  })),
   problems: r.problems.map((p) => JSON.stringify(p, (k, v: unknown) => (k === 'resource' ? undefined : v))),
 });
 
-function same(name: string, text: string): void {
-  const fast = view(parseManifestText(name, text));
-  const slow = view(parseManifestText(name, text, { parser: 'yaml' }));
+function same(name: string, text: string, ranges = true): void {
+  const fast = view(parseManifestText(name, text), ranges);
+  const slow = view(parseManifestText(name, text, { parser: 'yaml' }), ranges);
   assert.deepEqual(fast, slow, name);
 }
 
@@ -81,8 +94,14 @@ describe('the fast parse gives what the yaml library gives', () => {
     ];
     for (const [i, c] of plain.entries()) {
       assert.notEqual(fastJson(c, 0, c.length), undefined, `case ${i} takes the JSON path`);
-      same(`json-${i}.json`, c);
+      same(`json-${i}.json`, c, i > 0);
     }
+    // Items found by the scanner: one span per item, each the item's own JSON (nested Lists and odd items too).
+    const odd = JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a]"[' }, data: { k: '{"items": [1,2]}' } }, { kind: 'ConfigMapList', apiVersion: 'v1', items: [{ metadata: { name: 'nested' } }] }, 42, { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }] }, null, 1);
+    const spans = fastJson(odd, 0, odd.length)!.items!;
+    assert.deepEqual(spans.map(([a, b]) => JSON.parse(odd.slice(a, b)) as unknown), (JSON.parse(odd) as { items: unknown[] }).items);
+    same('json-odd.json', odd, false);
+    assert.deepEqual(fastJson(list, 0, list.length)!.items!.length, docs.length);
     const yamlOnly = [
       '\n  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "indented"}}\n',
       '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "name": "b"}}',

@@ -73,6 +73,65 @@ function jsonKeysWritten(seg: string): number {
   return keys;
 }
 
+/** The end of the JSON string that starts at `i` (the index after its closing quote), or -1. */
+function afterString(seg: string, i: number): number {
+  let end = seg.indexOf('"', i + 1);
+  for (;;) {
+    if (end < 0) return -1;
+    let backslashes = 0;
+    for (let b = end - 1; seg.charCodeAt(b) === 92; b--) backslashes++;
+    if (backslashes % 2 === 0) return end + 1;
+    end = seg.indexOf('"', end + 1);
+  }
+}
+
+/**
+ * Where each element of the top-level `"items"` array of a JSON object starts and ends in `seg` (valid JSON, as
+ * JSON.parse took it): each item of a `kubectl get -o json` List is then read back alone when a finding needs a
+ * position, not the whole List. Undefined when there is no such array.
+ */
+function jsonItemSpans(seg: string): [number, number][] | undefined {
+  let depth = 0;
+  let lastKey = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    if (c === 34) { // "
+      const end = afterString(seg, i);
+      if (depth === 1) lastKey = seg.slice(i, end);
+      i = end - 1;
+    } else if (c === 123 || c === 91) { // { [
+      if (depth === 1 && c === 91 && lastKey === '"items"') return elementSpans(seg, i);
+      depth++;
+    } else if (c === 125 || c === 93) depth--; // } ]
+    else if (c === 44) lastKey = ''; // ,
+  }
+  return undefined;
+}
+
+/** The elements of the JSON array whose `[` is at `open`: [start, end) of each, without surrounding blanks. */
+function elementSpans(seg: string, open: number): [number, number][] {
+  const spans: [number, number][] = [];
+  let depth = 0;
+  let start = -1;
+  let lastNonBlank = -1;
+  for (let i = open + 1; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    if (depth === 0 && (c === 44 || c === 93)) { // , ]
+      if (start >= 0) spans.push([start, lastNonBlank + 1]);
+      start = -1;
+      if (c === 93) return spans;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (c === 34) i = afterString(seg, i) - 1;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+    lastNonBlank = i;
+  }
+  return spans;
+}
+
 function jsonKeysParsed(v: unknown): number {
   if (Array.isArray(v)) return v.reduce((n: number, x) => n + jsonKeysParsed(x), 0);
   if (v === null || typeof v !== 'object') return 0;
@@ -86,7 +145,7 @@ function jsonKeysParsed(v: unknown): number {
  * it (JSON is YAML), where the text is JSON and no key repeats (JSON.parse keeps the last; the `yaml` library, as
  * kubectl's strict field validation, refuses the document). Undefined otherwise: parse it as YAML.
  */
-export function fastJson(text: string, from: number, to: number): { value: unknown; start: number } | undefined {
+export function fastJson(text: string, from: number, to: number): { value: unknown; start: number; items: [number, number][] | undefined } | undefined {
   const lead = BLANK_OR_COMMENT.exec(text.slice(from, Math.min(to, from + 4096)))?.[0].length ?? 0;
   const first = text.charCodeAt(from + lead);
   if (first !== 123 && first !== 91) return undefined; // { or [
@@ -98,7 +157,10 @@ export function fastJson(text: string, from: number, to: number): { value: unkno
     return undefined;
   }
   if (value === null || typeof value !== 'object' || jsonKeysWritten(seg) !== jsonKeysParsed(value)) return undefined;
-  return { value, start: from + lead };
+  const items = Array.isArray((value as { items?: unknown }).items) ? jsonItemSpans(seg)?.map(([a, b]): [number, number] => [from + lead + a, from + lead + b]) : undefined;
+  // Each span must be one element JSON.parse read (a check on the scanner: otherwise positions come from the whole document).
+  const count = (value as { items?: unknown[] }).items?.length;
+  return { value, start: from + lead, items: items && items.length === count ? items : undefined };
 }
 
 /**

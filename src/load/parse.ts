@@ -216,7 +216,11 @@ export function parsePart(task: PartTask, source: SourceText, parser: ParseOptio
     lastOffset = offset;
     return lastUnits;
   };
-  const emit = (value: unknown, start: number, end: number, offsetOf: (path: FieldPath) => number): void => {
+  /**
+   * `items`: where each element of a JSON List's `items` starts and ends: an item is then its own document for
+   * positions (its origin is its range, read back and parsed alone), not a path into the whole List.
+   */
+  const emit = (value: unknown, start: number, end: number, offsetOf: (path: FieldPath) => number, items?: readonly [number, number][]): void => {
     // Kubernetes converts each document to JSON, which has no infinity or NaN: kubectl refuses such a document.
     if (NON_FINITE_HINT.test(text.slice(start, end)) && hasNonFinite(value)) {
       problems.push({ id: 'YamlSyntaxError', data: { reason: 'it holds .inf or .nan, which Kubernetes cannot convert to JSON (kubectl refuses the document: "json: unsupported value")' }, location: { ...pos(start), column: 1 } });
@@ -225,8 +229,20 @@ export function parsePart(task: PartTask, source: SourceText, parser: ParseOptio
     const at = lines.position(start);
     const unitStart = toUnits(start);
     const unitEnd = toUnits(end);
-    const origin = (base: FieldPath): Origin => ({ file, start: unitStart, end: unitEnd, line: at.line, column: at.column, source, base });
-    collect(value, ROOT, 0, undefined, origin, resources, problems, (path) => ({ ...pos(offsetOf(path)), column: 1 }));
+    const whole = (base: FieldPath): Origin => ({ file, start: unitStart, end: unitEnd, line: at.line, column: at.column, source, base });
+    const itemOf = (base: FieldPath): readonly [number, number] | undefined => (items && base[0] === 'items' && typeof base[1] === 'number' ? items[base[1]] : undefined);
+    const origin = (base: FieldPath): Origin => {
+      const item = itemOf(base);
+      if (!item) return whole(base);
+      const itemAt = lines.position(item[0]);
+      return { file, start: toUnits(item[0]), end: toUnits(item[1]), line: itemAt.line, column: itemAt.column, source, base: base.length === 2 ? ROOT : base.slice(2) };
+    };
+    const lineOf = (path: FieldPath) => {
+      const item = itemOf(path);
+      const offset = item ? item[0] + nodeOffset(parseDocument(text.slice(item[0], item[1]), YAML_OPTIONS), path.slice(2)) : offsetOf(path);
+      return { ...pos(offset), column: 1 };
+    };
+    collect(value, ROOT, 0, undefined, origin, resources, problems, lineOf);
   };
   // The `yaml` library on text[from, to): exact positions for errors, and the reference for every document.
   const compose = (from: number, to: number): void => {
@@ -259,9 +275,10 @@ export function parsePart(task: PartTask, source: SourceText, parser: ParseOptio
   // The fast path: each plain document through js-yaml with the same scalar rules; any document it does not take
   // (see fastDocument) goes through `compose`, document by document.
   for (const [from, to] of documentSpans(text)) {
-    const fast = fastJson(text, from, to) ?? fastDocument(text, from, to);
+    const json = fastJson(text, from, to);
+    const fast = json ?? fastDocument(text, from, to);
     if (fast === undefined) compose(from, to);
-    else if (fast !== 'empty') emit(fast.value, fast.start, to, (path) => from + nodeOffset(parseDocument(text.slice(from, to), YAML_OPTIONS), path));
+    else if (fast !== 'empty') emit(fast.value, fast.start, to, (path) => from + nodeOffset(parseDocument(text.slice(from, to), YAML_OPTIONS), path), json?.items);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Parsing on every core: the parts ManifestParser cuts (runs of whole documents, about a chunk each) go to a pool of
- * worker threads (parse-worker.ts) while the main thread reads on; their results are added back in input order, so
+ * worker threads (parse-worker.ts) while the main thread reads on, and parses a part itself when every worker is busy; their results are added back in input order, so
  * resources, problems, positions and the onResource calls are exactly those of the single-threaded parse
  * (test/parallel-parse.test.ts). `--threads 1`, small inputs and the single executable parse in the main thread.
  */
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ManifestParser, ROOT, type ParseOptions, type ParseResult, type PartTask } from './parse.js';
+import { ManifestParser, parsePart, ROOT, type ParseOptions, type ParseResult, type PartTask } from './parse.js';
 import type { InputProblem } from './problem.js';
 import type { Resource } from './resource.js';
 import type { SourceText } from './source-text.js';
@@ -21,9 +21,12 @@ export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 /** At most this many workers (the parse is the only work they do; more only costs memory). */
 const MAX_WORKERS = 8;
 
-/** The number of threads kgd uses by default: one per core, within MAX_WORKERS. */
+/**
+ * The number of threads kgd uses by default: a worker per core (within MAX_WORKERS) beside the main thread, which
+ * spends most of the load handing parts out and taking results in (measured on 2 cores: 2 workers beat 1).
+ */
 export function defaultThreads(): number {
-  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+  return Math.min(MAX_WORKERS, availableParallelism()) + 1;
 }
 
 function workerFile(): string | undefined {
@@ -58,10 +61,18 @@ export class ParsePool {
     }
   }
 
-  /** A pool of `threads` workers, or undefined when kgd parses in the main thread (threads 1, or no worker file). */
+  /**
+   * A pool for `threads` threads in all: the main thread (which parses a part itself whenever every worker is busy)
+   * and threads - 1 workers. Undefined when kgd parses in the main thread only (threads 1, or no worker file).
+   */
   static create(threads: number): ParsePool | undefined {
     const file = workerFile();
-    return threads > 1 && file ? new ParsePool(file, threads) : undefined;
+    return threads > 1 && file ? new ParsePool(file, threads - 1) : undefined;
+  }
+
+  /** Whether every worker has work (a part given now would wait). */
+  get busy(): boolean {
+    return this.idle.length === 0;
   }
 
   run(task: Omit<WorkerTask, 'id'>): Promise<Reply> {
@@ -123,6 +134,14 @@ export class ParallelManifestParser extends ManifestParser {
   }
 
   protected override takePart(part: PartTask): void {
+    if (this.pool.busy) {
+      // The main thread's share: parsed here, now (no copy to and from a worker), added back in its turn.
+      const resources: Resource[] = [];
+      const problems: InputProblem[] = [];
+      parsePart(part, this.src, this.opts.parser, resources, problems);
+      this.inFlight.push(Promise.resolve({ resources, problems }));
+      return;
+    }
     this.inFlight.push(this.pool.run({ ...part, file: this.src.file, units: this.units, parser: this.opts.parser }));
   }
 

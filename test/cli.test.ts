@@ -17,7 +17,7 @@ function kgd(args: string[], input?: string): { code: number; stdout: string; st
 }
 
 describe('kgd command line', () => {
-  it('--threads: a whole number; any number of threads gives the same report on a file large enough for them', () => {
+  it('--threads: a whole number; any number of threads gives the same report on a file large enough for them (32 MiB)', () => {
     for (const bad of ['0', 'two', '1.5', '65']) {
       const r = kgd(['check', 'examples/custom-gateway-broken', '--threads', bad]);
       assert.equal(r.code, 2);
@@ -26,7 +26,11 @@ describe('kgd command line', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kgd-threads-')), 'cluster.yaml');
     const docs: string[] = [];
     generateCluster({ isvcs: 800, namespaces: 8, broken: 8 }, (d) => docs.push(`---\n${d}`));
+    // Filler to pass the threshold cheaply: large ConfigMaps parse fast and no rule looks into them.
+    const filler = `  blob: |\n${'    0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'.repeat(1500)}`;
+    for (let i = 0; i < 350; i++) docs.push(`---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler-${i}, namespace: team-0000}\ndata:\n${filler}`);
     writeFileSync(file, docs.join(''));
+    assert.ok(docs.join('').length > 32 * 1024 * 1024);
     for (const args of [['check', file, '-o', 'json'], ['trace', '--all', file]]) {
       const one = kgd([...args, '--threads', '1']);
       const two = kgd([...args, '--threads', '2']);

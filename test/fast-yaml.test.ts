@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { parseManifestText, type ParseResult } from '../src/load/parse.js';
-import { fastJson } from '../src/load/fast-yaml.js';
+import { coreScalarTests, fastJson } from '../src/load/fast-yaml.js';
 import { locate } from '../src/load/locate.js';
 import type { FieldPath } from '../src/shared/path.js';
 import { generateCluster } from '../scripts/gen-cluster.js';
@@ -80,6 +80,17 @@ describe('the fast parse gives what the yaml library gives', () => {
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x]\n${Array.from({ length: 14 }, (_, i) => `  a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`).join('\n')}\n`,
     ];
     for (const [i, c] of cases.entries()) same(`case-${i}.yaml`, c);
+  });
+
+  it('resolves scalars by the yaml library\'s own tests, which the first-character gate was read off', () => {
+    // If the library changes these, MAY_RESOLVE in src/load/fast-yaml.ts must be read off them again.
+    assert.deepEqual(coreScalarTests(), [
+      '^(?:~|[Nn]ull|NULL)?$', '^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$', '^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$',
+      '^[-+]?0b[0-1_]+$', '^[-+]?0[0-7_]+$', '^[-+]?[0-9][0-9_]*$', '^[-+]?0x[0-9a-fA-F_]+$',
+      '^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$', '^[-+]?(?:[0-9][0-9_]*)?(?:\\.[0-9_]*)?[eE][-+]?[0-9]+$', '^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$',
+      '^[-+]?0o[0-7_]+$',
+    ]);
+    same('gate.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: e5, b: E-3, c: .5e1, d: ~, e: Off, f: +12, g: -.inf, h: 0b11, i: x1, j: "", k: NULL}\n');
   });
 
   it('on JSON: a List as kubectl get -o json writes it, escapes, numbers, a repeated key, comments, JSON after YAML', () => {

@@ -14,16 +14,31 @@ interface YamlScalarTag { tag: string; test?: RegExp; default?: boolean | 'key';
 
 let schema: jsyaml.Schema | undefined;
 
+/**
+ * The first characters a null, bool, int or float of the `yaml` library's YAML 1.1 tags (plus `0o`) can start with
+ * (every test is anchored: see CORE_TESTS); any other plain scalar is a string without trying them.
+ */
+const MAY_RESOLVE = /^(?:$|[~NnYyTtOoFfEe0-9.+-])/;
+
+/** The tests MAY_RESOLVE was read off: test/fast-yaml.test.ts fails if the library's change. */
+export function coreScalarTests(): string[] {
+  return coreTags().map((t) => t.test!.source);
+}
+
+function coreTags(): YamlScalarTag[] {
+  return (new Schema({ ...YAML_OPTIONS, schema: 'yaml-1.1' }) as unknown as { tags: YamlScalarTag[] }).tags.filter((t) => t.test && t.default === true);
+}
+
 /** One js-yaml type per core tag (null, bool, int, float), trying the `yaml` library's tests for it in its order. */
 function k8sSchema(): jsyaml.Schema {
   if (schema) return schema;
-  const tags = (new Schema({ ...YAML_OPTIONS, schema: 'yaml-1.1' }) as unknown as { tags: YamlScalarTag[] }).tags.filter((t) => t.test && t.default === true);
+  const tags = coreTags();
   const types = ['null', 'bool', 'int', 'float'].map((name) => {
     const mine = tags.filter((t) => t.tag === `tag:yaml.org,2002:${name}`);
     const pick = (s: string) => mine.find((t) => t.test!.test(s));
     return new jsyaml.Type(`tag:yaml.org,2002:${name}`, {
       kind: 'scalar',
-      resolve: (s: unknown) => typeof s === 'string' && pick(s) !== undefined,
+      resolve: (s: unknown) => typeof s === 'string' && MAY_RESOLVE.test(s) && pick(s) !== undefined,
       // Some of the library's resolvers return a Scalar node (booleans keep their source spelling): its value.
       construct: (s: string) => {
         const v = pick(s)!.resolve(s, () => undefined, {});

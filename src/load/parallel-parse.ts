@@ -16,8 +16,11 @@ import type { BareResource, WorkerReply, WorkerTask } from './parse-worker.js';
 
 declare const KGD_BUNDLED_VERSION: string | undefined;
 
-/** Files smaller than this are parsed in the main thread: starting a worker costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+/**
+ * Inputs smaller than this are parsed in the main thread: starting workers costs more time and memory than they save
+ * (bench, 2 cores: 1,000 InferenceServices, 6.9 MB: 3.3 s with workers, 2.3 s without).
+ */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** At most this many workers (the parse is the only work they do; more only costs memory). */
 const MAX_WORKERS = 8;
 
@@ -53,7 +56,8 @@ export class ParsePool {
 
   private constructor(file: string, size: number) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env['KGD_YG'] ?? 48) } });
+      // A young generation larger than V8's default for a worker: parsing allocates fast (measured: 16 → 48 MB saved ~5%).
+      const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
       w.on('message', (m: WorkerReply) => this.answer(w, m));
       w.on('error', (e) => this.fail(w, e));
       this.workers.push(w);

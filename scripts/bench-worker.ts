@@ -4,7 +4,7 @@
  *   io       the I/O floor: read the file and cut it at its `---` lines
  *   parse    the parse floor: the fastest parser measured (js-yaml, `npm run bench:parsers`) on the whole text
  *   yaml     the `yaml` library's full parse (the floor before #18)
- *   check    `kgd check` as the CLI runs it (one thread per core); check1: with --threads 1
+ *   check    `kgd check` as the CLI runs it (one thread); checkN: with a parse worker per core (--threads cores+1)
  *   trace    `kgd trace --all` as the CLI runs it, the table written to nowhere
  */
 import { readFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { writeTraceAllText } from '../src/report/trace.js';
 import { YAML_OPTIONS } from '../src/load/parse.js';
 import { prepareView } from '../src/platform/build.js';
 import { limitHeapGrowth } from '../src/cli/heap.js';
+import { threadsPerCore } from '../src/load/parallel-parse.js';
 
 async function run(mode: string, file: string): Promise<Record<string, unknown>> {
   const t0 = performance.now();
@@ -40,8 +41,8 @@ async function run(mode: string, file: string): Promise<Record<string, unknown>>
     }
     return { ms: performance.now() - t0, docs };
   }
-  if (mode === 'check' || mode === 'check1') {
-    const r = await checkPaths([file], mode === 'check1' ? { threads: 1 } : {});
+  if (mode === 'check' || mode === 'checkN') {
+    const r = await checkPaths([file], mode === 'checkN' ? { threads: threadsPerCore() } : {});
     const found = r.diagnostics.map((d) => ({ id: d.id, resource: d.resource ?? '' }));
     return { ms: performance.now() - t0, resources: r.resourceCount, findings: found.length, found };
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { parseManifestText, type ParseResult } from '../src/load/parse.js';
-import { coreScalarTests, fastJson } from '../src/load/fast-yaml.js';
+import { coreScalarTests, fastDocument, fastJson } from '../src/load/fast-yaml.js';
 import { locate } from '../src/load/locate.js';
 import type { FieldPath } from '../src/shared/path.js';
 import { generateCluster } from '../scripts/gen-cluster.js';
@@ -78,8 +78,17 @@ describe('the fast parse gives what the yaml library gives', () => {
       '--- apiVersion: v1\n',
       'apiVersion: v1\nkind: Service\nmetadata: {name: s, labels: &l {app: x}}\nspec: {selector: *l, ports: [{port: 80}]}\n---\nkind: Deployment\napiVersion: apps/v1\nmetadata: {name: d}\nspec: {selector: {matchLabels: &m {app: x}}, template: {metadata: {labels: *m}}}\n',
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x]\n${Array.from({ length: 14 }, (_, i) => `  a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`).join('\n')}\n`,
+      // Tags and explicit keys where the lexer finds them, and the same characters as text (CEL rules in CRDs).
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  ? complex\n  : v\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {d: [x, !t y]}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {e: &x !!str 12, f: *x}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  - !!int "7"\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  rule: self.all(k, !has(k)) || ! x\n  quoted: "a, !b ? c"\n  block: |\n    ? not a key\n    !not a tag, !has(x)\n  multi: \'(has(a)\n    ? !has(b) : true)\'\n',
     ];
     for (const [i, c] of cases.entries()) same(`case-${i}.yaml`, c);
+    const cel = cases.at(-1)!;
+    assert.notEqual(fastDocument(cel, 0, cel.length), undefined, 'CEL text takes the fast path');
+    for (const tagged of cases.slice(-5, -1)) assert.equal(fastDocument(tagged, 0, tagged.length), undefined, tagged);
   });
 
   it('resolves scalars by the yaml library\'s own tests, which the first-character gate was read off', () => {

@@ -7,7 +7,7 @@
  * both paths to give the same values and origins on every corpus kgd is tested with.
  */
 import jsyaml from 'js-yaml';
-import { isScalar, Schema } from 'yaml';
+import { isScalar, Lexer, Schema } from 'yaml';
 import { YAML_OPTIONS } from './parse.js';
 
 interface YamlScalarTag { tag: string; test?: RegExp; default?: boolean | 'key'; resolve: (s: string, onError: (m: string) => void, o: object) => unknown }
@@ -58,8 +58,30 @@ export function documentSpans(text: string): [number, number][] {
   return starts.map((s, i) => [s, starts[i + 1] ?? text.length] as [number, number]).filter(([a, b]) => b > a);
 }
 
-/** Tags (an indicator after a space, a line start or a flow bracket), merge keys, complex keys, `...`, tabs. */
-const NOT_PLAIN = /(?:^|[\s[{,])![^\s]|<<\s*:|^\s*\?(?:\s|$)|^\.\.\.(?:\s|$)|\t/m;
+/**
+ * Tags, merge keys, complex keys, `...`, tabs. A tag can only start a node: at a line start (after indentation and
+ * `- ` or `? ` indicators), after `:` or a flow indicator (`[`, `{`, `,`), or after an anchor; a `!` elsewhere (CEL's
+ * `!has(…)` in a CRD's validation rule, after a space inside a string) is text.
+ */
+const MAYBE_TAG_OR_KEY = /(?:^[ \t]*(?:[-?][ \t]+)*|[:[{,][ \t]*|&\S+[ \t]+)![^\s]|^\s*\?(?:\s|$)/m;
+/** Merge keys, `...`, tabs: always the `yaml` library's. */
+const NOT_PLAIN = /<<\s*:|^\.\.\.(?:\s|$)|\t/m;
+/** The `yaml` lexer's marker before a scalar's text (a `!` or `?` right after it is text, not a tag or a key). */
+const SCALAR = '\u001f';
+
+/**
+ * Whether a document the regex suspects really has a tag or an explicit (`?`) key: its tokens say (a CRD's CEL rules
+ * such as `self.all(k, !has(k))` or a `? :` line inside a string are text). The lexer is the `yaml` library's, at a
+ * fraction of the cost of its full parse.
+ */
+function hasTagOrExplicitKey(seg: string): boolean {
+  let prev = '';
+  for (const t of new Lexer().lex(seg)) {
+    if (prev !== SCALAR && (t.startsWith('!') || t === '?')) return true;
+    prev = t;
+  }
+  return false;
+}
 /** Aliases (`*name`): a few are plain sharing (generators write them); many may be an alias bomb for the `yaml` library's limit. */
 const ALIAS = /(?:^|[\s[{,])\*[^\s]/gm;
 const MAX_FAST_ALIASES = 10;
@@ -184,7 +206,7 @@ export function fastJson(text: string, from: number, to: number): { value: unkno
  */
 export function fastDocument(text: string, from: number, to: number): { value: unknown; start: number } | 'empty' | undefined {
   const seg = text.slice(from, to);
-  if (NOT_PLAIN.test(seg)) return undefined;
+  if (NOT_PLAIN.test(seg) || (MAYBE_TAG_OR_KEY.test(seg) && hasTagOrExplicitKey(seg))) return undefined;
   if (seg.includes('*') && (seg.match(ALIAS)?.length ?? 0) > MAX_FAST_ALIASES) return undefined;
   const marker = seg.startsWith('---');
   // Content on the marker line (`--- a: b`): the two parsers disagree on what is allowed there.

@@ -1,9 +1,9 @@
 /**
- * Parsing on every core: the parts ManifestParser cuts (runs of whole documents, about a chunk each) go to a pool of
- * worker threads (parse-worker.ts) while the main thread reads on, and parses a part itself when every worker is busy; their results are added back in input order, so
- * resources, problems, positions and the onResource calls are exactly those of the single-threaded parse
- * (test/parallel-parse.test.ts). `--threads 1`, small inputs and the single executable parse in the main thread.
- */
+ * Parsing on more than one thread, when asked (`--threads N`): the parts ManifestParser cuts (runs of whole documents,
+ * about a chunk each) go to a pool of worker threads (parse-worker.ts) while the main thread reads on, and the main
+ * thread parses a part itself when every worker is busy. Results are added back in input order, so resources,
+ * problems, positions and the onResource calls are exactly those of the single-threaded parse
+ * (test/parallel-parse.test.ts). Small inputs and the single executable always parse in the main thread. */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +109,7 @@ export class ParsePool {
     this.idle.push(w);
     if (p) {
       if ('error' in m) p.reject(new ParseWorkerError(`a parse worker failed: ${m.error}`));
-      else p.resolve(JSON.parse((m as unknown as { json: string }).json) as Reply);
+      else p.resolve(JSON.parse(m.json) as Reply);
     }
     this.dispatch();
   }

@@ -1,7 +1,7 @@
 /**
  * A parse worker (worker_threads): parses the parts of a file it is sent with parsePart, exactly as the main thread
- * would, and posts the resources and problems back. Origins go without their source (it cannot be cloned): the main
- * thread puts its own back. See parallel-parse.ts.
+ * would, and posts the resources and problems back as JSON. Origins go without their source (an object with methods):
+ * the main thread puts its own back. See parallel-parse.ts.
  */
 import { parentPort } from 'node:worker_threads';
 import { parsePart, type PartTask } from './parse.js';
@@ -20,8 +20,12 @@ export interface WorkerTask extends PartTask {
 /** A resource as a worker sends it: its origin without the source. */
 export type BareResource = Omit<Resource, 'origin'> & { readonly origin: Omit<Origin, 'source'> | undefined };
 
+/**
+ * A worker's answer: `json` holds `{ resources: BareResource[], problems: InputProblem[] }` (JSON.parse in the main
+ * thread is faster than the structured clone of the same objects: measured, 10,000 InferenceServices).
+ */
 export type WorkerReply =
-  | { readonly id: number; readonly resources: readonly BareResource[]; readonly problems: readonly InputProblem[] }
+  | { readonly id: number; readonly json: string }
   | { readonly id: number; readonly error: string };
 
 function measureOnly(file: string, units: WorkerTask['units']): SourceText {
@@ -44,7 +48,7 @@ parentPort?.on('message', (task: WorkerTask) => {
       const { file, start, end, line, column, base } = r.origin;
       return { ...r, origin: { file, start, end, line, column, base } };
     });
-    parentPort!.postMessage({ id: task.id, json: JSON.stringify({ resources: bare, problems }) });
+    parentPort!.postMessage({ id: task.id, json: JSON.stringify({ resources: bare, problems }) } satisfies WorkerReply);
   } catch (e) {
     parentPort!.postMessage({ id: task.id, error: (e as Error).stack ?? String(e) } satisfies WorkerReply);
   }

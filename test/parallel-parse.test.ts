@@ -22,7 +22,7 @@ function view(r: LoadResult, seen: string[]) {
     seen,
     files: r.files,
     resources: r.resources.map((x) => ({
-      id: `${x.apiVersion} ${x.kind} ${x.namespace ?? ''}/${x.name}`, object: JSON.stringify(x.object), controllerKind: x.controllerKind, ignore: x.ignore,
+      id: `${x.apiVersion} ${x.kind} ${x.namespace ?? ''}/${x.name}`, object: x.object, controllerKind: x.controllerKind, ignore: x.ignore,
       origin: x.origin && { file: x.origin.file, start: x.origin.start, end: x.origin.end, line: x.origin.line, column: x.origin.column, base: x.origin.base, text: x.origin.source.slice(x.origin.start, x.origin.end) },
       // A position a finding would ask for: read back from the source the origin names.
       where: locate(x, ['metadata', 'name']),
@@ -70,6 +70,14 @@ describe('parsing in worker threads', () => {
     const parts = Array.from({ length: 200 }, (_, i) => (i % 37 === 5 ? 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken\n' : doc(i)));
     writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(parts.join('---\n'))]));
     assert.ok(await same([file]) > 190);
+  });
+
+  it('gives the main thread\'s result for values JSON cannot carry (YAML 1.1 sets, ordered maps, binary, -0)', async () => {
+    const file = join(dir, 'tagged.yaml');
+    const tagged = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tagged-${i}}\ndata:\n  set: !!set {a, b}\n  omap: !!omap [{x: 1}, {y: 2}]\n  bin: !!binary aGVsbG8=\n  zero: -0\n`;
+    const plain = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain-${i}}\ndata: {pad: "${'p'.repeat(30_000)}"}\n`;
+    writeFileSync(file, Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? tagged(i) : plain(i))).join('---\n'));
+    assert.ok(await same([file]) === 300);
   });
 
   it('gives the main thread\'s result on stdin', async () => {

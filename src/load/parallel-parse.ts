@@ -49,7 +49,10 @@ function workerFile(): string | undefined {
 /** A parse worker failed (a bug, or out of memory): an internal error, not a problem of the input. */
 export class ParseWorkerError extends Error {}
 
-type Reply = { resources: readonly BareResource[]; problems: readonly InputProblem[] };
+/** What a part gave. */
+type Parsed = { resources: readonly BareResource[]; problems: readonly InputProblem[] };
+/** A worker's answer: what the part gave, or that the main thread must parse it (see WorkerReply). */
+type Reply = Parsed | 'parse-here';
 
 /** Worker threads that parse parts, each task answered by a promise. Close it when done (workers keep a process alive). */
 export class ParsePool {
@@ -109,6 +112,7 @@ export class ParsePool {
     this.idle.push(w);
     if (p) {
       if ('error' in m) p.reject(new ParseWorkerError(`a parse worker failed: ${m.error}`));
+      else if ('parseHere' in m) p.resolve('parse-here');
       else p.resolve(JSON.parse(m.json) as Reply);
     }
     this.dispatch();
@@ -132,7 +136,7 @@ export class ParsePool {
  * most `limit` parts are (the caller's back-pressure), and `finish` returns what `end` would.
  */
 export class ParallelManifestParser extends ManifestParser {
-  private readonly inFlight: Promise<Reply>[] = [];
+  private readonly inFlight: Promise<Parsed>[] = [];
 
   constructor(
     private readonly src: SourceText,
@@ -147,13 +151,17 @@ export class ParallelManifestParser extends ManifestParser {
   protected override takePart(part: PartTask): void {
     if (this.pool.busy) {
       // The main thread's share: parsed here, now (no copy to and from a worker), added back in its turn.
-      const resources: Resource[] = [];
-      const problems: InputProblem[] = [];
-      parsePart(part, this.src, this.opts.parser, resources, problems);
-      this.inFlight.push(Promise.resolve({ resources, problems }));
+      this.inFlight.push(Promise.resolve(this.parseHere(part)));
       return;
     }
-    this.inFlight.push(this.pool.run({ ...part, file: this.src.file, units: this.units, parser: this.opts.parser }));
+    this.inFlight.push(this.pool.run({ ...part, file: this.src.file, units: this.units, parser: this.opts.parser }).then((r) => (r === 'parse-here' ? this.parseHere(part) : r)));
+  }
+
+  private parseHere(part: PartTask): Parsed {
+    const resources: Resource[] = [];
+    const problems: InputProblem[] = [];
+    parsePart(part, this.src, this.opts.parser, resources, problems);
+    return { resources, problems };
   }
 
   /** Adds finished parts in order until at most `limit` are in flight. */

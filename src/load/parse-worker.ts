@@ -26,6 +26,8 @@ export type BareResource = Omit<Resource, 'origin'> & { readonly origin: Omit<Or
  */
 export type WorkerReply =
   | { readonly id: number; readonly json: string }
+  /** A document of the part went through the `yaml` library, whose values JSON may not carry: the main thread parses it. */
+  | { readonly id: number; readonly parseHere: true }
   | { readonly id: number; readonly error: string };
 
 function measureOnly(file: string, units: WorkerTask['units']): SourceText {
@@ -42,7 +44,12 @@ parentPort?.on('message', (task: WorkerTask) => {
   try {
     const resources: Resource[] = [];
     const problems: InputProblem[] = [];
-    parsePart(task, measureOnly(task.file, task.units), task.parser, resources, problems);
+    const seen = { composed: false };
+    parsePart(task, measureOnly(task.file, task.units), task.parser, resources, problems, seen);
+    if (seen.composed) {
+      parentPort!.postMessage({ id: task.id, parseHere: true } satisfies WorkerReply);
+      return;
+    }
     const bare = resources.map((r): BareResource => {
       if (!r.origin) return r;
       const { file, start, end, line, column, base } = r.origin;

@@ -201,7 +201,7 @@ export interface PartTask {
  * Parses one part into resources and problems (appended to the arrays given). Positions are those of the whole
  * source: `source` measures text in its units and is what each resource's origin reads back from.
  */
-export function parsePart(task: PartTask, source: SourceText, parser: ParseOptions['parser'], resources: Resource[], problems: InputProblem[]): void {
+export function parsePart(task: PartTask, source: SourceText, parser: ParseOptions['parser'], resources: Resource[], problems: InputProblem[], seen?: { composed: boolean }): void {
   const { text, firstUnits, startLine, unitsAreChars } = task;
   const file = source.file;
   const lines = new LineIndex(text, startLine);
@@ -246,6 +246,8 @@ export function parsePart(task: PartTask, source: SourceText, parser: ParseOptio
   };
   // The `yaml` library on text[from, to): exact positions for errors, and the reference for every document.
   const compose = (from: number, to: number): void => {
+    // The `yaml` library may give values JSON cannot carry (Map, Set, Uint8Array for 1.1 tags): a worker says so.
+    if (seen) seen.composed = true;
     const sub = from === 0 && to === text.length ? text : text.slice(from, to);
     const composer = new Composer(YAML_OPTIONS);
     for (const doc of composer.compose(new Parser().parse(sub), true)) {

@@ -19,9 +19,11 @@ function kgd(args: string[], input?: string): { code: number; stdout: string; st
 describe('kgd command line', () => {
   it('--threads: a whole number; any number of threads gives the same report on a file large enough for them (32 MiB)', () => {
     for (const bad of ['0', 'two', '1.5', '65']) {
-      const r = kgd(['check', 'examples/custom-gateway-broken', '--threads', bad]);
-      assert.equal(r.code, 2);
-      assert.equal(r.stderr, `kgd: --threads takes a whole number from 1 to 64, not "${bad}"\n`);
+      for (const args of [['check', 'examples/custom-gateway-broken'], ['trace', '--all', 'examples/custom-gateway-broken'], ['fix', 'examples/custom-gateway-broken'], ['logs', '-'], ['generate', 'local-gateway', '--name', 'a']]) {
+        const r = kgd([...args, '--threads', bad], '');
+        assert.equal(r.code, 2, args.join(' '));
+        assert.equal(r.stderr, `kgd: --threads takes a whole number from 1 to 64, not "${bad}"\n`);
+      }
     }
     const file = join(mkdtempSync(join(tmpdir(), 'kgd-threads-')), 'cluster.yaml');
     const docs: string[] = [];

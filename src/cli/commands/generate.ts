@@ -1,3 +1,4 @@
+import { THREADS_HELP, threadsOf } from '../threads.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -9,6 +10,7 @@ import { bundleToHelmValues, bundleToKustomize, bundleToYaml } from '../../gener
 import { UsageError } from '../errors.js';
 
 interface GenerateFlags {
+  threads?: string;
   spec?: string;
   name?: string;
   namespace?: string;
@@ -124,15 +126,17 @@ export function registerGenerate(program: Command, io: { stdout: NodeJS.WriteStr
     .option('--flavour <flavour>', 'custom (a Gateway and Service of their own) or kubeflow (re-point Knative\'s knative-local-gateway, as Kubeflow does) (default: custom)')
     .option('-o, --output <format>', 'yaml (one stream), kustomize (a folder, needs --out) or helm-values (KServe chart values)', 'yaml')
     .option('--out <dir>', 'folder for -o kustomize (must not exist or be empty; nothing is overwritten)')
+    .option('--threads <n>', THREADS_HELP)
     .addHelpText('after', '\nExit status: 0 generated, 2 usage error or a spec that cannot work (said, not generated), 3 internal error.\nExamples:\n  kgd generate local-gateway --name ml-local-gateway --namespace istio-system --selector app=ml-local-gateway --with-deployment\n  kgd generate local-gateway --spec gateway.yaml --knative operator my-cluster-manifests/ > local-gateway.yaml\n  kgd generate local-gateway --flavour kubeflow --name cluster-local-gateway --selector app=cluster-local-gateway,istio=cluster-local-gateway -o kustomize --out overlays/local-gateway')
     .action(async (paths: string[], flags: GenerateFlags) => {
+      const threads = threadsOf(flags);
       const specFile = flags.spec ? readSpecFile(flags.spec) : undefined;
       const spec = resolveSpec(flags, specFile);
       if (!['yaml', 'kustomize', 'helm-values'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use yaml, kustomize or helm-values)`);
       if (flags.output === 'kustomize' && !flags.out) throw new UsageError('-o kustomize writes a folder: give it with --out <dir>');
       let current;
       if (paths.length > 0) {
-        const loaded = await loadSources(paths);
+        const loaded = await loadSources(paths, { threads });
         const p = loaded.problems.find((x) => x.id !== 'NoResources');
         if (p) {
           throw new UsageError(`cannot merge with ${p.location ? `${p.location.file}:${p.location.line}` : 'the input'}: ${p.id} ${JSON.stringify(p.data)} (run kgd check on it)`);

@@ -1,3 +1,4 @@
+import { THREADS_HELP, threadsOf } from '../threads.js';
 import type { Command } from 'commander';
 import { checkResources } from '../../check.js';
 import { loadCluster, loadConfig } from '../../load/cluster.js';
@@ -18,6 +19,7 @@ import { wholeClusterRead } from '../../load/dump-marker.js';
 import { collectList, parseVersions } from '../versions.js';
 
 interface LogsFlags extends ClusterFlags {
+  threads?: string;
   format?: string;
   manifests?: string[];
   output: string;
@@ -60,10 +62,12 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
     .option('--since <duration>', 'with --cluster: only lines newer than this (sinceSeconds), e.g. 15m', '1h')
     .option('--tail <lines>', 'with --cluster: at most this many lines per container (tailLines)', '5000')
     .option('--versions <list>', 'versions the cluster runs (as for check)', collectList)
-    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local');
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+    .option('--threads <n>', THREADS_HELP);
   addClusterOptions(command, { what: 'read the logs of the local gateway pods, the activator, net-istio and KServe\'s controller through the API server (needs deploy/clusterrole-logs.yaml), and the cluster\'s configuration to explain them', hasNamespaceOption: false })
     .addHelpText('after', '\nExit status: 0 no failing line, 1 failing lines found, 2 usage or input error (with --cluster: no log could be read), 3 internal error.\nExamples:\n  kubectl logs -n istio-system deploy/knative-local-gateway | kgd logs - -f examples/kubeflow\n  kgd logs --cluster --since 30m\n\nFiles are read line by line: memory does not grow with their size.')
     .action(async (files: string[], flags: LogsFlags, cmd: Command) => {
+      const threads = threadsOf(flags);
       if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`-o takes text or json, not "${flags.output}"`);
       if (!flags.cluster) clusterOptions(flags, cmd, {}, { namespaceIsClusterOnly: true }); // cluster flags without --cluster: a usage error
       if (flags.cluster && files.length > 0) throw new UsageError('--cluster reads the logs from the cluster; give no files with it');
@@ -90,7 +94,7 @@ export function registerLogs(program: Command, io: { stdout: NodeJS.WriteStream;
         for (const l of fetched) if (l.error) notes.push(`cannot read the log of ${l.pod} (container ${l.container}): ${l.error}`);
         sources = fetchedSources(fetched);
       } else if (flags.manifests?.length) {
-        const loaded = await loadSources(flags.manifests, { onResource: prepareView });
+        const loaded = await loadSources(flags.manifests, { onResource: prepareView, threads });
         snapshot = traceSnapshot(loaded.resources, options);
       }
       let report: LogReport;

@@ -90,23 +90,20 @@ function ruleFindings(snapshot: Snapshot, rule: Rule): readonly Finding[] {
   if (!byRule) FINDINGS.set(snapshot, (byRule = new Map()));
   const known = byRule.get(rule);
   if (known) return known;
-  const made = (() => {
-    const found: Finding[] = [];
-    const skipped = new Set<string>();
-    const ctx: RuleContext = {
-      snapshot,
-      report: (r) => found.push({ d: reportToDiagnostic(rule, r), res: r.resource }),
-      skip: (reason, needs) => {
-        if (skipped.has(reason)) return;
-        skipped.add(reason);
-        found.push({ d: makeDiagnostic('CheckSkipped', { rule: rule.id, reason, needs }, { rule: rule.id, resource: undefined, path: undefined, location: undefined, derivedFrom: undefined, related: [] }), res: undefined });
-      },
-    };
-    rule.check(ctx);
-    return found;
-  })();
-  byRule.set(rule, made);
-  return made;
+  const found: Finding[] = [];
+  const skipped = new Set<string>();
+  const ctx: RuleContext = {
+    snapshot,
+    report: (r) => found.push({ d: reportToDiagnostic(rule, r), res: r.resource }),
+    skip: (reason, needs) => {
+      if (skipped.has(reason)) return;
+      skipped.add(reason);
+      found.push({ d: makeDiagnostic('CheckSkipped', { rule: rule.id, reason, needs }, { rule: rule.id, resource: undefined, path: undefined, location: undefined, derivedFrom: undefined, related: [] }), res: undefined });
+    },
+  };
+  rule.check(ctx);
+  byRule.set(rule, found);
+  return found;
 }
 
 interface Finding { readonly d: Diagnostic; readonly res: Resource | undefined }

@@ -14,7 +14,7 @@ import { INFERENCESERVICE_CONFIG, INGRESS_KEY, KSERVE_DEFAULT_INGRESS, kserveIng
 import { ANY_CALLER, ingressVerdict, type PodRef } from '../platform/k8s/network-policy.js';
 import { authorize, plainInferenceCall } from '../platform/istio/authz.js';
 import { principalOf, type Peer } from '../platform/istio/identity.js';
-import { activatorPeer, inferenceServicePaths } from '../platform/security-path.js';
+import { activatorPeer, activatorWorkload, inferenceServicePaths } from '../platform/security-path.js';
 import { formatLabels, matchesMap } from '../model/label-selector.js';
 
 /** What `kgd generate local-gateway` is asked for (flags or a spec file). */
@@ -363,7 +363,7 @@ function networkPolicyAllowances(spec: LocalGatewaySpec, current: Snapshot, syst
       spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ ...(from ? { from } : {}), ports: [{ port, protocol: 'TCP' }] }] },
     },
   });
-  const activator: PodRef = current.list('Workload').find((w) => w.namespace === systemNs && w.labels['app'] === 'activator') ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
+  const activator: PodRef = activatorWorkload(current, systemNs) ?? { namespace: systemNs, labels: { app: 'activator', role: 'activator' } };
   if (!ingressVerdict(current, gw, activator, KNATIVE_DATA_PORT).allowed) {
     out.push(policy(`allow-${spec.name}-to-activator`, systemNs, { matchLabels: { app: 'activator' } }, fromGateway, KNATIVE_DATA_PORT, `lets the gateway pods reach Knative's activator on ${KNATIVE_DATA_PORT}`));
   }

@@ -3,8 +3,8 @@
  * table) with the scalar rules the `yaml` library applies for kgd — Kubernetes' (YAML_OPTIONS) — taken from that
  * library's own tag definitions, not restated. Only plain documents come this way: a document with more than a few
  * aliases, a tag, a merge key, a complex key, a tab or a document-end marker, or one js-yaml refuses, returns
- * undefined and is parsed by the `yaml` library (which also gives every error its exact position). test/fast-yaml.test.ts requires
- * both paths to give the same values and origins on every corpus kgd is tested with.
+ * undefined and is parsed by the `yaml` library (which also gives every error its exact position).
+ * test/fast-yaml.test.ts requires both paths to give the same values and origins on every corpus kgd is tested with.
  */
 import jsyaml from 'js-yaml';
 import { isScalar, Lexer, Schema } from 'yaml';
@@ -16,11 +16,11 @@ let schema: jsyaml.Schema | undefined;
 
 /**
  * The first characters a null, bool, int or float of the `yaml` library's YAML 1.1 tags (plus `0o`) can start with
- * (every test is anchored: see CORE_TESTS); any other plain scalar is a string without trying them.
+ * (every test is anchored: see coreScalarTests); any other plain scalar is a string without trying them.
  */
 const MAY_RESOLVE = /^(?:$|[~NnYyTtOoFfEe0-9.+-])/;
 
-/** The tests MAY_RESOLVE was read off: test/fast-yaml.test.ts fails if the library's change. */
+/** The tests MAY_RESOLVE was read off: test/fast-yaml.test.ts fails if the library's tests change. */
 export function coreScalarTests(): string[] {
   return coreTags().map((t) => t.test!.source);
 }
@@ -59,7 +59,7 @@ export function documentSpans(text: string): [number, number][] {
 }
 
 /**
- * Tags, merge keys, complex keys, `...`, tabs. A tag can only start a node: at a line start (after indentation and
+ * What may be a tag or an explicit (`?`) key; hasTagOrExplicitKey decides. A tag can only start a node: at a line start (after indentation and
  * `- ` or `? ` indicators), after `:` or a flow indicator (`[`, `{`, `,`), or after an anchor; a `!` elsewhere (CEL's
  * `!has(…)` in a CRD's validation rule, after a space inside a string) is text.
  */
@@ -82,6 +82,7 @@ function hasTagOrExplicitKey(seg: string): boolean {
   }
   return false;
 }
+
 /** Aliases (`*name`): a few are plain sharing (generators write them); many may be an alias bomb for the `yaml` library's limit. */
 const ALIAS = /(?:^|[\s[{,])\*[^\s]/gm;
 const MAX_FAST_ALIASES = 10;
@@ -93,19 +94,12 @@ const BLANK_OR_COMMENT = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*/;
  */
 function jsonKeysWritten(seg: string): number {
   let keys = 0;
-  for (let i = seg.indexOf('"'); i >= 0; i = seg.indexOf('"', i + 1)) {
-    let end = seg.indexOf('"', i + 1);
-    for (;;) {
-      if (end < 0) return -1;
-      let backslashes = 0;
-      for (let b = end - 1; seg.charCodeAt(b) === 92; b--) backslashes++;
-      if (backslashes % 2 === 0) break;
-      end = seg.indexOf('"', end + 1);
-    }
-    let j = end + 1;
+  for (let i = seg.indexOf('"'); i >= 0; i = seg.indexOf('"', i)) {
+    i = afterString(seg, i);
+    if (i < 0) return -1;
+    let j = i;
     for (let c = seg.charCodeAt(j); c === 32 || c === 9 || c === 10 || c === 13; c = seg.charCodeAt(++j));
     if (seg.charCodeAt(j) === 58) keys++;
-    i = end;
   }
   return keys;
 }

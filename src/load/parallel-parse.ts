@@ -3,7 +3,8 @@
  * about a chunk each) go to a pool of worker threads (parse-worker.ts) while the main thread reads on, and the main
  * thread parses a part itself when every worker is busy. Results are added back in input order, so resources,
  * problems, positions and the onResource calls are exactly those of the single-threaded parse
- * (test/parallel-parse.test.ts). Small inputs and the single executable always parse in the main thread. */
+ * (test/parallel-parse.test.ts). Small inputs and the single executable always parse in the main thread.
+ */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +31,7 @@ const MAX_WORKERS = 8;
  * InferenceServices — parsing is bound by allocation and memory bandwidth, and the workers' results must be copied
  * back. `--threads N` asks for them.
  */
-export function defaultThreads(): number {
-  return 1;
-}
+export const DEFAULT_THREADS = 1;
 
 /** A worker per core beside the main thread: what the benchmark compares with the default. */
 export function threadsPerCore(): number {

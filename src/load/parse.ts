@@ -180,11 +180,6 @@ export class ManifestParser {
     }
     for (const p of problems) this.problems.push(p);
   }
-
-  /** Whether anything was found (for the NoResources problem of `end`). */
-  protected get empty(): boolean {
-    return this.resources.length === 0 && this.problems.length === 0;
-  }
 }
 
 /** A run of whole documents cut from a source, with where it starts. */

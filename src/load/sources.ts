@@ -2,7 +2,7 @@ import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { ManifestParser, parseManifestText, type ParseResult } from './parse.js';
 import { FileSource, MemorySource } from './source-text.js';
-import { defaultThreads, PARALLEL_MIN_BYTES, ParallelManifestParser, ParsePool, ParseWorkerError } from './parallel-parse.js';
+import { DEFAULT_THREADS, PARALLEL_MIN_BYTES, ParallelManifestParser, ParsePool, ParseWorkerError } from './parallel-parse.js';
 import type { InputProblem } from './problem.js';
 import type { Resource } from './resource.js';
 import { renderFolder, renderKind } from './render.js';
@@ -31,7 +31,7 @@ export interface LoadOptions {
   readonly onFile?: (file: string) => void;
   /** Called for each resource as soon as its document is parsed (before the next one is), e.g. to build its view and drop the object. */
   readonly onResource?: (r: Resource) => void;
-  /** Threads that parse large inputs (default: one per core); 1 parses in the main thread only. */
+  /** Threads that parse large inputs: the main thread and threads - 1 workers (default DEFAULT_THREADS, 1: the main thread only). */
   readonly threads?: number;
   /** Inputs from this size (bytes; characters for stdin) on are parsed by the threads (default PARALLEL_MIN_BYTES). */
   readonly parallelMinBytes?: number;
@@ -200,7 +200,7 @@ export async function loadSources(paths: readonly string[], options: LoadOptions
     if (bytes < (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)) return undefined;
     if (!poolTried) {
       poolTried = true;
-      pool = ParsePool.create(options.threads ?? defaultThreads());
+      pool = ParsePool.create(options.threads ?? DEFAULT_THREADS);
     }
     return pool;
   };

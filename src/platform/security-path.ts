@@ -95,14 +95,22 @@ export function activatorPeer(s: Snapshot): Peer {
   return assumedPeer(s, { name: `the activator (${ns}, not in the input)`, namespace: ns, labels: { app: 'activator', role: 'activator' }, serviceAccount: sa, annotations: {} }, 'as Knative Serving ships it');
 }
 
+/** The first workload in `namespace` labelled app=`app`, if the input has it (through an index: callers are per InferenceService). */
+export function appWorkload(s: Snapshot, namespace: string, app: string): Workload | undefined {
+  return s.firstBy('Workload', 'namespace/app', (w) => {
+    const a = w.labels['app'];
+    return a === undefined ? undefined : `${w.namespace}/${a}`;
+  }, `${namespace}/${app}`);
+}
+
 /** The activator's workload in Knative's system namespace (label app=activator), if the input has it. */
 export function activatorWorkload(s: Snapshot, systemNamespace: string): Workload | undefined {
-  return s.firstBy('Workload', 'namespace/app', (w) => `${w.namespace}/${w.labels['app'] ?? ''}`, `${systemNamespace}/activator`);
+  return appWorkload(s, systemNamespace, 'activator');
 }
 
 /** The InferenceService whose backend Knative Service is `ksvc` in `namespace`, if the input has it. */
 export function inferenceServiceOf(s: Snapshot, namespace: string, ksvc: string): InferenceService | undefined {
-  return s.firstBy('InferenceService', 'namespace/backend-ksvc', (i) => `${i.namespace}/${componentServiceName(i, kserveBackendComponent(i), s.versions.kserve)}`, `${namespace}/${ksvc}`);
+  return s.firstBy('InferenceService', 'namespace/backend-ksvc', (i) => `${i.namespace}/${backendKnativeService(s, i)}`, `${namespace}/${ksvc}`);
 }
 
 /** The pods of a Knative Service's revision: from the input when there, else as KServe and Knative label them. */

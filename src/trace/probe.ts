@@ -11,6 +11,7 @@ import { isvcComponentRoute, revisionProtocol, type RouteInput } from '../platfo
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { PROBE_HEADERS, probeIngressFor, probePlan, type GatewayProbe, type ProbeIngress, type ProbePlan, type ServerProbe } from '../platform/knative/prober.js';
 import { versionOf } from '../platform/versions.js';
+import { appWorkload } from '../platform/security-path.js';
 import { simulate } from './simulate.js';
 import type { Outcome, TraceResult } from './types.js';
 
@@ -54,7 +55,7 @@ export function verdictOf(outcome: Outcome): ProbeVerdict {
 /** The prober runs in net-istio's controller pod (no sidecar: Knative's manifests disable injection). */
 function proberCaller(s: Snapshot): { namespace: string; labels: Record<string, string>; sidecar: false } {
   const ns = knativeGatewayConfig(s).systemNamespace;
-  const pod = s.list('Workload').find((w) => w.namespace === ns && w.labels['app'] === 'net-istio-controller');
+  const pod = appWorkload(s, ns, 'net-istio-controller');
   return { namespace: ns, labels: { ...(pod?.labels ?? { app: 'net-istio-controller' }) }, sidecar: false };
 }
 

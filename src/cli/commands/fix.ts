@@ -1,4 +1,3 @@
-import { addThreadsOption, threadsOf } from '../threads.js';
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { renderKind } from '../../load/render.js';
@@ -11,6 +10,7 @@ import { objectToYaml, yamlStream } from '../../generate/yaml-out.js';
 import { planFixes, writeRepairs, type FixPlan } from '../../fix/plan.js';
 import { UsageError } from '../errors.js';
 import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
+import { addThreadsOption, threadsOf } from '../threads.js';
 
 interface FixFlags {
   threads?: string;

@@ -1,4 +1,3 @@
-import { THREADS_HELP, threadsOf } from '../threads.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -8,6 +7,7 @@ import { buildSnapshot } from '../../platform/build.js';
 import { DEFAULT_SPEC, generateLocalGateway, SpecError, type LocalGatewaySpec } from '../../generate/local-gateway.js';
 import { bundleToHelmValues, bundleToKustomize, bundleToYaml } from '../../generate/render.js';
 import { UsageError } from '../errors.js';
+import { THREADS_HELP, threadsOf } from '../threads.js';
 
 interface GenerateFlags {
   threads?: string;

@@ -1,4 +1,3 @@
-import { THREADS_HELP, threadsOf } from '../threads.js';
 import type { Command } from 'commander';
 import { checkResources } from '../../check.js';
 import { loadCluster, loadConfig } from '../../load/cluster.js';
@@ -17,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { addClusterOptions, clusterOptions, type ClusterFlags } from '../cluster-flags.js';
 import { wholeClusterRead } from '../../load/dump-marker.js';
 import { collectList, parseVersions } from '../versions.js';
+import { THREADS_HELP, threadsOf } from '../threads.js';
 
 interface LogsFlags extends ClusterFlags {
   threads?: string;

@@ -1,4 +1,3 @@
-import { addThreadsOption, threadsOf } from '../threads.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadSources } from '../../load/sources.js';
@@ -14,6 +13,7 @@ import { probeJson, probeText } from '../../report/probe.js';
 import { collectList, parseVersions } from '../versions.js';
 import { useColor } from '../output.js';
 import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
+import { addThreadsOption, threadsOf } from '../threads.js';
 
 interface TraceFlags {
   threads?: string;

@@ -275,7 +275,6 @@ const BAD_CUSTOM_SUFFIX = '-deny-due-to-bad-CUSTOM-action';
 /** Headers that carry credentials to an ext_authz provider (a session cookie, a bearer token, an API token). */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'x-auth-token'];
 
-/** Evaluates the AuthorizationPolicies that apply to a workload with a proxy, for one request. */
 /**
  * The AuthorizationPolicies that can apply in `namespace` (its own and the root namespace's), in input order: what
  * policyApplies would keep of the whole list, found through an index by namespace.
@@ -297,6 +296,7 @@ export function policyCandidates(s: Snapshot, namespace: string, rootNamespace: 
   return [...own, ...root].sort((a, b) => a.i - b.i).map((x) => x.p);
 }
 
+/** Evaluates the AuthorizationPolicies that apply to a workload with a proxy, for one request. */
 export function authorize(s: Snapshot, w: AuthzTarget, req: AuthzRequest): AuthzDecision {
   const mesh = meshSecurity(s);
   const all = policyCandidates(s, w.namespace, mesh.rootNamespace).filter((p) => policyApplies(p, w, mesh));

@@ -173,8 +173,8 @@ function jsonKeysParsed(v: unknown): number {
 
 /**
  * A JSON document (`kubectl get -o json`, `kgd dump -o json`) by JSON.parse: the value the `yaml` library reads from
- * it (JSON is YAML), where the text is JSON and no key repeats (JSON.parse keeps the last; the `yaml` library, as
- * kubectl's strict field validation, refuses the document). Undefined otherwise: parse it as YAML.
+ * it (JSON is YAML), where the text is JSON and no key repeats (JSON.parse keeps the last; the `yaml` library refuses
+ * the document, and that stays kgd's answer). Undefined otherwise: parse it as YAML.
  */
 export function fastJson(text: string, from: number, to: number): { value: unknown; start: number; items: [number, number][] | undefined } | undefined {
   const lead = BLANK_OR_COMMENT.exec(text.slice(from, Math.min(to, from + 4096)))?.[0].length ?? 0;

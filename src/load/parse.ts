@@ -128,12 +128,21 @@ export class ManifestParser {
     if (chunk.length === 0) return;
     // Only the new chunk (and enough of what came before to see a marker and directives across the seam)
     // can hold a new cut: any earlier one was already taken.
-    const probe = this.tail + chunk;
-    const cutInProbe = lastDocumentStart(probe, 0);
-    const cut = cutInProbe < 0 ? -1 : this.pendingLength - this.tail.length + cutInProbe;
+    // Usually the chunk alone holds the last cut, well past its start: searched by itself (a flat string; a
+    // search through `tail + chunk`, a concatenation, costs a copy of the chunk). Otherwise the seam is searched too.
+    const inChunk = chunk.length > 2 * OVERLAP ? lastDocumentStart(chunk, OVERLAP) : -1;
+    let cut: number;
+    if (inChunk >= OVERLAP) {
+      cut = this.pendingLength + inChunk;
+      this.tail = detach(chunk.slice(-OVERLAP));
+    } else {
+      const probe = this.tail + chunk;
+      const cutInProbe = lastDocumentStart(probe, 0);
+      cut = cutInProbe < 0 ? -1 : this.pendingLength - this.tail.length + cutInProbe;
+      this.tail = detach(probe.slice(-OVERLAP));
+    }
     this.pending.push(chunk);
     this.pendingLength += chunk.length;
-    this.tail = detach(probe.slice(-OVERLAP));
     if (cut > 0) this.flush(cut);
   }
 

@@ -1,5 +1,6 @@
 import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
+import { isAscii } from 'node:buffer';
 import { ManifestParser, parseManifestText, type ParseResult } from './parse.js';
 import { FileSource, MemorySource } from './source-text.js';
 import { DEFAULT_THREADS, PARALLEL_MIN_BYTES, ParallelManifestParser, ParsePool, ParseWorkerError } from './parallel-parse.js';
@@ -149,6 +150,7 @@ async function loadFile(file: string, onResource: ((r: Resource) => void) | unde
     const size = (await handle.stat()).size;
     if (size > MAX_FILE_BYTES) return { resources: [], problems: [unreadable(file, `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`)] };
     const decoder = new TextDecoder('utf-8', { fatal: true });
+    let ascii = true;
     const buf = Buffer.alloc(Math.min(CHUNK_BYTES, Math.max(size, 1)));
     const pool = poolFor(size);
     let parser: ManifestParser | undefined;
@@ -158,7 +160,13 @@ async function loadFile(file: string, onResource: ((r: Resource) => void) | unde
       if (bytes.includes(0)) return { resources: [], problems: [unreadable(file, NUL_REASON)] };
       let text: string;
       try {
-        text = decoder.decode(bytes, { stream: bytesRead > 0 });
+        // ASCII (most manifests) needs no decoding: a Latin-1 copy is the same text, several times faster than the
+        // decoder. Only while every chunk so far was ASCII: then the decoder holds no partial character.
+        if (ascii && isAscii(bytes)) text = bytes.toString('latin1');
+        else {
+          ascii = false;
+          text = decoder.decode(bytes, { stream: bytesRead > 0 });
+        }
       } catch {
         return { resources: [], problems: [unreadable(file, NOT_UTF8_REASON)] };
       }

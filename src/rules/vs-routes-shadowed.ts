@@ -1,9 +1,24 @@
 import { defineRule } from '../engine/define-rule.js';
 import { displayName } from '../load/resource.js';
-import { buildVirtualHosts, filterChains, isCatchAll, type EnvoyRoute } from '../platform/istio/gateway-routing.js';
+import { filterChains, isCatchAll, virtualHosts, type EnvoyRoute } from '../platform/istio/gateway-routing.js';
 import { gatewayWorkloads, listenersFor } from '../platform/istio/listeners.js';
 
 const matchKey = (r: EnvoyRoute) => JSON.stringify(r.match ?? {});
+
+/** The first route of a kind seen so far, and the first of another VirtualService than that one (with their positions). */
+type Earliest = { route: EnvoyRoute; at: number }[];
+
+function remember(e: Earliest, route: EnvoyRoute, at: number): void {
+  if (e.length === 0 || (e.length === 1 && e[0]!.route.vs !== route.vs)) e.push({ route, at });
+}
+
+function firstOther(e: Earliest, vs: EnvoyRoute['vs']): { route: EnvoyRoute; at: number } | undefined {
+  return e.find((x) => x.route.vs !== vs);
+}
+
+function earlier(a: { route: EnvoyRoute; at: number } | undefined, b: { route: EnvoyRoute; at: number } | undefined): EnvoyRoute | undefined {
+  return a && (!b || a.at < b.at) ? a.route : b?.route;
+}
 
 /**
  * Several VirtualServices for one host on one gateway listener (bound to the same Gateway, or to Gateways whose HTTP
@@ -29,10 +44,18 @@ export default defineRule({
       for (const port of listenersFor(s, w).byPort.keys()) {
         for (const chain of filterChains(s, w, port)) {
           if (chain.kind === 'tcp') continue;
-          for (const vh of buildVirtualHosts(s, chain.servers)) {
-            const routes = vh.routes;
-            routes.forEach((r, j) => {
-              const winner = routes.slice(0, j).find((e) => e.vs !== r.vs && (isCatchAll(e.match) || matchKey(e) === matchKey(r)));
+          for (const vh of virtualHosts(s, chain.servers, chain.routeConfig).vhosts) {
+            // The winner of a route is the first route before it, of another VirtualService, that is a catch-all or
+            // has the very same match: the first two of each kind (of different VirtualServices) are all it takes.
+            const catchAlls: Earliest = [];
+            const byMatch = new Map<string, Earliest>();
+            vh.routes.forEach((r, j) => {
+              const mk = matchKey(r);
+              const sameMatch = byMatch.get(mk) ?? [];
+              const winner = earlier(firstOther(catchAlls, r.vs), firstOther(sameMatch, r.vs));
+              if (isCatchAll(r.match)) remember(catchAlls, r, j);
+              remember(sameMatch, r, j);
+              byMatch.set(mk, sameMatch);
               if (!winner) return;
               const key = `${r.vs.namespace}/${r.vs.name}#${r.route.index}|${winner.vs.namespace}/${winner.vs.name}|${vh.domain}`;
               if (seen.has(key)) return;

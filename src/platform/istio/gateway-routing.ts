@@ -126,6 +126,41 @@ function routesFor(vs: VirtualService, g: Gateway, server: GatewayServer): Envoy
 }
 
 /**
+ * The VirtualServices bound to each Gateway (by `namespace/name`), in Istio's order, with how many of their
+ * `spec.gateways` references name it: Istio indexes a VirtualService once per reference, so two references to one
+ * Gateway (`gw.ns` and `ns/gw`) add its routes twice (harmless for matching; kept so route configurations agree).
+ */
+function boundVirtualServices(snapshot: Snapshot): ReadonlyMap<string, readonly { vs: VirtualService; times: number }[]> {
+  return snapshot.memo('virtual-services-by-gateway', () => {
+    const byGateway = new Map<string, { vs: VirtualService; times: number }[]>();
+    for (const vs of [...snapshot.list('VirtualService')].sort(vsOrder)) {
+      const times = new Map<string, number>();
+      for (const ref of vs.gateways) {
+        if (ref === MESH_GATEWAY) continue;
+        const r = resolveGatewayRef(ref, vs.namespace);
+        const key = `${r.namespace}/${r.name}`;
+        times.set(key, (times.get(key) ?? 0) + 1);
+      }
+      for (const [key, n] of times) {
+        const list = byGateway.get(key);
+        if (list) list.push({ vs, times: n });
+        else byGateway.set(key, [{ vs, times: n }]);
+      }
+    }
+    return byGateway;
+  });
+}
+
+/**
+ * The virtual hosts of one route configuration, built once per snapshot for every workload whose listener merges
+ * the same servers (the gateway's replicas, its Deployment and its pods), and indexed for Envoy's choice.
+ */
+export function virtualHosts(snapshot: Snapshot, servers: readonly BoundServer[], routeConfig: string): { vhosts: VirtualHost[]; pick: (authority: string) => VirtualHost | undefined } {
+  const key = servers.map((b) => `${gatewayKey(b.gateway)}#${b.gateway.servers.indexOf(b.server)}@${b.listenerPort}`).join(',');
+  return snapshot.memo(`vhosts:${routeConfig}:${key}`, () => vhostTable(buildVirtualHosts(snapshot, servers)));
+}
+
+/**
  * The virtual hosts Istio builds for the plain-HTTP servers merged on one listener
  * (buildGatewayHTTPRouteConfig): for each server, each VirtualService bound to its Gateway that yields
  * routes contributes them to a virtual host per host it shares with the server (the more specific of the
@@ -135,16 +170,12 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
   const byDomain = new Map<string, { name: string; routes: EnvoyRoute[]; requireTls: boolean }>();
   // Istio builds a VirtualService's routes once per gateway and reuses them for every server and host.
   const cache = new Map<string, EnvoyRoute[]>();
-  const vss = [...snapshot.list('VirtualService')].sort(vsOrder);
+  const bound = boundVirtualServices(snapshot);
   for (const b of servers) {
     const port = b.server.portNumber ?? b.listenerPort;
     const serverHosts = b.server.hosts.map((h) => parseServerHost(h, b.gateway.namespace));
     const redirect = b.server.tls && b.server.httpsRedirect;
-    for (const vs of vss) {
-      // Istio indexes a VirtualService once per gateway reference: two references to one Gateway
-      // (`gw.ns` and `ns/gw`) add its routes twice (harmless for matching; kept so route configurations agree).
-      const times = vs.gateways.filter((ref) => refersTo(ref, vs.namespace, b.gateway)).length;
-      if (times === 0) continue;
+    for (const { vs, times } of bound.get(gatewayKey(b.gateway)) ?? []) {
       const shared: string[] = [];
       for (const sh of serverHosts) {
         if (sh.namespace === '~' || (sh.namespace !== '*' && sh.namespace !== vs.namespace)) continue;
@@ -344,7 +375,7 @@ export function routeAtGateway(snapshot: Snapshot, w: Workload, port: number, re
   } else if (req.tls) return { kind: 'tls-mismatch', port, servers: chain.servers, error: 'protocol error' };
   const servers = chain.servers;
   const routeConfig = chain.routeConfig;
-  const table = snapshot.memo(`vhosts:${w.res.kind}:${w.namespace}/${w.res.name}:${routeConfig}`, () => vhostTable(buildVirtualHosts(snapshot, servers)));
+  const table = virtualHosts(snapshot, servers, routeConfig);
   const vh = table.pick(req.authority);
   if (!vh) return { kind: 'no-virtual-host', port, servers, routeConfig, domains: table.vhosts.map((v) => v.domain).sort() };
   if (vh.requireTls && !req.tls) return { kind: 'https-redirect', port, servers, routeConfig, virtualHost: vh };

@@ -182,6 +182,15 @@ export function knativeObjects(route: RouteInput, cfg: KnativeGatewayConfig, dom
   return out;
 }
 
+/**
+ * The Services and VirtualServices knativeObjects can make for a Route (by kind and name): when the input has them
+ * all, there is nothing to derive and the derivation is skipped (test/derive-names.test.ts checks the list).
+ */
+export function knativeObjectNames(route: { readonly name: string }): readonly ['Service' | 'VirtualService', string][] {
+  const ingName = childName(route.name, '');
+  return [['Service', route.name], ['VirtualService', childName(ingName, '-ingress')], ['VirtualService', childName(ingName, '-mesh')]];
+}
+
 /** Knative resources for every component of every InferenceService, where the input lacks them. */
 export function deriveKnative(snapshot: Snapshot): Resource[] {
   const cfg = knativeGatewayConfig(snapshot);

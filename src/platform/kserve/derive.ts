@@ -217,6 +217,14 @@ export function knativeDomainKeys(snapshot: Snapshot): string[] {
   return Object.keys(cm?.data ?? {}).sort();
 }
 
+/**
+ * The Services and VirtualServices kserveDerivation can make for an InferenceService (by kind and name): when the
+ * input has them all, there is nothing to derive and the derivation is skipped (test/derive-names.test.ts checks it).
+ */
+export function kserveObjectNames(isvc: { readonly name: string }): readonly ['Service' | 'VirtualService', string][] {
+  return [['Service', isvc.name], ['VirtualService', isvc.name]];
+}
+
 export function deriveKServe(snapshot: Snapshot): Resource[] {
   const cfg = kserveIngressConfig(snapshot);
   if (cfg.status !== 'ok' || cfg.disableIstioVirtualHost) return [];
@@ -225,6 +233,7 @@ export function deriveKServe(snapshot: Snapshot): Resource[] {
   const out: Resource[] = [];
   for (const isvc of snapshot.list('InferenceService')) {
     if (!isKnativeMode(snapshot, isvc)) continue;
+    if (kserveObjectNames(isvc).every(([kind, name]) => snapshot.get(kind, isvc.namespace, name))) continue;
     for (const o of kserveObjects(isvc, cfg, domains, keys, snapshot.clusterDomain)) {
       if (!snapshot.hasObject(o)) out.push(makeDerived(o, `derived: what KServe creates for InferenceService ${isvc.namespace}/${isvc.name}`, { resource: isvc.res, path: ['metadata', 'name'] }));
     }

@@ -89,5 +89,11 @@ describe('derivation names', () => {
       const derived = deriveKServe(buildSnapshot(without));
       assert.deepEqual(derived.map((r) => `${r.kind}/${r.namespace}/${r.name}`), [`${gone}/${isvc.namespace}/${isvc.name}`]);
     }
+    const isvc = s.list('InferenceService')[0]!;
+    for (const [kind, name] of knativeObjectNames(isvcComponentRoute(isvc, 'predictor', versionOf('kserve', s.versions)))) {
+      const without = all.filter((r) => !(r.kind === kind && r.name === name && r.namespace === isvc.namespace));
+      assert.equal(without.length, all.length - 1, `the cluster has ${kind} ${name}`);
+      assert.deepEqual(deriveKnative(buildSnapshot(without)).map((r) => `${r.kind}/${r.namespace}/${r.name}`), [`${kind}/${isvc.namespace}/${name}`]);
+    }
   });
 });

@@ -202,6 +202,7 @@ export function deriveKnative(snapshot: Snapshot): Resource[] {
     if (!isKnativeMode(snapshot, isvc)) continue;
     for (const c of isvc.components) {
       let route = isvcComponentRoute(isvc, c, versionOf('kserve', snapshot.versions));
+      if (knativeObjectNames(route).every(([kind, name]) => snapshot.get(kind, route.namespace, name))) continue;
       // The Knative Service itself, when the input has it: its containers and its ready revision beat kgd's guesses.
       const ksvc = snapshot.get('KnativeService', route.namespace, route.name);
       if (ksvc) route = { ...route, protocol: ksvc.containerPorts ? revisionProtocol(ksvc.containerPorts) : route.protocol, revision: ksvc.latestReadyRevision };

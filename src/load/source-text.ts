@@ -60,9 +60,18 @@ export function positionIn(text: string, offset: number, line: number, column: n
   return lastNl < 0 ? { line: l, column: column + offset } : { line: l, column: offset - lastNl };
 }
 
-/** Line index of one chunk of text, built the first time a position inside it is asked for. */
+const NEWLINE = /\n/g;
+
+/**
+ * Lines of one chunk of text, counted up to each position asked for. Positions are asked for in order (each
+ * document's start), so lines are counted once, forward from the last one; an earlier position counts again from the
+ * start. No table of line starts is kept (measured: for 2.7 million lines, building one cost 3× the counting).
+ */
 export class LineIndex {
-  private starts: number[] | undefined;
+  /** The last position asked for, and the line count and line start there. */
+  private at = 0;
+  private lines = 0;
+  private lineStart = 0;
 
   constructor(
     private readonly text: string,
@@ -71,18 +80,18 @@ export class LineIndex {
   ) {}
 
   position(offset: number): { line: number; column: number } {
-    if (!this.starts) {
-      const starts = [0];
-      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
+    if (offset < this.at) {
+      this.at = 0;
+      this.lines = 0;
+      this.lineStart = 0;
     }
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
+    NEWLINE.lastIndex = this.at;
+    // Each newline before `offset` starts a line (lastIndex is just past the newline found).
+    while (NEWLINE.test(this.text) && NEWLINE.lastIndex <= offset) {
+      this.lines++;
+      this.lineStart = NEWLINE.lastIndex;
     }
-    return { line: this.firstLine + lo, column: offset - this.starts[lo]! + 1 };
+    this.at = offset;
+    return { line: this.firstLine + this.lines, column: offset - this.lineStart + 1 };
   }
 }

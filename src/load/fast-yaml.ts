@@ -200,7 +200,9 @@ export function fastJson(text: string, from: number, to: number): { value: unkno
  */
 export function fastDocument(text: string, from: number, to: number): { value: unknown; start: number } | 'empty' | undefined {
   const seg = text.slice(from, to);
-  if (NOT_PLAIN.test(seg) || (MAYBE_TAG_OR_KEY.test(seg) && hasTagOrExplicitKey(seg))) return undefined;
+  // The regexes run only where their characters are (a plain search is several times faster than either).
+  if ((seg.includes('\t') || seg.includes('<<') || seg.includes('...')) && NOT_PLAIN.test(seg)) return undefined;
+  if ((seg.includes('!') || seg.includes('?')) && MAYBE_TAG_OR_KEY.test(seg) && hasTagOrExplicitKey(seg)) return undefined;
   if (seg.includes('*') && (seg.match(ALIAS)?.length ?? 0) > MAX_FAST_ALIASES) return undefined;
   const marker = seg.startsWith('---');
   // Content on the marker line (`--- a: b`): the two parsers disagree on what is allowed there.

@@ -64,7 +64,8 @@ export function buildSnapshot(resources: readonly Resource[], given: SnapshotOpt
       current = rebuild([...current.resources, ...made, ...rendered]);
     }
   }
-  if (assumed.length > 0) current = rebuild(current.resources, [...first.problems, { id: 'InputAssumed' as const, data: { objects: assumed.join(', ') } }]);
+  // Only the problems change: `current` (the first snapshot or a rebuild, both with the first's problems) takes them.
+  if (assumed.length > 0) current = current.withProblems([...first.problems, { id: 'InputAssumed' as const, data: { objects: assumed.join(', ') } }]);
   if (options.deriveControllers) {
     const extra = [...deriveKServe(current), ...deriveKnative(current)];
     if (extra.length > 0) current = rebuild([...current.resources, ...extra], current.problems);

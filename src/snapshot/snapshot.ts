@@ -87,6 +87,7 @@ export class Snapshot {
     };
     const seen = new Map<string, Resource>();
     const kept: Resource[] = [];
+    let duplicates = false;
     for (const res of resources) {
       const c = classify(res);
       if (c && !c.supported) {
@@ -99,13 +100,14 @@ export class Snapshot {
       const ident = `${res.group}/${res.kind}/${ns ?? ''}/${res.name}`;
       const prev = seen.get(ident);
       if (prev) {
+        duplicates = true;
         // The later one wins, as `kubectl apply` of the whole input would leave it.
         problems.push({ id: 'DuplicateResource', data: { resource: displayName(r), first: prev.origin ? `${prev.origin.file}` : 'derived' }, resource: r, path: ['metadata', 'name'] });
       }
       seen.set(ident, r);
       kept.push(r);
     }
-    const final = kept.filter((r) => seen.get(`${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`) === r);
+    const final = duplicates ? kept.filter((r) => seen.get(`${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`) === r) : kept;
     for (const r of final) this.addView(r, views, problems);
     this.resources = final;
     this.views = views;

@@ -167,14 +167,17 @@ export function virtualHosts(snapshot: Snapshot, servers: readonly BoundServer[]
  * two); equal hosts merge, catch-all routes move last, and a listener without any gets `blackhole`.
  */
 export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundServer[]): VirtualHost[] {
-  const byDomain = new Map<string, { name: string; routes: EnvoyRoute[]; requireTls: boolean }>();
+  // A domain's routes: while only one VirtualService gave them, its (shared, never changed) array; `own` once merged.
+  const byDomain = new Map<string, { port: number; routes: EnvoyRoute[]; own: boolean; requireTls: boolean }>();
   // Istio builds a VirtualService's routes once per gateway and reuses them for every server and host.
-  const cache = new Map<string, EnvoyRoute[]>();
+  const cache = new Map<Gateway, Map<VirtualService, EnvoyRoute[]>>();
   const bound = boundVirtualServices(snapshot);
   for (const b of servers) {
     const port = b.server.portNumber ?? b.listenerPort;
     const serverHosts = b.server.hosts.map((h) => parseServerHost(h, b.gateway.namespace));
     const redirect = b.server.tls && b.server.httpsRedirect;
+    let built = cache.get(b.gateway);
+    if (!built) cache.set(b.gateway, (built = new Map()));
     for (const { vs, times } of bound.get(gatewayKey(b.gateway)) ?? []) {
       const shared: string[] = [];
       for (const sh of serverHosts) {
@@ -185,20 +188,24 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
         }
       }
       if (shared.length === 0) continue;
-      const key = `${gatewayKey(b.gateway)}|${vs.namespace}/${vs.name}`;
-      let routes = cache.get(key);
-      if (!routes) {
-        routes = routesFor(vs, b.gateway, b.server);
-        cache.set(key, routes);
+      let repeated = built.get(vs);
+      if (!repeated) {
+        const routes = routesFor(vs, b.gateway, b.server);
+        repeated = times === 1 ? routes : Array.from({ length: times }, () => routes).flat();
+        built.set(vs, repeated);
       }
-      if (routes.length === 0) continue; // Istio omits a VirtualService with no route for this gateway
-      const repeated = times === 1 ? routes : Array.from({ length: times }, () => routes).flat();
+      if (repeated.length === 0) continue; // Istio omits a VirtualService with no route for this gateway
       for (const domain of shared) {
         const vh = byDomain.get(domain);
-        if (vh) {
-          vh.routes.push(...repeated);
+        if (!vh) byDomain.set(domain, { port, routes: repeated, own: false, requireTls: redirect });
+        else {
+          if (vh.own) vh.routes.push(...repeated);
+          else {
+            vh.routes = [...vh.routes, ...repeated];
+            vh.own = true;
+          }
           if (redirect) vh.requireTls = true;
-        } else byDomain.set(domain, { name: `${domain}:${port}`, routes: [...repeated], requireTls: redirect });
+        }
       }
     }
     // httpsRedirect: every server host (as written, namespace part included) gets a virtual host requiring TLS.
@@ -207,7 +214,7 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
         const domain = raw.toLowerCase();
         const vh = byDomain.get(domain);
         if (vh) vh.requireTls = true;
-        else byDomain.set(domain, { name: `${domain}:${port}`, routes: [], requireTls: true });
+        else byDomain.set(domain, { port, routes: [], own: true, requireTls: true });
       }
     }
   }
@@ -220,13 +227,17 @@ export function buildVirtualHosts(snapshot: Snapshot, servers: readonly BoundSer
   const byRoutes = new Map<string, (typeof collapsed)[number]>();
   const ids = new Map<EnvoyRoute, number>();
   const idOf = (r: EnvoyRoute) => ids.get(r) ?? (ids.set(r, ids.size), ids.size - 1);
+  // The signature of a shared array is the same for every domain it went to: computed once.
+  const sharedSig = new Map<EnvoyRoute[], string>();
+  const sigOf = (routes: EnvoyRoute[]) => routes.map(idOf).join(',');
   for (const domain of [...byDomain.keys()].sort(moreSpecificFirst)) {
     const v = byDomain.get(domain)!;
-    const sig = v.routes.map(idOf).join(',');
+    let sig = v.own ? sigOf(v.routes) : sharedSig.get(v.routes);
+    if (sig === undefined) sharedSig.set(v.routes, (sig = sigOf(v.routes)));
     const same = byRoutes.get(sig);
     if (same && same.requireTls === v.requireTls) same.domains.push(domain);
     else {
-      const entry = { name: v.name, domains: [domain], routes: v.routes, requireTls: v.requireTls };
+      const entry = { name: `${domain}:${v.port}`, domains: [domain], routes: v.routes, requireTls: v.requireTls };
       byRoutes.set(sig, entry);
       collapsed.push(entry);
     }

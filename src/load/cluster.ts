@@ -156,8 +156,8 @@ export async function loadCluster(o: ClusterOptions = {}): Promise<ClusterLoadRe
   return { resources: lists.flat(), problems, source, kubeConfig: kc, namespaces: o.namespaces };
 }
 
-/** List items come without apiVersion and kind; managedFields are noise for kgd. */
-function toResource(item: Record<string, unknown>, apiVersion: string, kind: string): Resource {
+/** An object as the API server gives it (list items come without apiVersion and kind); managedFields are noise for kgd. */
+export function toResource(item: Record<string, unknown>, apiVersion: string, kind: string): Resource {
   const { managedFields: _drop, ...metadata } = (item.metadata ?? {}) as Record<string, unknown>;
   const object = { ...item, apiVersion, kind, metadata };
   return {

@@ -1,5 +1,5 @@
 import type { InputProblem } from '../load/problem.js';
-import { displayName, type Resource } from '../load/resource.js';
+import { displayName, resourceKey, type Resource } from '../load/resource.js';
 import { CLUSTER_SCOPED, classify } from '../model/kinds.js';
 import type { NamespaceInfo, Service, Workload } from '../model/core.js';
 import { dropObject, viewOf, type Views, type ViewKind } from './views.js';
@@ -97,7 +97,7 @@ export class Snapshot {
       }
       const ns = c && CLUSTER_SCOPED.has(c.kind) ? undefined : (res.namespace ?? (c ? defaultNs : res.namespace));
       const r: Resource = ns === res.namespace ? res : { ...res, namespace: ns };
-      const ident = `${res.group}/${res.kind}/${ns ?? ''}/${res.name}`;
+      const ident = resourceKey(res, ns);
       const prev = seen.get(ident);
       if (prev) {
         duplicates = true;
@@ -107,7 +107,7 @@ export class Snapshot {
       seen.set(ident, r);
       kept.push(r);
     }
-    const final = duplicates ? kept.filter((r) => seen.get(`${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`) === r) : kept;
+    const final = duplicates ? kept.filter((r) => seen.get(resourceKey(r)) === r) : kept;
     for (const r of final) this.addView(r, views, problems);
     this.resources = final;
     this.views = views;

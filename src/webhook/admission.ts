@@ -8,7 +8,7 @@
  */
 import { checkResources, type CheckOptions } from '../check.js';
 import { toResource } from '../load/cluster.js';
-import type { Resource } from '../load/resource.js';
+import { resourceKey, type Resource } from '../load/resource.js';
 import { classify } from '../model/kinds.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Severity } from '../diagnostics/catalog.js';
@@ -46,8 +46,6 @@ export interface AdmissionOptions {
   readonly check?: CheckOptions;
 }
 
-const identity = (r: Pick<Resource, 'group' | 'kind' | 'namespace' | 'name'>) => `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
-
 /** The request's object as a resource (its namespace from the request when the object leaves it out, as on create). */
 function requestResource(req: AdmissionRequest, object: Record<string, unknown>): Resource {
   const apiVersion = req.kind.group ? `${req.kind.group}/${req.kind.version}` : req.kind.version;
@@ -62,31 +60,64 @@ export function readsKind(kind: AdmissionRequest['kind']): boolean {
   return classify({ group: kind.group, version: kind.version, kind: kind.kind }) !== undefined;
 }
 
-/** The cluster after the request: the object added or replaced (create, update) or gone (delete). */
-export function applyRequest(current: readonly Resource[], req: AdmissionRequest): Resource[] {
+/** The changed object before (as the cache has it) and after the request (absent when deleted or unknown). */
+export function requestStates(req: AdmissionRequest, existing: (key: string) => Resource | undefined): { key: string; before?: Resource; after?: Resource } {
   const object = req.operation === 'DELETE' ? req.oldObject : req.object;
   const changed = object
     ? requestResource(req, object)
     : { group: req.kind.group, kind: req.kind.kind, namespace: req.namespace || undefined, name: req.name ?? '' };
-  const id = identity(changed);
-  const rest = current.filter((r) => identity(r) !== id);
-  return req.operation === 'DELETE' || !object ? rest : [...rest, changed as Resource];
+  const key = resourceKey(changed);
+  const before = existing(key) ?? (req.operation !== 'CREATE' && req.oldObject ? requestResource(req, req.oldObject) : undefined);
+  const after = req.operation === 'DELETE' || !object ? undefined : (changed as Resource);
+  return { key, ...(before ? { before } : {}), ...(after ? { after } : {}) };
 }
 
-const findingKey = (d: Diagnostic) => `${d.code}\u0000${d.resource ?? ''}\u0000${d.path ?? ''}\u0000${d.message}`;
+/** The cluster after the request: the object added or replaced (create, update) or gone (delete). */
+export function applyRequest(current: readonly Resource[], req: AdmissionRequest): Resource[] {
+  const { key, after } = requestStates(req, () => undefined);
+  return replaced(current, key, after);
+}
 
-/** Findings of the cluster after the request that the cluster before it does not have (as many times as they are new). */
-export function introducedFindings(current: readonly Resource[], req: AdmissionRequest, options: CheckOptions = {}): Diagnostic[] {
-  const check = (rs: readonly Resource[]) => checkResources(rs, { complete: true, ...options }).diagnostics;
-  const before = new Map<string, number>();
-  for (const d of check(current)) before.set(findingKey(d), (before.get(findingKey(d)) ?? 0) + 1);
+/** `current` with the object of `key` replaced in place (its order kept), added at the end, or removed. */
+export function replaced(current: readonly Resource[], key: string, after: Resource | undefined): Resource[] {
+  const out: Resource[] = [];
+  let done = false;
+  for (const r of current) {
+    if (resourceKey(r) !== key) out.push(r);
+    else if (after && !done) { out.push(after); done = true; }
+  }
+  if (after && !done) out.push(after);
+  return out;
+}
+
+/**
+ * What makes a finding the same before and after: code, resource and field. Not the message: findings that sum up
+ * many objects ("every KIngress on Gateway … (24: …)") reword themselves when an unrelated object comes or goes.
+ */
+const findingKey = (d: Diagnostic) => `${d.code}\u0000${d.resource ?? ''}\u0000${d.path ?? ''}`;
+
+/** How many times each finding occurs (the "before" side of a comparison, cacheable per cluster state). */
+export function findingCounts(resources: readonly Resource[], options: CheckOptions = {}): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const d of checkResources(resources, { complete: true, ...options }).diagnostics) counts.set(findingKey(d), (counts.get(findingKey(d)) ?? 0) + 1);
+  return counts;
+}
+
+/** Findings of `after` that `before` (its finding counts) does not have, as many times as they are new. */
+export function introducedBetween(before: ReadonlyMap<string, number>, after: readonly Resource[], options: CheckOptions = {}): Diagnostic[] {
+  const left = new Map(before);
   const out: Diagnostic[] = [];
-  for (const d of check(applyRequest(current, req))) {
-    const n = before.get(findingKey(d)) ?? 0;
-    if (n > 0) before.set(findingKey(d), n - 1);
+  for (const d of checkResources(after, { complete: true, ...options }).diagnostics) {
+    const n = left.get(findingKey(d)) ?? 0;
+    if (n > 0) left.set(findingKey(d), n - 1);
     else out.push(d);
   }
   return out;
+}
+
+/** Findings of the cluster after the request that the cluster before it does not have (as many times as they are new). */
+export function introducedFindings(current: readonly Resource[], req: AdmissionRequest, options: CheckOptions = {}): Diagnostic[] {
+  return introducedBetween(findingCounts(current, options), applyRequest(current, req), options);
 }
 
 /** One line for kubectl: code, resource, symptom, what is wrong and the fix. */
@@ -97,24 +128,38 @@ export function warningLine(d: Diagnostic): string {
 
 const atLeast = (d: Diagnostic, s: Severity) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[s];
 
+/** Whether a request is checked at all: CONNECT and kinds the rules do not read are admitted without a check. */
+export function checked(req: AdmissionRequest): boolean {
+  return req.operation !== 'CONNECT' && readsKind(req.kind);
+}
+
 /**
- * The AdmissionReview answer for a request, given the cluster as it is. Introduced errors and warnings become
- * admission warnings; with `denyOn`, those at or above it deny the request (status 403 listing them). A kind the
- * rules do not read, and CONNECT, are admitted without a check. A dry run is answered the same way.
+ * The AdmissionReview answer for a request from the findings it introduces. Errors and warnings become admission
+ * warnings; with `denyOn`, those at or above it deny the request (status 403 listing them). `notes` are extra
+ * warnings (that kgd could not decide, and why).
+ */
+export function respond(review: AdmissionReview, found: readonly Diagnostic[], denyOn?: 'error' | 'warning', notes: readonly string[] = []): AdmissionReview {
+  const req = review.request!;
+  const answer = (response: AdmissionResponse): AdmissionReview => ({ apiVersion: review.apiVersion || 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
+  const counted = found.filter((d) => atLeast(d, 'warning'));
+  const lines = [...counted.map(warningLine), ...notes];
+  const denying = denyOn ? counted.filter((d) => atLeast(d, denyOn)) : [];
+  if (denying.length > 0) {
+    return answer({
+      uid: req.uid, allowed: false, warnings: lines,
+      status: { code: 403, message: `kgd: this change introduces ${denying.length} finding${denying.length === 1 ? '' : 's'} at or above ${denyOn}: ${denying.map(warningLine).join('; ')}` },
+    });
+  }
+  return answer(lines.length > 0 ? { uid: req.uid, allowed: true, warnings: lines } : { uid: req.uid, allowed: true });
+}
+
+/**
+ * The answer for a request checked against the whole of `current` (no cache, no scope: the reference the webhook's
+ * scoped evaluation is tested against). A dry run is answered the same way.
  */
 export function admit(review: AdmissionReview, current: readonly Resource[], options: AdmissionOptions = {}): AdmissionReview {
   const req = review.request;
   if (!req) throw new Error('an AdmissionReview without a request');
-  const answer = (response: AdmissionResponse): AdmissionReview => ({ apiVersion: review.apiVersion || 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
-  if (req.operation === 'CONNECT' || !readsKind(req.kind)) return answer({ uid: req.uid, allowed: true });
-  const found = introducedFindings(current, req, options.check).filter((d) => atLeast(d, 'warning'));
-  const lines = found.map(warningLine);
-  const denying = options.denyOn ? found.filter((d) => atLeast(d, options.denyOn!)) : [];
-  if (denying.length > 0) {
-    return answer({
-      uid: req.uid, allowed: false, warnings: lines,
-      status: { code: 403, message: `kgd: this change introduces ${denying.length} finding${denying.length === 1 ? '' : 's'} at or above ${options.denyOn}: ${denying.map(warningLine).join('; ')}` },
-    });
-  }
-  return answer(lines.length > 0 ? { uid: req.uid, allowed: true, warnings: lines } : { uid: req.uid, allowed: true });
+  if (!checked(req)) return respond(review, []);
+  return respond(review, introducedFindings(current, req, options.check), options.denyOn);
 }

@@ -1,0 +1,88 @@
+/**
+ * The webhook's decision on its cache: the request's scope (scope.ts) checked before and after the change, the
+ * "before" findings kept per scope and cluster version (many admissions against one state check it once), and a
+ * budget: a request whose scope is predicted to take longer than the budget is admitted with a warning that kgd
+ * could not decide, instead of holding the API server up (the prediction is the scope's size times the measured
+ * time per object, kept as a moving average).
+ */
+import type { CheckOptions } from '../check.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checked, findingCounts, introducedBetween, replaced, requestStates, respond, type AdmissionReview } from './admission.js';
+import { partition, scopeFor, type Partition } from './scope.js';
+import type { ResourceStore } from './store.js';
+
+export interface EvaluatorOptions {
+  readonly denyOn?: 'error' | 'warning';
+  readonly check?: CheckOptions;
+  /** Longest predicted evaluation (ms) kgd starts; above it the request is admitted undecided. @default 2000 */
+  readonly budgetMs?: number;
+  /** Check the whole cluster for every request (no scope): the reference for tests and the benchmark. */
+  readonly wholeCluster?: boolean;
+}
+
+export type Outcome = 'allowed' | 'warned' | 'denied' | 'undecided' | 'unchecked';
+
+export interface Decision {
+  readonly review: AdmissionReview;
+  readonly outcome: Outcome;
+  /** The scope checked (`cluster`, `namespace NS`, `InferenceService NS/NAME`), when one was. */
+  readonly scope?: string;
+  readonly objects?: number;
+  readonly findings: readonly Diagnostic[];
+  readonly ms: number;
+}
+
+const BEFORE_CACHE = 256;
+
+export class Evaluator {
+  private part?: Partition;
+  private readonly before = new Map<string, { version: number; counts: Map<string, number> }>();
+  /** Measured ms per object checked (both sides), a moving average; starts pessimistic. */
+  private msPerObject = 0.05;
+
+  constructor(private readonly store: ResourceStore, private readonly options: EvaluatorOptions = {}) {}
+
+  /** Whether the cache can decide at all (the server answers undecided before the first sync). */
+  decide(review: AdmissionReview, synced = true): Decision {
+    const t0 = performance.now();
+    const req = review.request;
+    if (!req) throw new Error('an AdmissionReview without a request');
+    const done = (r: AdmissionReview, outcome: Outcome, findings: readonly Diagnostic[] = [], scope?: string, objects?: number): Decision =>
+      ({ review: r, outcome, findings, ms: performance.now() - t0, ...(scope ? { scope, objects } : {}) });
+    if (!checked(req)) return done(respond(review, []), 'unchecked');
+    if (!synced) return done(respond(review, [], undefined, ['kgd could not decide: its watch of the cluster has not synced yet (admitted unchecked)']), 'undecided');
+    const states = requestStates(req, (key) => this.store.get(key));
+    const scope = this.options.wholeCluster
+      ? { label: 'cluster', key: 'cluster', resources: this.store.all() }
+      : scopeFor(this.partition(), this.store, states);
+    const predicted = scope.resources.length * 2 * this.msPerObject;
+    const budget = this.options.budgetMs ?? 2000;
+    if (predicted > budget) {
+      return done(respond(review, [], undefined, [`kgd could not decide: the change reaches ${scope.label} (${scope.resources.length} objects), predicted ${Math.round(predicted)} ms, over the ${budget} ms budget (admitted unchecked; run kgd check --cluster)`]), 'undecided', [], scope.label, scope.resources.length);
+    }
+    const counts = this.beforeCounts(scope.key, scope.resources);
+    const after = replaced(scope.resources, states.key, states.after);
+    const found = introducedBetween(counts, after, this.options.check);
+    const ms = performance.now() - t0;
+    // Small scopes are dominated by fixed costs: only larger ones teach the per-object time.
+    if (scope.resources.length >= 200) this.msPerObject = 0.8 * this.msPerObject + 0.2 * (ms / (scope.resources.length * 2));
+    const answer = respond(review, found, this.options.denyOn);
+    const outcome: Outcome = !answer.response!.allowed ? 'denied' : answer.response!.warnings?.length ? 'warned' : 'allowed';
+    return done(answer, outcome, found, scope.label, scope.resources.length);
+  }
+
+  private partition(): Partition {
+    if (!this.part || this.part.version !== this.store.version) this.part = partition(this.store);
+    return this.part;
+  }
+
+  private beforeCounts(key: string, resources: Parameters<typeof findingCounts>[0]): Map<string, number> {
+    const hit = this.before.get(key);
+    if (hit && hit.version === this.store.version) return hit.counts;
+    const counts = findingCounts(resources, this.options.check);
+    this.before.delete(key);
+    this.before.set(key, { version: this.store.version, counts });
+    if (this.before.size > BEFORE_CACHE) this.before.delete(this.before.keys().next().value!);
+    return counts;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The webhook's copy of the cluster: every object of the kinds kgd reads, by identity and by namespace, with a
+ * version that moves on every change (what the scope partition and the cached "before" findings are keyed by).
+ * The watch (cache.ts) feeds it; tests and the benchmark fill it directly.
+ */
+import { resourceKey, type Resource } from '../load/resource.js';
+
+export class ResourceStore {
+  private readonly byKey = new Map<string, Resource>();
+  private readonly byNamespace = new Map<string, Map<string, Resource>>();
+  private current = 0;
+  private lastChange = Date.now();
+
+  constructor(resources: Iterable<Resource> = []) {
+    for (const r of resources) this.upsert(r);
+  }
+
+  /** Moves on with every upsert and removal. */
+  get version(): number {
+    return this.current;
+  }
+
+  /** When the store last changed (ms since the epoch). */
+  get changedAt(): number {
+    return this.lastChange;
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get(key: string): Resource | undefined {
+    return this.byKey.get(key);
+  }
+
+  upsert(r: Resource): void {
+    const key = resourceKey(r);
+    this.byKey.set(key, r);
+    const ns = r.namespace ?? '';
+    let m = this.byNamespace.get(ns);
+    if (!m) this.byNamespace.set(ns, (m = new Map()));
+    m.set(key, r);
+    this.touch();
+  }
+
+  remove(r: Pick<Resource, 'group' | 'kind' | 'namespace' | 'name'>): void {
+    const key = resourceKey(r);
+    if (!this.byKey.delete(key)) return;
+    const m = this.byNamespace.get(r.namespace ?? '');
+    m?.delete(key);
+    if (m?.size === 0) this.byNamespace.delete(r.namespace ?? '');
+    this.touch();
+  }
+
+  /** Replaces everything of one kind (a watch's relist) in one version step. */
+  replaceKind(group: string, kind: string, resources: readonly Resource[]): void {
+    for (const [key, r] of this.byKey) {
+      if (r.group === group && r.kind === kind) {
+        this.byKey.delete(key);
+        this.byNamespace.get(r.namespace ?? '')?.delete(key);
+      }
+    }
+    for (const r of resources) this.upsert(r);
+    this.touch();
+  }
+
+  all(): Resource[] {
+    return [...this.byKey.values()];
+  }
+
+  /** The namespaces that hold objects ('' for cluster-scoped ones). */
+  namespaces(): string[] {
+    return [...this.byNamespace.keys()];
+  }
+
+  inNamespace(ns: string): Iterable<Resource> {
+    return this.byNamespace.get(ns)?.values() ?? [];
+  }
+
+  private touch(): void {
+    this.current++;
+    this.lastChange = Date.now();
+  }
+}

@@ -9,6 +9,7 @@ import { registerDump } from './commands/dump.js';
 import { registerRules } from './commands/rules.js';
 import { registerTrace } from './commands/trace.js';
 import { registerLogs } from './commands/logs.js';
+import { registerWebhook } from './commands/webhook.js';
 import { EXIT, UsageError } from './errors.js';
 
 /**
@@ -49,6 +50,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   registerGenerate(program, cmdIO);
   registerFix(program, cmdIO);
   registerDump(program, cmdIO);
+  registerWebhook(program, cmdIO);
   registerRules(program, io);
   const each = (cmd: Command, path: string): void => {
     for (const c of cmd.commands) {

@@ -103,6 +103,23 @@ export async function objectPath(names: ReturnType<typeof resourceNames>, apiVer
 
 export const groupPath = (apiVersion: string) => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
 
+/** The kinds kgd reads that the API server serves, each at the newest version both know (fatal errors as InputError). */
+export async function listedKinds(kc: KubeConfig, server: string): Promise<{ kind: string; name: string; group: string; apiVersion: string }[]> {
+  const served = new Map<string, string[]>([['', ['v1']]]);
+  try {
+    const groups = (await kubeRequest(kc, 'GET', '/apis')) as { groups: { name: string; versions: { version: string }[] }[] };
+    for (const g of groups.groups) served.set(g.name, g.versions.map((v) => v.version));
+  } catch (e) {
+    throw fatal(e, server) ?? new InputError(`API discovery failed on ${server}: ${(e as Error).message}`);
+  }
+  return knownKinds().filter((k) => !NOT_LISTED.has(k.name)).flatMap((k) => {
+    const versions = served.get(k.group) ?? [];
+    // The newest version both sides know.
+    const version = [...k.versions].reverse().find((v) => versions.includes(v));
+    return version ? [{ kind: k.kind, name: k.name, group: k.group, apiVersion: k.group ? `${k.group}/${version}` : version }] : [];
+  });
+}
+
 /**
  * Reads every object kgd's rules look at from a live cluster: discovery first (absent CRDs are skipped,
  * not errors), then each kind listed in pages (`limit`/`continue`), kinds concurrently. A kind the
@@ -114,19 +131,7 @@ export async function loadCluster(o: ClusterOptions = {}): Promise<ClusterLoadRe
   const source = `${kc.getCurrentContext()} (${server})`;
   const problems: InputProblem[] = [];
   const get = async <T>(path: string): Promise<T> => (await kubeRequest(kc, 'GET', path)) as T;
-  const served = new Map<string, string[]>([['', ['v1']]]);
-  try {
-    const groups = await get<{ groups: { name: string; versions: { version: string }[] }[] }>('/apis');
-    for (const g of groups.groups) served.set(g.name, g.versions.map((v) => v.version));
-  } catch (e) {
-    throw fatal(e, server) ?? new InputError(`API discovery failed on ${server}: ${(e as Error).message}`);
-  }
-  const wanted = knownKinds().filter((k) => !NOT_LISTED.has(k.name)).flatMap((k) => {
-    const versions = served.get(k.group) ?? [];
-    // The newest version both sides know.
-    const version = [...k.versions].reverse().find((v) => versions.includes(v));
-    return version ? [{ ...k, apiVersion: k.group ? `${k.group}/${version}` : version }] : [];
-  });
+  const wanted = await listedKinds(kc, server);
   const pluralOf = resourceNames(kc);
   const lists = await Promise.all(wanted.map(async (k) => {
     const items: Record<string, unknown>[] = [];

@@ -126,6 +126,20 @@ export function warningLine(d: Diagnostic): string {
   return oneLine(`kgd ${d.code} ${d.resource ?? '(cluster)'} (${d.symptom}): ${d.message} Fix: ${d.fix}`);
 }
 
+/**
+ * The API server keeps warnings whole while they total at most 4,096 characters; past that it cuts every one to 256
+ * and drops the rest (k8s.io/apiserver pkg/endpoints/filters/warning.go: truncateAtTotalRunes, truncateItemRunes).
+ * kgd shortens them itself, so that what is cut is the end of a message and the last line says how many were left out.
+ */
+export function fitWarnings(lines: readonly string[]): string[] {
+  const runes = (s: string) => [...s].length;
+  if (lines.reduce((n, l) => n + runes(l), 0) <= 4096) return [...lines];
+  const cut = (l: string) => (runes(l) <= 256 ? l : `${[...l].slice(0, 255).join('')}…`);
+  const max = 16;
+  if (lines.length <= max) return lines.map(cut);
+  return [...lines.slice(0, max - 1).map(cut), `kgd: ${lines.length - (max - 1)} more findings (kgd check --cluster lists them all)`];
+}
+
 const atLeast = (d: Diagnostic, s: Severity) => SEVERITY_RANK[d.severity] <= SEVERITY_RANK[s];
 
 /** Whether a request is checked at all: CONNECT and kinds the rules do not read are admitted without a check. */
@@ -141,8 +155,9 @@ export function checked(req: AdmissionRequest): boolean {
 export function respond(review: AdmissionReview, found: readonly Diagnostic[], denyOn?: 'error' | 'warning', notes: readonly string[] = []): AdmissionReview {
   const req = review.request!;
   const answer = (response: AdmissionResponse): AdmissionReview => ({ apiVersion: review.apiVersion || 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
-  const counted = found.filter((d) => atLeast(d, 'warning'));
-  const lines = [...counted.map(warningLine), ...notes];
+  // Errors first: when the API server's limit cuts, the worst survive.
+  const counted = found.filter((d) => atLeast(d, 'warning')).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  const lines = fitWarnings([...counted.map(warningLine), ...notes]);
   const denying = denyOn ? counted.filter((d) => atLeast(d, denyOn)) : [];
   if (denying.length > 0) {
     return answer({

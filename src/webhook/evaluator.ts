@@ -8,7 +8,8 @@
 import type { CheckOptions } from '../check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checked, findingCounts, introducedBetween, replaced, requestStates, respond, type AdmissionReview } from './admission.js';
-import { partition, scopeFor, type Partition } from './scope.js';
+import { Partitioner } from './scope.js';
+import { sameForRules } from './unchanged.js';
 import type { ResourceStore } from './store.js';
 
 export interface EvaluatorOptions {
@@ -35,14 +36,21 @@ export interface Decision {
 const BEFORE_CACHE = 256;
 
 export class Evaluator {
-  private part?: Partition;
-  private readonly before = new Map<string, { version: number; counts: Map<string, number> }>();
+  private readonly partitioner: Partitioner;
+  private readonly before = new Map<string, { stamp: string; counts: Map<string, number> }>();
   /** Measured ms per object checked (both sides), a moving average; starts pessimistic. */
   private msPerObject = 0.05;
 
-  constructor(private readonly store: ResourceStore, private readonly options: EvaluatorOptions = {}) {}
+  constructor(private readonly store: ResourceStore, private readonly options: EvaluatorOptions = {}) {
+    this.partitioner = new Partitioner(store);
+  }
 
-  /** Whether the cache can decide at all (the server answers undecided before the first sync). */
+  /** Prepares the split of the cluster (call once the cache is synced). */
+  warm(): void {
+    if (!this.options.wholeCluster) this.partitioner.warm();
+  }
+
+  /** The answer for one AdmissionReview; `synced: false` answers undecided (the cache is not complete yet). */
   decide(review: AdmissionReview, synced = true): Decision {
     const t0 = performance.now();
     const req = review.request;
@@ -52,15 +60,17 @@ export class Evaluator {
     if (!checked(req)) return done(respond(review, []), 'unchecked');
     if (!synced) return done(respond(review, [], undefined, ['kgd could not decide: its watch of the cluster has not synced yet (admitted unchecked)']), 'undecided');
     const states = requestStates(req, (key) => this.store.get(key));
+    // An update that changes nothing the rules read changes no finding.
+    if (states.before && states.after && sameForRules(states.before, states.after)) return done(respond(review, []), 'allowed', [], 'unchanged for the rules', 0);
     const scope = this.options.wholeCluster
-      ? { label: 'cluster', key: 'cluster', resources: this.store.all() }
-      : scopeFor(this.partition(), this.store, states);
+      ? { label: 'cluster', key: 'cluster', stamp: String(this.store.version), resources: this.store.all() }
+      : this.partitioner.scopeFor(states);
     const predicted = scope.resources.length * 2 * this.msPerObject;
     const budget = this.options.budgetMs ?? 2000;
     if (predicted > budget) {
       return done(respond(review, [], undefined, [`kgd could not decide: the change reaches ${scope.label} (${scope.resources.length} objects), predicted ${Math.round(predicted)} ms, over the ${budget} ms budget (admitted unchecked; run kgd check --cluster)`]), 'undecided', [], scope.label, scope.resources.length);
     }
-    const counts = this.beforeCounts(scope.key, scope.resources);
+    const counts = this.beforeCounts(scope.key, scope.stamp, scope.resources);
     const after = replaced(scope.resources, states.key, states.after);
     const found = introducedBetween(counts, after, this.options.check);
     const ms = performance.now() - t0;
@@ -71,17 +81,12 @@ export class Evaluator {
     return done(answer, outcome, found, scope.label, scope.resources.length);
   }
 
-  private partition(): Partition {
-    if (!this.part || this.part.version !== this.store.version) this.part = partition(this.store);
-    return this.part;
-  }
-
-  private beforeCounts(key: string, resources: Parameters<typeof findingCounts>[0]): Map<string, number> {
+  private beforeCounts(key: string, stamp: string, resources: Parameters<typeof findingCounts>[0]): Map<string, number> {
     const hit = this.before.get(key);
-    if (hit && hit.version === this.store.version) return hit.counts;
+    if (hit && hit.stamp === stamp) return hit.counts;
     const counts = findingCounts(resources, this.options.check);
     this.before.delete(key);
-    this.before.set(key, { version: this.store.version, counts });
+    this.before.set(key, { stamp, counts });
     if (this.before.size > BEFORE_CACHE) this.before.delete(this.before.keys().next().value!);
     return counts;
   }

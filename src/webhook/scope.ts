@@ -48,20 +48,6 @@ function hostsOf(r: Resource): string[] {
 
 const kindOf = (r: Resource): KnownKind | undefined => classify(r)?.kind;
 
-export interface Partition {
-  readonly version: number;
-  /** Objects every scope includes. */
-  readonly shared: readonly Resource[];
-  readonly platformNamespaces: ReadonlySet<string>;
-  /** Per workload namespace: its namespace-wide objects and its units. */
-  readonly namespaces: ReadonlyMap<string, { readonly wide: Resource[]; readonly units: Map<string, Resource[]> }>;
-  /** VirtualService host → the units (`ns/isvc`) whose VirtualServices name it. */
-  readonly hostUnits: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Object key → its unit (`ns/isvc`). */
-  readonly unitOf: ReadonlyMap<string, string>;
-  readonly sharedKeys: ReadonlySet<string>;
-}
-
 /** Whether the object alone makes its namespace the platform's. */
 function isPlatformObject(r: Resource, k: KnownKind | undefined): boolean {
   return (k !== undefined && PLATFORM_KINDS.has(k)) || (k === 'ConfigMap' && PLATFORM_CONFIGMAP.test(r.name));
@@ -78,156 +64,214 @@ function reachesOut(r: Resource, k: KnownKind | undefined, selectors: readonly R
   return false;
 }
 
-/** The InferenceService an object of a workload namespace belongs to, if any. */
-export function unitName(r: Resource, k: KnownKind | undefined, isvcs: ReadonlySet<string>, byLength: readonly string[]): string | undefined {
+/**
+ * The InferenceService an object of a workload namespace belongs to, if any: its label, else the longest name in
+ * `isvcs` that is the object's name or a prefix of it ending before a '-'.
+ */
+export function unitName(r: Resource, k: KnownKind | undefined, isvcs: ReadonlySet<string>): string | undefined {
   if (!k || !UNIT_KINDS.has(k)) return undefined;
   if (k === 'InferenceService') return r.name;
   const label = labelsOf(r)[ISVC_LABEL] ?? podLabels(r)[ISVC_LABEL];
   if (typeof label === 'string' && isvcs.has(label)) return label;
-  for (const n of byLength) if (r.name === n || r.name.startsWith(`${n}-`)) return n;
+  for (let end = r.name.length; end > 0; end = r.name.lastIndexOf('-', end - 1)) {
+    const prefix = r.name.slice(0, end);
+    if (isvcs.has(prefix)) return prefix;
+  }
   return undefined;
-}
-
-/** Splits the store's objects (see the module comment); O(objects). */
-export function partition(store: ResourceStore, extra: readonly Resource[] = []): Partition {
-  const all = [...store.all(), ...extra];
-  const kinds = new Map<Resource, KnownKind | undefined>();
-  for (const r of all) kinds.set(r, kindOf(r));
-  const selectors: Record<string, unknown>[] = [];
-  const platform = new Set<string>();
-  const hasServing = new Set<string>();
-  for (const r of all) {
-    const k = kinds.get(r);
-    const ns = r.namespace ?? '';
-    if (k === 'Gateway') {
-      const sel = rec(rec(r.object['spec'])?.['selector']);
-      if (sel) selectors.push(sel);
-    }
-    if (isPlatformObject(r, k)) platform.add(ns);
-    if (k === 'InferenceService' || k === 'KnativeService' || k === 'Route') hasServing.add(ns);
-  }
-  for (const ns of store.namespaces()) if (!hasServing.has(ns)) platform.add(ns);
-  for (const r of extra) if (!hasServing.has(r.namespace ?? '')) platform.add(r.namespace ?? '');
-  platform.add('');
-  const shared: Resource[] = [];
-  const sharedKeys = new Set<string>();
-  const namespaces = new Map<string, { wide: Resource[]; units: Map<string, Resource[]> }>();
-  const isvcNames = new Map<string, Set<string>>();
-  for (const r of all) if (kinds.get(r) === 'InferenceService' && !platform.has(r.namespace ?? '')) {
-    const ns = r.namespace ?? '';
-    if (!isvcNames.has(ns)) isvcNames.set(ns, new Set());
-    isvcNames.get(ns)!.add(r.name);
-  }
-  const byLength = new Map([...isvcNames].map(([ns, s]) => [ns, [...s].sort((a, b) => b.length - a.length)]));
-  const unitOf = new Map<string, string>();
-  const hostUnits = new Map<string, Set<string>>();
-  for (const r of all) {
-    const k = kinds.get(r);
-    const ns = r.namespace ?? '';
-    if (platform.has(ns) || reachesOut(r, k, selectors)) {
-      shared.push(r);
-      sharedKeys.add(resourceKey(r));
-      continue;
-    }
-    let n = namespaces.get(ns);
-    if (!n) namespaces.set(ns, (n = { wide: [], units: new Map() }));
-    const unit = unitName(r, k, isvcNames.get(ns) ?? new Set(), byLength.get(ns) ?? []);
-    if (unit === undefined) {
-      n.wide.push(r);
-      continue;
-    }
-    let list = n.units.get(unit);
-    if (!list) n.units.set(unit, (list = []));
-    list.push(r);
-    const id = `${ns}/${unit}`;
-    unitOf.set(resourceKey(r), id);
-    if (k === 'VirtualService') {
-      for (const h of hostsOf(r)) {
-        let s = hostUnits.get(h);
-        if (!s) hostUnits.set(h, (s = new Set()));
-        s.add(id);
-      }
-    }
-  }
-  return { version: store.version, shared, platformNamespaces: platform, namespaces, hostUnits, unitOf, sharedKeys };
 }
 
 export interface Scope {
   /** What was chosen: `cluster`, `namespace NS` or `InferenceService NS/NAME (+N sharing hosts)`. */
   readonly label: string;
-  /** A key for caching the "before" findings of this scope (with the store version). */
+  /** A key for caching the "before" findings of this scope. */
   readonly key: string;
+  /** The versions of what the scope holds: a cached "before" is good while the stamp is the same. */
+  readonly stamp: string;
   /** The objects of the scope as the cluster has them. */
   readonly resources: readonly Resource[];
 }
 
+interface Summary {
+  readonly version: number;
+  /** Holds a platform object (or is the cluster scope). */
+  readonly platform: boolean;
+  /** Holds an InferenceService, Knative Service or Route. */
+  readonly serving: boolean;
+  readonly selectors: readonly Record<string, unknown>[];
+}
+
+interface NamespacePart {
+  readonly version: number;
+  readonly selectorsKey: string;
+  /** Objects that reach across namespaces: shared. */
+  readonly reaching: readonly Resource[];
+  readonly wide: readonly Resource[];
+  readonly units: ReadonlyMap<string, readonly Resource[]>;
+  /** VirtualService host → the units (InferenceService names) here that name it. */
+  readonly hostUnits: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly reachingKeys: ReadonlySet<string>;
+}
+
+const selectorMatches = (sel: Record<string, unknown>, labels: Record<string, unknown>) => Object.keys(sel).length > 0 && Object.entries(sel).every(([key, v]) => labels[key] === v);
+
 /**
- * The objects a change to `changed` (its old and new states; either may be absent) can affect. The changed object
- * itself is looked at in both states: a change that moves an object out of a unit, into the platform or to a
- * wildcard host widens the scope.
+ * The split, kept per namespace and redone only for namespaces whose objects changed (the store's per-namespace
+ * versions): a change in one team's namespace costs that namespace, not the cluster.
  */
-export function scopeFor(p: Partition, store: ResourceStore, changed: { readonly before?: Resource; readonly after?: Resource }): Scope {
-  const whole = (): Scope => ({ label: 'cluster', key: 'cluster', resources: store.all() });
-  const states = [changed.before, changed.after].filter((r): r is Resource => r !== undefined);
-  if (states.length === 0) return whole();
-  const first = states[0]!;
-  const k = kindOf(first);
-  const ns = first.namespace ?? '';
-  // A Namespace object: its labels matter to policies in it (and to the platform's, which are shared anyway).
-  const target = k === 'Namespace' ? first.name : ns;
-  if (k === 'Namespace' ? p.platformNamespaces.has(target) || !p.namespaces.has(target) : ns === '') return whole();
-  if (p.platformNamespaces.has(target)) return whole();
-  for (const r of states) {
-    const rk = kindOf(r);
-    if (isPlatformObject(r, rk) || (rk !== 'Namespace' && p.sharedKeys.has(resourceKey(r)))) return whole();
-    if (rk === 'VirtualService' && hostsOf(r).some((h) => h.includes('*'))) return whole();
-    if (rk && REACHING_KINDS.has(rk)) return whole();
-    if (rk && WORKLOAD_KINDS.has(rk)) {
-      // A workload that a Gateway selector picks (or would) is a gateway: shared.
-      const labels = podLabels(r);
-      for (const g of p.shared) {
-        if (kindOf(g) !== 'Gateway') continue;
-        const sel = rec(rec(g.object['spec'])?.['selector']);
-        if (sel && Object.keys(sel).length > 0 && Object.entries(sel).every(([key, v]) => labels[key] === v)) return whole();
+export class Partitioner {
+  private readonly summaries = new Map<string, Summary>();
+  private readonly parts = new Map<string, NamespacePart>();
+
+  constructor(private readonly store: ResourceStore) {}
+
+  private summary(ns: string): Summary {
+    const version = this.store.namespaceVersion(ns);
+    const hit = this.summaries.get(ns);
+    if (hit && hit.version === version) return hit;
+    let platform = ns === '';
+    let serving = false;
+    const selectors: Record<string, unknown>[] = [];
+    for (const r of this.store.inNamespace(ns)) {
+      const k = kindOf(r);
+      if (isPlatformObject(r, k)) platform = true;
+      if (k === 'InferenceService' || k === 'KnativeService' || k === 'Route') serving = true;
+      if (k === 'Gateway') {
+        const sel = rec(rec(r.object['spec'])?.['selector']);
+        if (sel) selectors.push(sel);
       }
     }
+    const s = { version, platform, serving, selectors };
+    this.summaries.set(ns, s);
+    return s;
   }
-  const n = p.namespaces.get(target);
-  const namespaceScope = (): Scope => {
-    const resources = [...p.shared, ...(n?.wide ?? []), ...[...(n?.units.values() ?? [])].flat()];
-    return { label: `namespace ${target}`, key: `ns:${target}`, resources };
-  };
-  if (k === 'Namespace' || !n) return namespaceScope();
-  // Every state must fall in one unit (an InferenceService being created makes its own unit).
-  const names = new Set(n.units.keys());
-  for (const r of states) if (kindOf(r) === 'InferenceService') names.add(r.name);
-  const byLength = [...names].sort((a, b) => b.length - a.length);
-  const units = new Set<string>();
-  for (const r of states) {
-    const u = unitName(r, kindOf(r), names, byLength);
-    if (u === undefined) return namespaceScope();
-    units.add(u);
+
+  /** The platform's namespaces and every Gateway selector. */
+  private platform(): { namespaces: Set<string>; selectors: Record<string, unknown>[]; selectorsKey: string } {
+    const namespaces = new Set<string>(['']);
+    const selectors: Record<string, unknown>[] = [];
+    for (const ns of this.store.namespaces()) {
+      const s = this.summary(ns);
+      if (s.platform || !s.serving) namespaces.add(ns);
+      selectors.push(...s.selectors);
+    }
+    return { namespaces, selectors, selectorsKey: JSON.stringify(selectors) };
   }
-  if (units.size !== 1) return namespaceScope();
-  const unit = [...units][0]!;
-  // Units whose VirtualServices name a host this unit's (or the changed object's) VirtualServices name.
-  const members = new Set([`${target}/${unit}`]);
-  // A witness: one other InferenceService (of this namespace, else of any), so that findings the platform has for
-  // every InferenceService ("every KIngress on the Gateway fails") are in the "before" side of a new one too.
-  const witness = [...n.units.keys()].find((u) => u !== unit) ?? [...p.namespaces].flatMap(([other, m]) => [...m.units.keys()].map((u) => `${other}/${u}`)).find((id) => id !== `${target}/${unit}`);
-  if (witness) members.add(witness.includes('/') ? witness : `${target}/${witness}`);
-  const hosts = new Set<string>();
-  for (const r of [...(n.units.get(unit) ?? []), ...states]) if (kindOf(r) === 'VirtualService') for (const h of hostsOf(r)) hosts.add(h);
-  const sharing = new Set<string>();
-  for (const h of hosts) for (const u of p.hostUnits.get(h) ?? []) if (u !== `${target}/${unit}`) sharing.add(u);
-  for (const u of sharing) members.add(u);
-  const resources: Resource[] = [...p.shared];
-  const sorted = [...members].sort();
-  // Each member's namespace-wide objects (its policies) come with it.
-  for (const other of new Set(sorted.map((m) => m.slice(0, m.indexOf('/'))))) resources.push(...(p.namespaces.get(other)?.wide ?? []));
-  for (const m of sorted) {
-    const slash = m.indexOf('/');
-    resources.push(...(p.namespaces.get(m.slice(0, slash))?.units.get(m.slice(slash + 1)) ?? []));
+
+  private part(ns: string, selectors: readonly Record<string, unknown>[], selectorsKey: string): NamespacePart {
+    const version = this.store.namespaceVersion(ns);
+    const hit = this.parts.get(ns);
+    if (hit && hit.version === version && hit.selectorsKey === selectorsKey) return hit;
+    const objects = [...this.store.inNamespace(ns)];
+    const isvcs = new Set(objects.filter((r) => kindOf(r) === 'InferenceService').map((r) => r.name));
+    const reaching: Resource[] = [];
+    const reachingKeys = new Set<string>();
+    const wide: Resource[] = [];
+    const units = new Map<string, Resource[]>();
+    const hostUnits = new Map<string, Set<string>>();
+    for (const r of objects) {
+      const k = kindOf(r);
+      if (reachesOut(r, k, selectors)) {
+        reaching.push(r);
+        reachingKeys.add(resourceKey(r));
+        continue;
+      }
+      const unit = unitName(r, k, isvcs);
+      if (unit === undefined) {
+        wide.push(r);
+        continue;
+      }
+      let list = units.get(unit);
+      if (!list) units.set(unit, (list = []));
+      list.push(r);
+      if (k === 'VirtualService') {
+        for (const h of hostsOf(r)) {
+          let s = hostUnits.get(h);
+          if (!s) hostUnits.set(h, (s = new Set()));
+          s.add(unit);
+        }
+      }
+    }
+    const p = { version, selectorsKey, reaching, reachingKeys, wide, units, hostUnits };
+    this.parts.set(ns, p);
+    return p;
   }
-  return { label: `InferenceService ${target}/${unit}${sharing.size > 0 ? ` (+${sharing.size} sharing hosts)` : ''}`, key: `unit:${[...members].sort().join(',')}`, resources };
+
+  /** Splits every namespace now (after the first sync), so that the first admission does not pay for it. */
+  warm(): void {
+    const { namespaces, selectors, selectorsKey } = this.platform();
+    for (const ns of this.store.namespaces()) if (!namespaces.has(ns)) this.part(ns, selectors, selectorsKey);
+  }
+
+  /**
+   * The objects a change to `changed` (its old and new states; either may be absent) can affect. The changed object
+   * itself is looked at in both states: a change that moves an object out of a unit, into the platform or to a
+   * wildcard host widens the scope.
+   */
+  scopeFor(changed: { readonly before?: Resource; readonly after?: Resource }): Scope {
+    const store = this.store;
+    const whole = (): Scope => ({ label: 'cluster', key: 'cluster', stamp: String(store.version), resources: store.all() });
+    const states = [changed.before, changed.after].filter((r): r is Resource => r !== undefined);
+    if (states.length === 0) return whole();
+    const first = states[0]!;
+    const k = kindOf(first);
+    const ns = first.namespace ?? '';
+    // A Namespace object: its labels matter to policies in it (and to the platform's, which are shared anyway).
+    const target = k === 'Namespace' ? first.name : ns;
+    const { namespaces: platform, selectors, selectorsKey } = this.platform();
+    if (platform.has(target)) return whole();
+    const workload = [...store.namespaces()].filter((n) => !platform.has(n));
+    const parts = new Map(workload.map((n) => [n, this.part(n, selectors, selectorsKey)]));
+    const n = parts.get(target);
+    for (const r of states) {
+      const rk = kindOf(r);
+      if (isPlatformObject(r, rk) || n?.reachingKeys.has(resourceKey(r))) return whole();
+      if (rk === 'VirtualService' && hostsOf(r).some((h) => h.includes('*'))) return whole();
+      if (rk && REACHING_KINDS.has(rk)) return whole();
+      // A workload that a Gateway selector picks (or would) is a gateway: shared.
+      if (rk && WORKLOAD_KINDS.has(rk) && selectors.some((sel) => selectorMatches(sel, podLabels(r)))) return whole();
+    }
+    const shared: Resource[] = [];
+    for (const p of platform) shared.push(...store.inNamespace(p));
+    for (const p of parts.values()) shared.push(...p.reaching);
+    // What the answer depends on: the platform's namespaces and the ones in the scope (their versions).
+    const stampOf = (nss: Iterable<string>) => [...platform, ...nss].map((x) => `${x}@${store.namespaceVersion(x)}`).join(',') + `|${workload.filter((w) => parts.get(w)!.reaching.length > 0).map((w) => `${w}@${store.namespaceVersion(w)}`).join(',')}`;
+    const namespaceScope = (): Scope => {
+      const resources = [...shared, ...(n?.wide ?? []), ...[...(n?.units.values() ?? [])].flat()];
+      return { label: `namespace ${target}`, key: `ns:${target}`, stamp: stampOf([target]), resources };
+    };
+    if (k === 'Namespace' || !n) return namespaceScope();
+    // Every state must fall in one unit (an InferenceService being created makes its own unit).
+    const names = new Set(n.units.keys());
+    for (const r of states) if (kindOf(r) === 'InferenceService') names.add(r.name);
+    const units = new Set<string>();
+    for (const r of states) {
+      const u = unitName(r, kindOf(r), names);
+      if (u === undefined) return namespaceScope();
+      units.add(u);
+    }
+    if (units.size !== 1) return namespaceScope();
+    const unit = [...units][0]!;
+    const self = `${target}/${unit}`;
+    const members = new Set([self]);
+    // A witness: one other InferenceService (of this namespace, else of any), so that findings the platform has for
+    // every InferenceService ("every KIngress on the Gateway fails") are in the "before" side of a new one too.
+    const witness = [...n.units.keys()].find((u) => u !== unit) ?? [...parts].flatMap(([other, m]) => [...m.units.keys()].map((u) => `${other}/${u}`)).find((id) => id !== self);
+    if (witness) members.add(witness.includes('/') ? witness : `${target}/${witness}`);
+    // Units whose VirtualServices name a host this unit's (or the changed object's) VirtualServices name.
+    const hosts = new Set<string>();
+    for (const r of [...(n.units.get(unit) ?? []), ...states]) if (kindOf(r) === 'VirtualService') for (const h of hostsOf(r)) hosts.add(h);
+    const sharing = new Set<string>();
+    for (const h of hosts) for (const [other, p] of parts) for (const u of p.hostUnits.get(h) ?? []) if (`${other}/${u}` !== self) sharing.add(`${other}/${u}`);
+    for (const u of sharing) members.add(u);
+    const resources: Resource[] = [...shared];
+    const sorted = [...members].sort();
+    const memberNamespaces = [...new Set(sorted.map((m) => m.slice(0, m.indexOf('/'))))];
+    // Each member's namespace-wide objects (its policies) come with it.
+    for (const other of memberNamespaces) resources.push(...(parts.get(other)?.wide ?? []));
+    for (const m of sorted) {
+      const slash = m.indexOf('/');
+      resources.push(...(parts.get(m.slice(0, slash))?.units.get(m.slice(slash + 1)) ?? []));
+    }
+    return { label: `InferenceService ${self}${sharing.size > 0 ? ` (+${sharing.size} sharing hosts)` : ''}`, key: `unit:${sorted.join(',')}`, stamp: stampOf(memberNamespaces), resources };
+  }
 }

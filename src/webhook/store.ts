@@ -8,6 +8,7 @@ import { resourceKey, type Resource } from '../load/resource.js';
 export class ResourceStore {
   private readonly byKey = new Map<string, Resource>();
   private readonly byNamespace = new Map<string, Map<string, Resource>>();
+  private readonly nsVersions = new Map<string, number>();
   private current = 0;
   private lastChange = Date.now();
 
@@ -25,6 +26,11 @@ export class ResourceStore {
     return this.lastChange;
   }
 
+  /** Moves on with every change in that namespace ('' for cluster-scoped objects); 0 for a namespace never seen. */
+  namespaceVersion(ns: string): number {
+    return this.nsVersions.get(ns) ?? 0;
+  }
+
   get size(): number {
     return this.byKey.size;
   }
@@ -40,7 +46,7 @@ export class ResourceStore {
     let m = this.byNamespace.get(ns);
     if (!m) this.byNamespace.set(ns, (m = new Map()));
     m.set(key, r);
-    this.touch();
+    this.touch(ns);
   }
 
   remove(r: Pick<Resource, 'group' | 'kind' | 'namespace' | 'name'>): void {
@@ -49,7 +55,7 @@ export class ResourceStore {
     const m = this.byNamespace.get(r.namespace ?? '');
     m?.delete(key);
     if (m?.size === 0) this.byNamespace.delete(r.namespace ?? '');
-    this.touch();
+    this.touch(r.namespace ?? '');
   }
 
   /** Replaces everything of one kind (a watch's relist) in one version step. */
@@ -58,10 +64,10 @@ export class ResourceStore {
       if (r.group === group && r.kind === kind) {
         this.byKey.delete(key);
         this.byNamespace.get(r.namespace ?? '')?.delete(key);
+        this.touch(r.namespace ?? '');
       }
     }
     for (const r of resources) this.upsert(r);
-    this.touch();
   }
 
   all(): Resource[] {
@@ -77,8 +83,9 @@ export class ResourceStore {
     return this.byNamespace.get(ns)?.values() ?? [];
   }
 
-  private touch(): void {
+  private touch(ns: string): void {
     this.current++;
+    this.nsVersions.set(ns, this.current);
     this.lastChange = Date.now();
   }
 }

@@ -81,9 +81,10 @@ export interface TestCluster {
 /**
  * Starts etcd and kube-apiserver; with `controllerManager`, also kube-controller-manager running only the
  * controllers the Knative operator relies on (ClusterRole aggregation and garbage collection); with
- * `admissionWebhooks: false`, admission webhooks are not called.
+ * `admissionWebhooks: false`, admission webhooks are not called; `serviceRange` (default 10.0.0.0/24) is the Service
+ * CIDR (a benchmark's tens of thousands of Services need a bigger one).
  */
-export async function startCluster(opts: { controllerManager?: boolean; admissionWebhooks?: boolean } = {}): Promise<TestCluster> {
+export async function startCluster(opts: { controllerManager?: boolean; admissionWebhooks?: boolean; serviceRange?: string } = {}): Promise<TestCluster> {
   const go = findGo();
   if (!go) throw new Error('Go is needed to build the test API server');
   const apiserver = binary('apiserver', go);
@@ -114,7 +115,7 @@ export async function startCluster(opts: { controllerManager?: boolean; admissio
     `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`,
     `--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', `--secure-port=${apiPort}`, `--cert-dir=${join(dir, 'certs')}`,
     `--token-auth-file=${join(dir, 'tokens.csv')}`, `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-    '--service-account-issuer=https://kgd.test', '--authorization-mode=RBAC', '--service-cluster-ip-range=10.0.0.0/24', '--enable-priority-and-fairness=false',
+    '--service-account-issuer=https://kgd.test', '--authorization-mode=RBAC', `--service-cluster-ip-range=${opts.serviceRange ?? '10.0.0.0/24'}`, '--enable-priority-and-fairness=false',
     // Webhook configurations a controller installs point at Services with no pods here: calling them would fail every write.
     ...(opts.admissionWebhooks === false ? ['--disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook'] : []),
   ], 'apiserver');

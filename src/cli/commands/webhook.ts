@@ -90,9 +90,18 @@ export function registerWebhook(program: Command, io: { stdout: NodeJS.WriteStre
       }
       log({ level: 'info', msg: 'listening', address: `https://${flags.host}:${server.port}`, denyOn: flags.denyOn ?? 'none', budgetMs });
       await watch.start();
+      // Once every kind is listed: split the cluster for the scoped checks before the first admission needs it.
+      const warming = setInterval(() => {
+        if (!watch.synced) return;
+        clearInterval(warming);
+        const t0 = performance.now();
+        evaluator.warm();
+        log({ level: 'info', msg: 'synced', objects: watch.store.size, warmMs: Math.round(performance.now() - t0) });
+      }, 200);
       await new Promise<void>((done) => {
         const stop = () => {
           log({ level: 'info', msg: 'stopping' });
+          clearInterval(warming);
           void Promise.all([watch.stop(), server.close()]).then(() => done());
         };
         process.once('SIGTERM', stop);

@@ -4,7 +4,8 @@
  * Knative and net-istio make for it), then the same dry-run changes sent to the API server `--concurrency` at a
  * time (loopback; `--requests` in all: nine InferenceService edits, then a KServe VirtualService sent to a missing
  * Gateway) twice: without the webhook registered (the API server's own latency) and with `kgd webhook serve`
- * registered (failurePolicy Ignore, the shipped configuration). Prints p50/p99 of both and the difference (target:
+ * registered (failurePolicy Ignore, the shipped configuration), with a peer between them: a webhook that admits
+ * everything at once (scripts/null-webhook.ts: the cost of any webhook on this machine). Prints p50/p99 of both and the difference (target:
  * p99 ≤ 100 ms added), the webhook's own decision times from its logs, one platform change (a Gateway selector),
  * and the memory of the webhook's cache (heap after a forced GC, in this process) against the JSON size of the
  * listed objects. Writes bench/results/webhook.json with --save.
@@ -115,9 +116,26 @@ try {
   const syncMs = performance.now() - ws;
   const warmMs = lines.find((l) => l['msg'] === 'synced')!['warmMs'] as number;
   log(`webhook ready in ${(syncMs / 1000).toFixed(1)} s (split of the cluster: ${warmMs} ms)`);
-  const vwc = structuredClone((await loadSources([fromRoot('deploy', 'webhook', 'validatingwebhookconfiguration.yaml')])).resources[0]!.object) as Obj;
-  for (const w of vwc['webhooks']) w.clientConfig = { url: `https://127.0.0.1:${port}/validate`, caBundle: Buffer.from(b.caCert).toString('base64') };
-  await create(kc, vwc as KubernetesObject);
+  const vwcPath = '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/kgd-webhook';
+  const register = async (url: string) => {
+    const vwc = structuredClone((await loadSources([fromRoot('deploy', 'webhook', 'validatingwebhookconfiguration.yaml')])).resources[0]!.object) as Obj;
+    for (const w of vwc['webhooks']) w.clientConfig = { url, caBundle: Buffer.from(b.caCert).toString('base64') };
+    await create(kc, vwc as KubernetesObject);
+  };
+
+  // The peer: a webhook that admits everything at once, on the same certificate.
+  const nullPort = await freePort();
+  const peer = spawn(process.execPath, [fromRoot('dist', 'scripts', 'null-webhook.js'), join(dir, 'tls.crt'), join(dir, 'tls.key'), String(nullPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((r) => peer.stdout!.once('data', r));
+  await register(`https://127.0.0.1:${nullPort}/validate`);
+  // The API server loads webhook configurations through a watch: a moment before calls arrive.
+  await new Promise((r) => setTimeout(r, 2000));
+  const withNull = await round1();
+  peer.kill('SIGTERM');
+  await kubeRequest(kc, 'DELETE', vwcPath);
+  log(`with a webhook that admits at once: p50 ${round(pct(withNull.ms, 50))} ms, p99 ${round(pct(withNull.ms, 99))} ms`);
+
+  await register(`https://127.0.0.1:${port}/validate`);
   // Until the API server calls it.
   while (!lines.some((l) => l['msg'] === 'admission')) {
     await kubeRequest(kc, 'PATCH', `${change(0).path}?dryRun=All`, change(0).patch, 'application/merge-patch+json');
@@ -143,7 +161,9 @@ try {
   const result = {
     isvcs, namespaces, objects: cached, requests, concurrency,
     withoutWebhookMs: { p50: round(pct(without.ms, 50)), p99: round(pct(without.ms, 99)) },
+    withNullWebhookMs: { p50: round(pct(withNull.ms, 50)), p99: round(pct(withNull.ms, 99)) },
     withWebhookMs: { p50: round(pct(withHook.ms, 50)), p99: round(pct(withHook.ms, 99)) },
+    addedOverNullMs: { p50: round(pct(withHook.ms, 50) - pct(withNull.ms, 50)), p99: round(pct(withHook.ms, 99) - pct(withNull.ms, 99)) },
     addedMs: { p50: round(pct(withHook.ms, 50) - pct(without.ms, 50)), p99: round(pct(withHook.ms, 99) - pct(without.ms, 99)) },
     webhookOwnMs: { p50: round(pct(own, 50)), p99: round(pct(own, 99)) }, outcomes,
     platformChange: { ms: Math.round(gatewayMs), outcome: gwLine?.['outcome'], scope: gwLine?.['scope'], objects: gwLine?.['objects'] },

@@ -231,12 +231,17 @@ export class Partitioner {
       if (rk && WORKLOAD_KINDS.has(rk) && selectors.some((sel) => selectorMatches(sel, podLabels(r)))) return whole();
     }
     const shared: Resource[] = [];
-    for (const p of platform) shared.push(...store.inNamespace(p));
+    // Cluster-scoped objects: all but the Namespaces of other workload namespaces (a change here cannot reach
+    // the policies read by their names; the platform's and the scope's own are added below).
+    for (const r of store.inNamespace('')) if (kindOf(r) !== 'Namespace' || platform.has(r.name)) shared.push(r);
+    for (const p of platform) if (p !== '') shared.push(...store.inNamespace(p));
     for (const p of parts.values()) shared.push(...p.reaching);
     // What the answer depends on: the platform's namespaces and the ones in the scope (their versions).
     const stampOf = (nss: Iterable<string>) => [...platform, ...nss].map((x) => `${x}@${store.namespaceVersion(x)}`).join(',') + `|${workload.filter((w) => parts.get(w)!.reaching.length > 0).map((w) => `${w}@${store.namespaceVersion(w)}`).join(',')}`;
+    const namespaceObject = (name: string) => store.get(resourceKey({ group: '', kind: 'Namespace', namespace: undefined, name }));
     const namespaceScope = (): Scope => {
-      const resources = [...shared, ...(n?.wide ?? []), ...[...(n?.units.values() ?? [])].flat()];
+      const own = namespaceObject(target);
+      const resources = [...shared, ...(own ? [own] : []), ...(n?.wide ?? []), ...[...(n?.units.values() ?? [])].flat()];
       return { label: `namespace ${target}`, key: `ns:${target}`, stamp: stampOf([target]), resources };
     };
     if (k === 'Namespace' || !n) return namespaceScope();
@@ -266,8 +271,12 @@ export class Partitioner {
     const resources: Resource[] = [...shared];
     const sorted = [...members].sort();
     const memberNamespaces = [...new Set(sorted.map((m) => m.slice(0, m.indexOf('/'))))];
-    // Each member's namespace-wide objects (its policies) come with it.
-    for (const other of memberNamespaces) resources.push(...(parts.get(other)?.wide ?? []));
+    // Each member's Namespace and namespace-wide objects (its policies) come with it.
+    for (const other of memberNamespaces) {
+      const own = namespaceObject(other);
+      if (own) resources.push(own);
+      resources.push(...(parts.get(other)?.wide ?? []));
+    }
     for (const m of sorted) {
       const slash = m.indexOf('/');
       resources.push(...(parts.get(m.slice(0, slash))?.units.get(m.slice(slash + 1)) ?? []));

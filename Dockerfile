@@ -17,6 +17,7 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/bin ./bin
 COPY --from=build /src/dist/src ./dist/src
 COPY docs/rules ./docs/rules
+COPY docs/json-output.md ./docs/json-output.md
 COPY deploy ./deploy
 USER 1000
 ENTRYPOINT ["node", "/app/bin/kgd.js"]

@@ -118,7 +118,7 @@ try {
   log(`webhook ready in ${(syncMs / 1000).toFixed(1)} s (split of the cluster: ${warmMs} ms)`);
   const vwcPath = '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/kgd-webhook';
   const register = async (url: string) => {
-    const vwc = structuredClone((await loadSources([fromRoot('deploy', 'webhook', 'validatingwebhookconfiguration.yaml')])).resources[0]!.object) as Obj;
+    const vwc = structuredClone((await loadSources([fromRoot('deploy', 'webhook', 'base', 'validatingwebhookconfiguration.yaml')])).resources[0]!.object) as Obj;
     for (const w of vwc['webhooks']) w.clientConfig = { url, caBundle: Buffer.from(b.caCert).toString('base64') };
     await create(kc, vwc as KubernetesObject);
   };

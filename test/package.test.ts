@@ -49,4 +49,14 @@ describe('the npm package, installed from its tarball into a temporary prefix', 
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^Usage: kubectl kgd /);
   });
+
+  it('the webhook runs from the package\'s production dependencies alone (the container image ships the same files)', () => {
+    const out = mkdtempSync(join(dir, 'certs-'));
+    const certs = run('kgd', ['webhook', 'certs', '--out', out, '--ip', '127.0.0.1']);
+    assert.equal(certs.status, 0, certs.stderr);
+    assert.ok(existsSync(join(out, 'tls.key')));
+    const help = run('kgd', ['webhook', 'serve', '--help']);
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /--deny-on <severity>/);
+  });
 });

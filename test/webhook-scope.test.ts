@@ -121,6 +121,24 @@ describe('webhook incremental evaluation', () => {
     assert.equal(reBreak.outcome, 'allowed', 'the stored broken state is the "before": nothing new');
   });
 
+  it('a change to a shared object over the budget is checked on a spread sample, and says so', () => {
+    const review = cases.find((c) => c.name === 'local Gateway selector typo')!.review();
+    const whole = admit(review, cluster).response!.warnings!;
+    const d = new Evaluator(new ResourceStore(cluster), { budgetMs: 10, sampleUnits: 3 }).decide(review);
+    assert.match(d.scope!, /^cluster, sampled: 3 of 24 InferenceServices$/);
+    const lines = d.review.response!.warnings!;
+    assert.match(lines.at(-1)!, /^kgd checked this change on a sample: 3 of 24 InferenceServices/);
+    const findings = lines.slice(0, -1);
+    assert.ok(findings.length > 0);
+    // Findings (code and resource: a summing-up message counts what it saw) on the shared objects are the whole
+    // cluster's; on InferenceServices' objects, a subset of them.
+    const head = (w: string) => w.slice(0, w.indexOf(' ('));
+    const shared = (ws: readonly string[]) => ws.map(head).filter((w) => !/ team-\d{4}\//.test(w)).sort();
+    assert.deepEqual(shared(findings), shared(whole));
+    for (const w of findings) assert.ok(whole.map(head).includes(head(w)), w);
+    assert.ok(d.objects! < cluster.length / 2, `a sample: ${d.objects} of ${cluster.length} objects`);
+  });
+
   it('answers undecided (admitted, with a warning) before the first sync and over the budget', () => {
     const ev = new Evaluator(new ResourceStore(cluster), { budgetMs: 0.001 });
     const r = ev.decide(cases[0]!.review(), false);

@@ -17,6 +17,8 @@ export interface EvaluatorOptions {
   readonly check?: CheckOptions;
   /** Longest predicted evaluation (ms) kgd starts; above it the request is admitted undecided. @default 2000 */
   readonly budgetMs?: number;
+  /** InferenceServices in the sample a change to a shared object is checked on when the whole cluster is over budget. @default 50 */
+  readonly sampleUnits?: number;
   /** Check the whole cluster for every request (no scope): the reference for tests and the benchmark. */
   readonly wholeCluster?: boolean;
 }
@@ -62,11 +64,22 @@ export class Evaluator {
     const states = requestStates(req, (key) => this.store.get(key));
     // An update that changes nothing the rules read changes no finding.
     if (states.before && states.after && sameForRules(states.before, states.after)) return done(respond(review, []), 'allowed', [], 'unchanged for the rules', 0);
-    const scope = this.options.wholeCluster
+    const chosen = this.options.wholeCluster
       ? { label: 'cluster', key: 'cluster', stamp: String(this.store.version), resources: this.store.all() }
       : this.partitioner.scopeFor(states);
-    const predicted = scope.resources.length * 2 * this.msPerObject;
+    let scope = chosen;
     const budget = this.options.budgetMs ?? 2000;
+    const cost = (n: number) => n * 2 * this.msPerObject;
+    const notes: string[] = [];
+    // A change to a shared object on a cluster too big to check whole within the budget: a spread sample.
+    if (scope.label === 'cluster' && cost(scope.resources.length) > budget && !this.options.wholeCluster) {
+      const sample = this.partitioner.sample(this.options.sampleUnits ?? 50);
+      if (sample.sampled.units < sample.sampled.of) {
+        scope = sample;
+        notes.push(`kgd checked this change on a sample: ${sample.sampled.units} of ${sample.sampled.of} InferenceServices (the whole cluster is over the ${budget} ms budget); kgd check --cluster checks them all`);
+      }
+    }
+    const predicted = cost(scope.resources.length);
     if (predicted > budget) {
       return done(respond(review, [], undefined, [`kgd could not decide: the change reaches ${scope.label} (${scope.resources.length} objects), predicted ${Math.round(predicted)} ms, over the ${budget} ms budget (admitted unchecked; run kgd check --cluster)`]), 'undecided', [], scope.label, scope.resources.length);
     }
@@ -76,8 +89,8 @@ export class Evaluator {
     const ms = performance.now() - t0;
     // Small scopes are dominated by fixed costs: only larger ones teach the per-object time.
     if (scope.resources.length >= 200) this.msPerObject = 0.8 * this.msPerObject + 0.2 * (ms / (scope.resources.length * 2));
-    const answer = respond(review, found, this.options.denyOn);
-    const outcome: Outcome = !answer.response!.allowed ? 'denied' : answer.response!.warnings?.length ? 'warned' : 'allowed';
+    const answer = respond(review, found, this.options.denyOn, notes);
+    const outcome: Outcome = !answer.response!.allowed ? 'denied' : found.some((d) => d.severity !== 'info') ? 'warned' : 'allowed';
     return done(answer, outcome, found, scope.label, scope.resources.length);
   }
 

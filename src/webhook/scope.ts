@@ -203,6 +203,44 @@ export class Partitioner {
   }
 
   /**
+   * A sample of the whole cluster for a change to a shared object that is too big to check whole: the shared
+   * objects and up to `units` InferenceServices, spread over the workload namespaces (each with its Namespace and
+   * namespace-wide objects). Findings on shared objects are those of the whole cluster when the InferenceServices
+   * are alike; findings on InferenceServices are those of the sample.
+   */
+  sample(units: number): Scope & { readonly sampled: { readonly units: number; readonly of: number } } {
+    const store = this.store;
+    const { namespaces: platform, selectors, selectorsKey } = this.platform();
+    const workload = [...store.namespaces()].filter((n) => !platform.has(n)).sort();
+    const parts = workload.map((n) => [n, this.part(n, selectors, selectorsKey)] as const);
+    const resources: Resource[] = [];
+    for (const r of store.inNamespace('')) if (kindOf(r) !== 'Namespace' || platform.has(r.name)) resources.push(r);
+    for (const p of platform) if (p !== '') resources.push(...store.inNamespace(p));
+    for (const [, p] of parts) resources.push(...p.reaching);
+    const total = parts.reduce((n, [, p]) => n + p.units.size, 0);
+    // Round-robin over the namespaces, so the sample spreads.
+    const picked = new Map<string, string[]>();
+    let taken = 0;
+    for (let round = 0; taken < units && taken < total; round++) {
+      for (const [ns, p] of parts) {
+        const name = [...p.units.keys()].sort()[round];
+        if (name === undefined || taken >= units) continue;
+        if (!picked.has(ns)) picked.set(ns, []);
+        picked.get(ns)!.push(name);
+        taken++;
+      }
+    }
+    for (const [ns, names] of picked) {
+      const p = this.parts.get(ns)!;
+      const own = store.get(resourceKey({ group: '', kind: 'Namespace', namespace: undefined, name: ns }));
+      if (own) resources.push(own);
+      resources.push(...p.wide);
+      for (const n of names) resources.push(...(p.units.get(n) ?? []));
+    }
+    return { label: `cluster, sampled: ${taken} of ${total} InferenceServices`, key: `sample:${units}`, stamp: String(store.version), resources, sampled: { units: taken, of: total } };
+  }
+
+  /**
    * The objects a change to `changed` (its old and new states; either may be absent) can affect. The changed object
    * itself is looked at in both states: a change that moves an object out of a unit, into the platform or to a
    * wildcard host widens the scope.

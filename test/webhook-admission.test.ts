@@ -1,5 +1,5 @@
 /**
- * `kgd webhook`'s decision (src/webhook/admission.ts; issue #16, the server and its API-server test are still to come):
+ * `kgd webhook`'s decision on the whole cluster (src/webhook/admission.ts; the reference the scoped evaluation is tested against):
  * single breaking changes to the fixed example are warned about (or denied with --deny-on), the repairing change and
  * changes that break nothing get no warning, and findings the cluster already had are not repeated.
  */
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadSources } from '../src/load/sources.js';
 import type { Resource } from '../src/load/resource.js';
-import { admit, applyRequest, introducedFindings, type AdmissionRequest, type AdmissionReview } from '../src/webhook/admission.js';
+import { admit, applyRequest, fitWarnings, introducedFindings, type AdmissionRequest, type AdmissionReview } from '../src/webhook/admission.js';
 import { fromRoot } from './helpers/paths.js';
 
 let cluster: Resource[] = [];
@@ -99,5 +99,19 @@ describe('webhook admission decision', () => {
     const after = applyRequest(cluster, req);
     assert.equal(after.length, cluster.length, 'the Gateway is replaced, not added beside');
     assert.equal(after.find((r) => r.kind === 'Gateway' && r.name === 'custom-gateway')?.namespace, 'istio-system');
+  });
+
+  it('warnings fit the API server\'s limits (4,096 characters in all, else 256 each): kgd shortens them and counts the rest', () => {
+    const short = ['kgd KGD1 a', 'kgd KGD2 b'];
+    assert.deepEqual(fitWarnings(short), short);
+    const long = Array.from({ length: 30 }, (_, i) => `kgd KGD${1000 + i} ${'x'.repeat(300)}`);
+    const fitted = fitWarnings(long);
+    assert.equal(fitted.length, 16);
+    for (const l of fitted) assert.ok([...l].length <= 256, `${[...l].length}`);
+    assert.match(fitted[0]!, /^kgd KGD1000 x+…$/);
+    assert.equal(fitted.at(-1), 'kgd: 15 more findings (kgd check --cluster lists them all)');
+    const few = fitWarnings(long.slice(0, 14));
+    assert.equal(few.length, 14);
+    assert.ok(few.every((l) => l.endsWith('…')));
   });
 });

@@ -48,6 +48,9 @@ function hostsOf(r: Resource): string[] {
 
 const kindOf = (r: Resource): KnownKind | undefined => classify(r)?.kind;
 
+/** A Gateway's selector (a label map; empty selects nothing here) against a pod's labels. */
+const selectorMatches = (sel: Record<string, unknown>, labels: Record<string, unknown>) => Object.keys(sel).length > 0 && Object.entries(sel).every(([key, v]) => labels[key] === v);
+
 /** Whether the object alone makes its namespace the platform's. */
 function isPlatformObject(r: Resource, k: KnownKind | undefined): boolean {
   return (k !== undefined && PLATFORM_KINDS.has(k)) || (k === 'ConfigMap' && PLATFORM_CONFIGMAP.test(r.name));
@@ -59,7 +62,7 @@ function reachesOut(r: Resource, k: KnownKind | undefined, selectors: readonly R
   if (k === 'VirtualService') return hostsOf(r).some((h) => h.includes('*'));
   if (k && WORKLOAD_KINDS.has(k) && selectors.length > 0) {
     const labels = podLabels(r);
-    return selectors.some((sel) => Object.keys(sel).length > 0 && Object.entries(sel).every(([key, v]) => labels[key] === v));
+    return selectors.some((sel) => selectorMatches(sel, labels));
   }
   return false;
 }
@@ -111,8 +114,6 @@ interface NamespacePart {
   readonly hostUnits: ReadonlyMap<string, ReadonlySet<string>>;
   readonly reachingKeys: ReadonlySet<string>;
 }
-
-const selectorMatches = (sel: Record<string, unknown>, labels: Record<string, unknown>) => Object.keys(sel).length > 0 && Object.entries(sel).every(([key, v]) => labels[key] === v);
 
 /**
  * The split, kept per namespace and redone only for namespaces whose objects changed (the store's per-namespace
@@ -196,10 +197,31 @@ export class Partitioner {
     return p;
   }
 
+  private cached?: { version: number; platform: Set<string>; selectors: Record<string, unknown>[]; workload: string[]; parts: Map<string, NamespacePart>; shared: Resource[] };
+
+  /**
+   * The platform's namespaces, every workload namespace's split and the shared objects, for the store as it is (one
+   * pass over the namespaces per store version; the splits themselves are redone only where a namespace changed).
+   */
+  private overview() {
+    if (this.cached && this.cached.version === this.store.version) return this.cached;
+    const store = this.store;
+    const { namespaces: platform, selectors, selectorsKey } = this.platform();
+    const workload = [...store.namespaces()].filter((n) => !platform.has(n)).sort();
+    const parts = new Map(workload.map((n) => [n, this.part(n, selectors, selectorsKey)]));
+    const shared: Resource[] = [];
+    // Cluster-scoped objects: all but the Namespaces of workload namespaces (a change cannot reach the policies
+    // read by their names; the scope's own are added by scopeFor).
+    for (const r of store.inNamespace('')) if (kindOf(r) !== 'Namespace' || platform.has(r.name)) shared.push(r);
+    for (const p of platform) if (p !== '') shared.push(...store.inNamespace(p));
+    for (const p of parts.values()) shared.push(...p.reaching);
+    this.cached = { version: store.version, platform, selectors, workload, parts, shared };
+    return this.cached;
+  }
+
   /** Splits every namespace now (after the first sync), so that the first admission does not pay for it. */
   warm(): void {
-    const { namespaces, selectors, selectorsKey } = this.platform();
-    for (const ns of this.store.namespaces()) if (!namespaces.has(ns)) this.part(ns, selectors, selectorsKey);
+    this.overview();
   }
 
   /**
@@ -210,13 +232,9 @@ export class Partitioner {
    */
   sample(units: number): Scope & { readonly sampled: { readonly units: number; readonly of: number } } {
     const store = this.store;
-    const { namespaces: platform, selectors, selectorsKey } = this.platform();
-    const workload = [...store.namespaces()].filter((n) => !platform.has(n)).sort();
-    const parts = workload.map((n) => [n, this.part(n, selectors, selectorsKey)] as const);
-    const resources: Resource[] = [];
-    for (const r of store.inNamespace('')) if (kindOf(r) !== 'Namespace' || platform.has(r.name)) resources.push(r);
-    for (const p of platform) if (p !== '') resources.push(...store.inNamespace(p));
-    for (const [, p] of parts) resources.push(...p.reaching);
+    const o = this.overview();
+    const parts = [...o.parts];
+    const resources: Resource[] = [...o.shared];
     const total = parts.reduce((n, [, p]) => n + p.units.size, 0);
     // Round-robin over the namespaces, so the sample spreads.
     const picked = new Map<string, string[]>();
@@ -255,10 +273,8 @@ export class Partitioner {
     const ns = first.namespace ?? '';
     // A Namespace object: its labels matter to policies in it (and to the platform's, which are shared anyway).
     const target = k === 'Namespace' ? first.name : ns;
-    const { namespaces: platform, selectors, selectorsKey } = this.platform();
+    const { platform, selectors, workload, parts, shared } = this.overview();
     if (platform.has(target)) return whole();
-    const workload = [...store.namespaces()].filter((n) => !platform.has(n));
-    const parts = new Map(workload.map((n) => [n, this.part(n, selectors, selectorsKey)]));
     const n = parts.get(target);
     for (const r of states) {
       const rk = kindOf(r);
@@ -268,12 +284,6 @@ export class Partitioner {
       // A workload that a Gateway selector picks (or would) is a gateway: shared.
       if (rk && WORKLOAD_KINDS.has(rk) && selectors.some((sel) => selectorMatches(sel, podLabels(r)))) return whole();
     }
-    const shared: Resource[] = [];
-    // Cluster-scoped objects: all but the Namespaces of other workload namespaces (a change here cannot reach
-    // the policies read by their names; the platform's and the scope's own are added below).
-    for (const r of store.inNamespace('')) if (kindOf(r) !== 'Namespace' || platform.has(r.name)) shared.push(r);
-    for (const p of platform) if (p !== '') shared.push(...store.inNamespace(p));
-    for (const p of parts.values()) shared.push(...p.reaching);
     // What the answer depends on: the platform's namespaces and the ones in the scope (their versions).
     const stampOf = (nss: Iterable<string>) => [...platform, ...nss].map((x) => `${x}@${store.namespaceVersion(x)}`).join(',') + `|${workload.filter((w) => parts.get(w)!.reaching.length > 0).map((w) => `${w}@${store.namespaceVersion(w)}`).join(',')}`;
     const namespaceObject = (name: string) => store.get(resourceKey({ group: '', kind: 'Namespace', namespace: undefined, name }));

@@ -130,7 +130,27 @@ describe('kgd command line', () => {
     assert.equal(kgd(['trace', 'http://x/', 'examples/kubeflow', '-H', 'no-colon']).code, 2);
     assert.equal(kgd(['trace', 'http://x/', 'examples/kubeflow', '--from', '/app=x']).code, 2);
   });
-  for (const cmd of [[], ['check'], ['trace'], ['logs'], ['rules'], ['explain'], ['fix'], ['generate', 'local-gateway'], ['dump']]) {
+  it('webhook: bad arguments and unreadable TLS files are one line and exit 2', () => {
+    const cases = [
+      ['webhook', 'serve'],
+      ['webhook', 'serve', '--tls-cert', 'a', '--tls-key', 'b', '--deny-on', 'info'],
+      ['webhook', 'serve', '--tls-cert', 'a', '--tls-key', 'b', '--port', '70000'],
+      ['webhook', 'serve', '--tls-cert', '/nonexistent/tls.crt', '--tls-key', '/nonexistent/tls.key'],
+      ['webhook', 'serve', '--tls-cert', 'README.md', '--tls-key', 'README.md', '--kubeconfig', '/nonexistent/kubeconfig'],
+      ['webhook', 'certs'],
+      ['webhook', 'certs', '--patch', 'kgd-webhook'],
+      ['webhook', 'certs', '--out', '/tmp/kgd-never', '--ip', 'not-an-ip'],
+    ];
+    for (const c of cases) {
+      const r = kgd(c);
+      assert.equal(r.code, 2, `${c.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${c.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^kgd: /);
+    }
+    assert.match(kgd(cases[3]!).stderr, /^kgd: cannot read \/nonexistent\/tls\.crt: no such file$/m);
+    assert.match(kgd(cases[4]!).stderr, /kubeconfig/);
+  });
+  for (const cmd of [[], ['check'], ['trace'], ['logs'], ['rules'], ['explain'], ['fix'], ['generate', 'local-gateway'], ['dump'], ['webhook', 'serve']]) {
     it(`help: kgd ${cmd.join(' ')} --help (golden)`, () => {
       const r = kgd([...cmd, '--help']);
       assert.equal(r.code, 0);

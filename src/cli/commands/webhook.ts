@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -71,6 +71,15 @@ export function registerWebhook(program: Command, io: { stdout: NodeJS.WriteStre
       if (flags.denyOn !== undefined && flags.denyOn !== 'error' && flags.denyOn !== 'warning') throw new UsageError(`--deny-on takes error or warning, not "${flags.denyOn}"`);
       const port = whole('--port', flags.port, 0, 65535);
       const budgetMs = whole('--budget-ms', flags.budgetMs, 1, 60_000);
+      // The TLS pair first: a missing or unreadable file is the likeliest mistake, and says so before anything starts.
+      for (const f of [flags.tlsCert, flags.tlsKey]) {
+        try {
+          readFileSync(f);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          throw new InputError(`cannot read ${f}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a folder, not a file' : err.code === 'EACCES' ? 'permission denied' : err.message}`);
+        }
+      }
       const log = jsonLog(io.stdout);
       const kc = loadConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
       const watch = new ClusterWatch(kc, {

@@ -40,15 +40,19 @@ export function makeCerts(o: CertOptions): CertBundle {
   const days = o.days ?? 365;
   const now = new Date(Date.now() - 5 * 60_000); // a little slack for clocks that differ
   const until = new Date(now.getTime() + days * 86_400_000);
+  const certificate = (pub: forge.pki.PublicKey, subject: forge.pki.CertificateField[], issuer: forge.pki.CertificateField[]) => {
+    const c = forge.pki.createCertificate();
+    c.publicKey = pub;
+    c.serialNumber = serial();
+    c.validity.notBefore = now;
+    c.validity.notAfter = until;
+    c.setSubject(subject);
+    c.setIssuer(issuer);
+    return c;
+  };
   const ca = keyPair();
-  const caCert = forge.pki.createCertificate();
-  caCert.publicKey = ca.pub;
-  caCert.serialNumber = serial();
-  caCert.validity.notBefore = now;
-  caCert.validity.notAfter = until;
   const caName = [{ name: 'commonName', value: `kgd webhook CA (${o.namespace}/${o.service})` }];
-  caCert.setSubject(caName);
-  caCert.setIssuer(caName);
+  const caCert = certificate(ca.pub, caName, caName);
   caCert.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -59,13 +63,7 @@ export function makeCerts(o: CertOptions): CertBundle {
   const domain = o.clusterDomain ?? 'cluster.local';
   const names = [...new Set([o.service, `${o.service}.${o.namespace}`, `${o.service}.${o.namespace}.svc`, `${o.service}.${o.namespace}.svc.${domain}`, ...(o.dnsNames ?? [])])];
   const leaf = keyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = leaf.pub;
-  cert.serialNumber = serial();
-  cert.validity.notBefore = now;
-  cert.validity.notAfter = until;
-  cert.setSubject([{ name: 'commonName', value: `${o.service}.${o.namespace}.svc` }]);
-  cert.setIssuer(caName);
+  const cert = certificate(leaf.pub, [{ name: 'commonName', value: `${o.service}.${o.namespace}.svc` }], caName);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:webhook -- [--isvcs 10000] [--namespaces 100] [--requests 1000] [--concurrency 50] [--save]`:
+ * `npm run bench:webhook -- [--isvcs 10000] [--namespaces 100] [--requests 1000] [--concurrency 50[,10,1]] [--save]`:
  * on the test kube-apiserver, a generated cluster (scripts/gen-cluster.ts: every InferenceService with what KServe,
  * Knative and net-istio make for it), then the same dry-run changes sent to the API server `--concurrency` at a
  * time (loopback; `--requests` in all: nine InferenceService edits, then a KServe VirtualService sent to a missing
@@ -8,7 +8,7 @@
  * everything at once (scripts/null-webhook.ts: the cost of any webhook on this machine). Prints p50/p99 of both and the difference (target:
  * p99 ≤ 100 ms added), the webhook's own decision times from its logs, one platform change (a Gateway selector),
  * and the memory of the webhook's cache (heap after a forced GC, in this process) against the JSON size of the
- * listed objects. Writes bench/results/webhook.json with --save.
+ * listed objects. Writes bench/results/webhook-<isvcs>.json with --save.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -31,11 +31,13 @@ import { fromRoot } from '../test/helpers/paths.js';
 const values = scriptArgs('bench:webhook', {
   isvcs: { type: 'string', default: '10000' }, namespaces: { type: 'string', default: '100' }, requests: { type: 'string', default: '1000' },
   concurrency: { type: 'string', default: '50' }, save: { type: 'boolean', default: false },
-}, 'npm run bench:webhook -- [--isvcs 10000] [--namespaces 100] [--requests 1000] [--concurrency 50] [--save]');
+}, 'npm run bench:webhook -- [--isvcs 10000] [--namespaces 100] [--requests 1000] [--concurrency 50[,10,1]] [--save]');
 const isvcs = wholeNumber('bench:webhook', 'isvcs', values.isvcs, 1);
 const namespaces = wholeNumber('bench:webhook', 'namespaces', values.namespaces, 1);
 const requests = wholeNumber('bench:webhook', 'requests', values.requests, 1);
-const concurrency = wholeNumber('bench:webhook', 'concurrency', values.concurrency, 1);
+/** Each level is measured in every phase (the first is the headline). */
+const levels = (values.concurrency ?? '50').split(',').map((c) => wholeNumber('bench:webhook', 'concurrency', c.trim(), 1));
+const concurrency = levels[0]!;
 if (!findGo()) fail('bench:webhook', 'Go is needed to build the test API server (none on the PATH or in /usr/local/go)');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) fail('bench:webhook', 'run with node --expose-gc (npm run bench:webhook does)');
@@ -83,7 +85,7 @@ try {
     if (i % 10 === 9) return { path: `/apis/networking.istio.io/v1beta1/namespaces/${namespace}/virtualservices/${name}`, patch: { spec: { gateways: ['knative-serving/no-such-gateway'] } } };
     return { path: `/apis/serving.kserve.io/v1beta1/namespaces/${namespace}/inferenceservices/${name}`, patch: { metadata: { annotations: { 'bench.kgd.io/run': String(i) } } } };
   };
-  const round1 = async (): Promise<{ ms: number[]; warned: number }> => {
+  const round1 = async (concurrency: number): Promise<{ ms: number[]; warned: number }> => {
     const ms: number[] = [];
     let warned = 0;
     for (let i = 0; i < requests; i += concurrency) {
@@ -97,7 +99,10 @@ try {
     }
     return { ms, warned };
   };
-  const without = await round1();
+  /** Every level, in order. */
+  const rounds = async () => { const out: Awaited<ReturnType<typeof round1>>[] = []; for (const c of levels) out.push(await round1(c)); return out; };
+  const withoutAll = await rounds();
+  const without = withoutAll[0]!;
   log(`without the webhook: p50 ${round(pct(without.ms, 50))} ms, p99 ${round(pct(without.ms, 99))} ms`);
 
   const dir = mkdtempSync(join(tmpdir(), 'kgd-bench-webhook-'));
@@ -130,7 +135,8 @@ try {
   await register(`https://127.0.0.1:${nullPort}/validate`);
   // The API server loads webhook configurations through a watch: a moment before calls arrive.
   await new Promise((r) => setTimeout(r, 2000));
-  const withNull = await round1();
+  const withNullAll = await rounds();
+  const withNull = withNullAll[0]!;
   peer.kill('SIGTERM');
   await kubeRequest(kc, 'DELETE', vwcPath);
   log(`with a webhook that admits at once: p50 ${round(pct(withNull.ms, 50))} ms, p99 ${round(pct(withNull.ms, 99))} ms`);
@@ -142,7 +148,8 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   const from = lines.length;
-  const withHook = await round1();
+  const withHookAll = await rounds();
+  const withHook = withHookAll[0]!;
   const decided = lines.slice(from).filter((l) => l['msg'] === 'admission');
   const own = decided.map((l) => l['ms'] as number);
   const outcomes: Record<string, number> = {};
@@ -160,6 +167,12 @@ try {
 
   const result = {
     isvcs, namespaces, objects: cached, requests, concurrency,
+    levels: levels.map((c, i) => ({
+      concurrency: c,
+      withoutMs: { p50: round(pct(withoutAll[i]!.ms, 50)), p99: round(pct(withoutAll[i]!.ms, 99)) },
+      nullMs: { p50: round(pct(withNullAll[i]!.ms, 50)), p99: round(pct(withNullAll[i]!.ms, 99)) },
+      kgdMs: { p50: round(pct(withHookAll[i]!.ms, 50)), p99: round(pct(withHookAll[i]!.ms, 99)) },
+    })),
     withoutWebhookMs: { p50: round(pct(without.ms, 50)), p99: round(pct(without.ms, 99)) },
     withNullWebhookMs: { p50: round(pct(withNull.ms, 50)), p99: round(pct(withNull.ms, 99)) },
     withWebhookMs: { p50: round(pct(withHook.ms, 50)), p99: round(pct(withHook.ms, 99)) },
@@ -172,7 +185,7 @@ try {
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(`p99 added by the webhook: ${result.addedMs.p99} ms (target ≤ 100 ms)`);
-  saveResult('webhook.json', result, values.save);
+  saveResult(`webhook-${isvcs}.json`, result, values.save);
   if (result.addedMs.p99 > 100) process.exitCode = 1;
 } finally {
   webhook?.kill('SIGTERM');

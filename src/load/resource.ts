@@ -90,12 +90,12 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
-/** `Kind ns/name`, or `Kind name` when cluster-scoped: the display form used in every report. */
 /** An object's identity in a cluster: API group, kind, namespace and name (the version is not part of it). */
 export function resourceKey(r: Pick<Resource, 'group' | 'kind' | 'namespace' | 'name'>, namespace: string | undefined = r.namespace): string {
   return `${r.group}/${r.kind}/${namespace ?? ''}/${r.name}`;
 }
 
+/** `Kind ns/name`, or `Kind name` when cluster-scoped: the display form used in every report. */
 export function displayName(r: Pick<Resource, 'kind' | 'namespace' | 'name'>): string {
   return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
 }

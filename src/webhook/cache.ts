@@ -20,6 +20,8 @@ export interface WatchEvents {
 }
 
 type Obj = Record<string, unknown>;
+/** A kind's name in `pending`. */
+const kindId = (apiVersion: string, kind: string) => `${apiVersion}/${kind}`;
 
 export class ClusterWatch {
   readonly store = new ResourceStore();
@@ -47,12 +49,12 @@ export class ClusterWatch {
     const kinds = await listedKinds(this.kc, server);
     const plural = resourceNames(this.kc);
     this.kindsTotal = kinds.length;
-    for (const k of kinds) this.pending.add(k.apiVersion + '/' + k.kind);
+    for (const k of kinds) this.pending.add(kindId(k.apiVersion, k.kind));
     for (const k of kinds) {
       void (async () => {
         const r = await plural(k.apiVersion, k.kind).catch(() => undefined);
         if (!r) {
-          this.pending.delete(k.apiVersion + '/' + k.kind);
+          this.pending.delete(kindId(k.apiVersion, k.kind));
           return;
         }
         await this.run(k.apiVersion, k.group, k.kind, `${groupPath(k.apiVersion)}/${r.name}`);
@@ -67,7 +69,7 @@ export class ClusterWatch {
 
   /** List, then watch, for one kind; forever until stopped. */
   private async run(apiVersion: string, group: string, kind: string, path: string): Promise<void> {
-    const id = `${apiVersion}/${kind}`;
+    const id = kindId(apiVersion, kind);
     let pause = 500;
     let rv: string | undefined;
     while (!this.stopped) {

@@ -1,6 +1,7 @@
 /**
  * The webhook's decision on its cache: the request's scope (scope.ts) checked before and after the change, the
- * "before" findings kept per scope and cluster version (many admissions against one state check it once), and a
+ * "before" findings kept per scope while the namespaces it holds are unchanged (many admissions against one state
+ * check it once), and a
  * budget: a request whose scope is predicted to take longer than the budget is admitted with a warning that kgd
  * could not decide, instead of holding the API server up (the prediction is the scope's size times the measured
  * time per object, kept as a moving average).
@@ -64,10 +65,7 @@ export class Evaluator {
     const states = requestStates(req, (key) => this.store.get(key));
     // An update that changes nothing the rules read changes no finding.
     if (states.before && states.after && sameForRules(states.before, states.after)) return done(respond(review, []), 'allowed', [], 'unchanged for the rules', 0);
-    const chosen = this.options.wholeCluster
-      ? { label: 'cluster', key: 'cluster', stamp: String(this.store.version), resources: this.store.all() }
-      : this.partitioner.scopeFor(states);
-    let scope = chosen;
+    let scope = this.options.wholeCluster ? this.partitioner.whole() : this.partitioner.scopeFor(states);
     const budget = this.options.budgetMs ?? 2000;
     const cost = (n: number) => n * 2 * this.msPerObject;
     const notes: string[] = [];

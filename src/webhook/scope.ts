@@ -2,19 +2,20 @@
  * Incremental evaluation for the webhook (issue #16): which of the cluster's objects a change can affect, so that
  * the before/after check runs on those and not on the whole cluster.
  *
- * The cluster is split in three (`partition`):
+ * The cluster is split in three (`Partitioner`, per namespace):
  * - **shared**: what every path reads — the platform's namespaces (gateways, config-istio, KServe's config, the
  *   gateway pods and Services, root-namespace policies: any namespace with no InferenceService or Knative Service,
  *   and any namespace holding a Gateway, KnativeServing, IstioOperator or a platform ConfigMap), cluster-scoped
- *   objects, and objects that reach across namespaces from anywhere (DestinationRules, EnvoyFilters, VirtualServices
- *   with a wildcard host, workloads a Gateway selector picks);
+ *   objects (of the Namespaces, only the platform's), and objects that reach across namespaces from anywhere
+ *   (DestinationRules, EnvoyFilters, VirtualServices with a wildcard host, workloads a Gateway selector picks);
  * - per workload namespace, the **namespace-wide** objects (policies, ConfigMaps, objects of no InferenceService);
  * - per InferenceService, its **unit**: the InferenceService and the objects KServe and Knative make for it (the
  *   label `serving.kserve.io/inferenceservice`, else the longest InferenceService name the object's name starts with,
  *   as `<isvc>-predictor-00001-deployment`).
- * A change to a unit's object is checked on shared + its namespace-wide objects + its unit + the units whose
- * VirtualServices share a host with it; a change to a namespace-wide object on shared + its namespace; anything
- * else (a shared object) on the whole cluster. test/webhook-scope.test.ts compares scoped and whole-cluster answers.
+ * A change to a unit's object is checked on shared + its Namespace and namespace-wide objects + its unit + the units
+ * whose VirtualServices share a host with it + one witness unit; a change to a namespace-wide object or a Namespace on
+ * shared + that namespace; anything else (a shared object) on the whole cluster, or on a spread sample of units when
+ * the whole is over the budget (evaluator.ts). test/webhook-scope.test.ts compares scoped and whole-cluster answers.
  */
 import { resourceKey, type Resource } from '../load/resource.js';
 import { classify, type KnownKind } from '../model/kinds.js';
@@ -197,7 +198,7 @@ export class Partitioner {
     return p;
   }
 
-  private cached?: { version: number; platform: Set<string>; selectors: Record<string, unknown>[]; workload: string[]; parts: Map<string, NamespacePart>; shared: Resource[] };
+  private cached?: { version: number; platform: Set<string>; selectors: Record<string, unknown>[]; parts: Map<string, NamespacePart>; shared: Resource[]; sharedStamp: string };
 
   /**
    * The platform's namespaces, every workload namespace's split and the shared objects, for the store as it is (one
@@ -215,13 +216,21 @@ export class Partitioner {
     for (const r of store.inNamespace('')) if (kindOf(r) !== 'Namespace' || platform.has(r.name)) shared.push(r);
     for (const p of platform) if (p !== '') shared.push(...store.inNamespace(p));
     for (const p of parts.values()) shared.push(...p.reaching);
-    this.cached = { version: store.version, platform, selectors, workload, parts, shared };
+    // The versions the shared objects come from: the platform's namespaces and those with objects reaching out.
+    const at = (x: string) => `${x}@${store.namespaceVersion(x)}`;
+    const sharedStamp = `${[...platform].map(at).join(',')}|${workload.filter((w) => parts.get(w)!.reaching.length > 0).map(at).join(',')}`;
+    this.cached = { version: store.version, platform, selectors, parts, shared, sharedStamp };
     return this.cached;
   }
 
   /** Splits every namespace now (after the first sync), so that the first admission does not pay for it. */
   warm(): void {
     this.overview();
+  }
+
+  /** The whole cluster as a scope. */
+  whole(): Scope {
+    return { label: 'cluster', key: 'cluster', stamp: String(this.store.version), resources: this.store.all() };
   }
 
   /**
@@ -249,7 +258,7 @@ export class Partitioner {
       }
     }
     for (const [ns, names] of picked) {
-      const p = this.parts.get(ns)!;
+      const p = o.parts.get(ns)!;
       const own = store.get(resourceKey({ group: '', kind: 'Namespace', namespace: undefined, name: ns }));
       if (own) resources.push(own);
       resources.push(...p.wide);
@@ -265,7 +274,7 @@ export class Partitioner {
    */
   scopeFor(changed: { readonly before?: Resource; readonly after?: Resource }): Scope {
     const store = this.store;
-    const whole = (): Scope => ({ label: 'cluster', key: 'cluster', stamp: String(store.version), resources: store.all() });
+    const whole = () => this.whole();
     const states = [changed.before, changed.after].filter((r): r is Resource => r !== undefined);
     if (states.length === 0) return whole();
     const first = states[0]!;
@@ -273,7 +282,7 @@ export class Partitioner {
     const ns = first.namespace ?? '';
     // A Namespace object: its labels matter to policies in it (and to the platform's, which are shared anyway).
     const target = k === 'Namespace' ? first.name : ns;
-    const { platform, selectors, workload, parts, shared } = this.overview();
+    const { platform, selectors, parts, shared, sharedStamp } = this.overview();
     if (platform.has(target)) return whole();
     const n = parts.get(target);
     for (const r of states) {
@@ -285,7 +294,7 @@ export class Partitioner {
       if (rk && WORKLOAD_KINDS.has(rk) && selectors.some((sel) => selectorMatches(sel, podLabels(r)))) return whole();
     }
     // What the answer depends on: the platform's namespaces and the ones in the scope (their versions).
-    const stampOf = (nss: Iterable<string>) => [...platform, ...nss].map((x) => `${x}@${store.namespaceVersion(x)}`).join(',') + `|${workload.filter((w) => parts.get(w)!.reaching.length > 0).map((w) => `${w}@${store.namespaceVersion(w)}`).join(',')}`;
+    const stampOf = (nss: Iterable<string>) => `${sharedStamp}|${[...nss].map((x) => `${x}@${store.namespaceVersion(x)}`).join(',')}`;
     const namespaceObject = (name: string) => store.get(resourceKey({ group: '', kind: 'Namespace', namespace: undefined, name }));
     const namespaceScope = (): Scope => {
       const own = namespaceObject(target);

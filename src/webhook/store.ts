@@ -58,15 +58,9 @@ export class ResourceStore {
     this.touch(r.namespace ?? '');
   }
 
-  /** Replaces everything of one kind (a watch's relist) in one version step. */
+  /** Replaces everything of one kind (a watch's relist): what the new list lacks is gone. */
   replaceKind(group: string, kind: string, resources: readonly Resource[]): void {
-    for (const [key, r] of this.byKey) {
-      if (r.group === group && r.kind === kind) {
-        this.byKey.delete(key);
-        this.byNamespace.get(r.namespace ?? '')?.delete(key);
-        this.touch(r.namespace ?? '');
-      }
-    }
+    for (const r of this.byKey.values()) if (r.group === group && r.kind === kind) this.remove(r);
     for (const r of resources) this.upsert(r);
   }
 

@@ -92,7 +92,6 @@ export function registerWebhook(program: Command, io: { stdout: NodeJS.WriteStre
         server = await startWebhookServer({ host: flags.host, port, certFile: flags.tlsCert, keyFile: flags.tlsKey, evaluator, budgetMs, synced: () => watch.synced, lastUpdate: () => watch.lastUpdate, objects: () => watch.store.size, log });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        if (err.code === 'ENOENT' || err.code === 'EACCES') throw new InputError(`cannot read ${err.path}: ${err.code === 'ENOENT' ? 'no such file' : 'permission denied'}`);
         if (err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${flags.host}:${port}: ${err.code}`);
         if (/PEM|key|certificate/i.test(err.message)) throw new InputError(`the TLS pair ${flags.tlsCert} / ${flags.tlsKey} is not usable: ${err.message}`);
         throw e;

@@ -10,6 +10,8 @@ import { registerRules } from './commands/rules.js';
 import { registerTrace } from './commands/trace.js';
 import { registerLogs } from './commands/logs.js';
 import { registerWebhook } from './commands/webhook.js';
+import { registerGraph } from './commands/graph.js';
+import { registerServe } from './commands/serve.js';
 import { EXIT, UsageError } from './errors.js';
 
 /**
@@ -50,6 +52,8 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
   registerGenerate(program, cmdIO);
   registerFix(program, cmdIO);
   registerDump(program, cmdIO);
+  registerGraph(program, cmdIO);
+  registerServe(program, cmdIO);
   registerWebhook(program, cmdIO);
   registerRules(program, io);
   const each = (cmd: Command, path: string): void => {

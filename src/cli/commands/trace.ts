@@ -12,6 +12,7 @@ import { readinessOf } from '../../trace/probe.js';
 import { probeJson, probeText } from '../../report/probe.js';
 import { collectList, parseVersions } from '../versions.js';
 import { useColor } from '../output.js';
+import { traceToDot, traceToMermaid } from '../../graph/text.js';
 import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
 import { addThreadsOption, threadsOf } from '../threads.js';
 
@@ -66,7 +67,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--activator <path>', 'behind the gateway: in (through the activator: scaled to zero or kept by target-burst-capacity), out (straight to the pods), or both', 'both')
     .option('--all', 'trace the internal and external URL of every InferenceService (give no URL: every argument is a path)')
     .option('--probe <namespace/name>', 'predict readiness instead: net-istio\'s probes for this InferenceService or Knative Service, through kgd\'s gateway simulation (give no URL: every argument is a path)')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json, or (one URL) mermaid or dot: the hops as a flowchart for docs and chat', 'text')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('-n, --namespace <ns>', NAMESPACE_HELP)
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
@@ -77,8 +78,9 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
     .addHelpText('after', '\nExit status: 0 the request is predicted to succeed (with --all: every request; with --probe: every KIngress Ready), 1 it fails, 2 usage or input error, 3 internal error.\nExamples:\n  kgd trace http://sklearn-iris.online-serving.svc.cluster.local/v1/models/sklearn-iris:predict examples/custom-gateway-broken\n  kgd trace --all examples/kubeflow\n  kgd trace --probe kubeflow-user-example-com/sklearn-iris examples/kubeflow\n\nResources the input lacks but a controller would create (KServe\'s and Knative\'s VirtualServices and\nExternalName Services, the Knative operator\'s gateway) are derived and marked as such.')
     .action(async (url: string | undefined, pathArgs: string[] | undefined, flags: TraceFlags, cmd: Command) => {
       const paths = pathArgs ?? [];
-      if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`unknown output format "${flags.output}" (use text or json)`);
+      if (!['text', 'json', 'mermaid', 'dot'].includes(flags.output)) throw new UsageError(`unknown output format "${flags.output}" (use text, json, mermaid or dot)`);
       const pathsOnly = flags.all === true || flags.probe !== undefined;
+      if (pathsOnly && (flags.output === 'mermaid' || flags.output === 'dot')) throw new UsageError(`-o ${flags.output} draws one trace: give a URL (kgd graph draws every InferenceService)`);
       if (flags.all && flags.probe !== undefined) throw new UsageError('--all and --probe do not go together');
       const inputs = pathsOnly ? [...(url ? [url] : []), ...paths] : paths;
       if (!pathsOnly && !url) throw new UsageError('trace needs a URL (or --all, or --probe)');
@@ -119,7 +121,7 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
         if (e instanceof TraceInputError) throw new UsageError(e.message);
         throw e;
       }
-      io.stdout.write(flags.output === 'json' ? formatTraceJson(result) : formatTraceText(result, { color }));
+      io.stdout.write(flags.output === 'json' ? formatTraceJson(result) : flags.output === 'mermaid' ? traceToMermaid(result) : flags.output === 'dot' ? traceToDot(result) : formatTraceText(result, { color }));
       io.setExit(result.outcome === '200' ? 0 : 1);
     });
 }

@@ -9,7 +9,7 @@ import { ClusterWatch } from '../../webhook/cache.js';
 import { makeCerts } from '../../webhook/certs.js';
 import { Evaluator } from '../../webhook/evaluator.js';
 import { startWebhookServer } from '../../webhook/server.js';
-import { UsageError } from '../errors.js';
+import { UsageError, wholeNumber } from '../errors.js';
 import { collectList, parseVersions } from '../versions.js';
 
 interface ServeFlags {
@@ -39,11 +39,7 @@ interface CertsFlags {
   context?: string;
 }
 
-const whole = (flag: string, v: string, min: number, max: number): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${v}"`);
-  return n;
-};
+const whole = wholeNumber;
 
 /** One JSON object per line on stdout (what log collectors expect from a pod). */
 const jsonLog = (out: NodeJS.WriteStream) => (entry: Record<string, unknown>) => out.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);

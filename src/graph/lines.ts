@@ -1,0 +1,59 @@
+/**
+ * The words on each node and edge, shared by the layout (their size), the SVG, Mermaid and DOT renderers and the
+ * page: severity is always written out beside its colour (✗ error, ⚠ warning, ℹ info), so colour is never the
+ * only signal. Browser-safe: no Node imports.
+ */
+import type { Severity } from '../diagnostics/catalog.js';
+import type { GraphEdge, GraphFinding, GraphNode } from './model.js';
+
+export const CHAR_W = 7.2;
+export const LINE_H = 16;
+export const PAD = 8;
+
+export const SEVERITY_MARK = { error: '✗', warning: '⚠', info: 'ℹ' } as const;
+
+/** "✗ 2 errors ⚠ 1 warning", or '' when there are none. */
+export function findingsBadge(findings: readonly GraphFinding[], indices: readonly number[]): string {
+  const count = { error: 0, warning: 0, info: 0 };
+  for (const i of indices) count[findings[i]!.severity]++;
+  return (['error', 'warning', 'info'] as const)
+    .filter((s) => count[s] > 0)
+    .map((s) => `${SEVERITY_MARK[s]} ${count[s]} ${s}${count[s] === 1 ? '' : 's'}`)
+    .join(' ');
+}
+
+export function nodeLines(n: GraphNode, findings: readonly GraphFinding[]): string[] {
+  const lines = [n.title, n.name];
+  if (n.role) lines.push(n.role);
+  if (n.outcomes) lines.push(n.outcomes.join(' · '));
+  if (n.missing) lines.push('(not in the input)');
+  else if (n.derived) lines.push('(derived, not in the input)');
+  if (n.failure) lines.push(`✗ trace fails: ${n.failure.split(':')[0]}`);
+  const badge = findingsBadge(findings, n.findings);
+  if (badge) lines.push(badge);
+  return lines.filter((l) => l !== '');
+}
+
+export function edgeText(e: GraphEdge, findings: readonly GraphFinding[]): string {
+  const badge = findingsBadge(findings, e.findings);
+  return [e.failing ? `✗ ${e.label}` : e.label, badge].filter(Boolean).join(' ');
+}
+
+/** What a screen reader says for a node: its lines, then each finding's code and message. */
+export function nodeDescription(n: GraphNode, findings: readonly GraphFinding[]): string {
+  const parts = [nodeLines(n, findings).join(', ')];
+  if (n.failure) parts.push(`trace fails here: ${n.failure}`);
+  for (const i of n.findings) parts.push(`${findings[i]!.severity} ${findings[i]!.code}: ${findings[i]!.message}`);
+  return parts.join('. ');
+}
+
+/** The worst severity among `indices`, or undefined. */
+export function worstSeverity(findings: readonly GraphFinding[], indices: readonly number[]): Severity | undefined {
+  let worst: Severity | undefined;
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  for (const i of indices) {
+    const s = findings[i]!.severity;
+    if (worst === undefined || rank[s] < rank[worst]) worst = s;
+  }
+  return worst;
+}

@@ -12,6 +12,8 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { localObligations } from '../platform/local-path.js';
 import { knativeGatewayConfig } from '../platform/knative/effective.js';
 import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
+import { parseServiceHost } from '../platform/knative/config-istio.js';
+import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
 import type { TraceAllRow } from '../trace/index.js';
 import type { Hop } from '../trace/types.js';
 
@@ -166,37 +168,59 @@ function selectorText(sel: Readonly<Record<string, string>> | undefined): string
   return s || 'empty selector';
 }
 
-/** The five config points of every local gateway. */
+/** The five config points of every local gateway: who names which Gateway and Service, and the pods they select. */
 function addPlatform(b: Builder, snapshot: Snapshot): void {
   const kn = knativeGatewayConfig(snapshot);
   const ks = kserveIngressConfig(snapshot);
-  if (kn.knativeServing && kn.configMap) b.edge(displayName(kn.knativeServing.res), displayName(kn.configMap.res), 'operator writes');
   if (kn.knativeServing) b.node(displayName(kn.knativeServing.res), { role: 'Knative operator', ...derivedOf(kn.knativeServing.res) });
   if (kn.configMap) b.node(displayName(kn.configMap.res), { role: "Knative's gateways", ...derivedOf(kn.configMap.res) });
+  if (kn.knativeServing && kn.configMap) b.edge(displayName(kn.knativeServing.res), displayName(kn.configMap.res), 'operator writes');
   if (ks.configMap) b.node(displayName(ks.configMap.res), { role: "KServe's ingress", ...derivedOf(ks.configMap.res) });
-  for (const o of localObligations(snapshot)) {
-    const gwId = `Gateway ${o.gatewayNamespace}/${o.gatewayName}`;
-    const svcId = `Service ${o.serviceNamespace}/${o.serviceName}`;
-    b.node(gwId, o.gateway ? derivedOf(o.gateway.res) : { missing: true });
-    b.node(svcId, { role: o.role, ...(o.service ? derivedOf(o.service.res) : { missing: true }) });
-    if (o.origin) {
-      const from = displayName(o.origin.resource);
-      b.node(from, derivedOf(o.origin.resource));
-      b.edge(from, svcId, 'service');
-      b.edge(from, gwId, 'gateway');
+  const gateway = (namespace: string, name: string) => {
+    const g = snapshot.get('Gateway', namespace, name);
+    return b.node(`Gateway ${namespace}/${name}`, g ? derivedOf(g.res) : { missing: true }).id;
+  };
+  const service = (host: string, role: string) => {
+    const p = parseServiceHost(host, snapshot.clusterDomain);
+    if (!p) return undefined;
+    const svc = snapshot.get('Service', p.namespace, p.name);
+    return b.node(`Service ${p.namespace}/${p.name}`, { role, ...(svc ? derivedOf(svc.res) : { missing: true }) }).id;
+  };
+  // Knative's local gateway and its Service, from config-istio or the KnativeServing that sets the key.
+  const local = kn.status === 'ok' ? kn.localDefault : undefined;
+  const origin = local ? kn.origin(local.key) : undefined;
+  if (local && origin) {
+    const from = b.node(displayName(origin.resource), derivedOf(origin.resource)).id;
+    b.edge(from, gateway(local.namespace, local.name), 'local gateway');
+    const svc = service(local.service, "Knative's local gateway service");
+    if (svc) b.edge(from, svc, 'local gateway service');
+  }
+  // KServe's localGateway and the Services its VirtualServices send to.
+  if (ks.status === 'ok' && ks.configMap) {
+    const from = displayName(ks.configMap.res);
+    if (ks.localGateway) {
+      const r = resolveGatewayRef(ks.localGateway, '');
+      if (r.namespace) b.edge(from, gateway(r.namespace, r.name), 'localGateway');
     }
-    const podsFor = (selector: Readonly<Record<string, string>> | undefined, namespace: string | undefined, owner: string) => {
-      const found = selector && Object.keys(selector).length > 0 ? snapshot.workloadsMatching(selector, namespace) : [];
-      if (found.length === 0) {
-        const id = `no pods: ${selectorText(selector)}${namespace ? ` in ${namespace}` : ''}`;
-        b.node(id, { kind: 'pods', title: 'no pods match', name: `${selectorText(selector)}${namespace ? ` in ${namespace}` : ''}`, missing: true });
-        b.edge(owner, id, 'selects').failing = true;
-        return;
-      }
-      for (const w of found.filter((x) => !x.isPod || found.length === 1)) b.edge(owner, b.node(displayName(w.res), derivedOf(w.res)).id, 'selects');
-    };
-    if (o.gateway) podsFor(o.gateway.selector, undefined, gwId);
-    if (o.service && o.service.selector) podsFor(o.service.selector, o.service.namespace, svcId);
+    const svc = ks.localGatewayService ? service(ks.localGatewayService, 'KServe localGatewayService') : undefined;
+    if (svc) b.edge(from, svc, 'localGatewayService');
+    const kls = ks.knativeLocalGatewayServiceSet ? service(ks.knativeLocalGatewayService, 'KServe knativeLocalGatewayService') : undefined;
+    if (kls) b.edge(from, kls, 'knativeLocalGatewayService');
+  }
+  // The pods behind each Gateway and Service the local path needs.
+  const podsFor = (selector: Readonly<Record<string, string>> | undefined, namespace: string | undefined, owner: string) => {
+    const found = selector && Object.keys(selector).length > 0 ? snapshot.workloadsMatching(selector, namespace) : [];
+    if (found.length === 0) {
+      const where = `${selectorText(selector)}${namespace ? ` in ${namespace}` : ''}`;
+      const id = b.node(`no pods: ${where}`, { kind: 'pods', title: 'no pods match', name: where, missing: true }).id;
+      b.edge(owner, id, 'selects').failing = true;
+      return;
+    }
+    for (const w of found.filter((x) => !x.isPod || found.length === 1)) b.edge(owner, b.node(displayName(w.res), derivedOf(w.res)).id, 'selects');
+  };
+  for (const o of localObligations(snapshot)) {
+    if (o.gateway) podsFor(o.gateway.selector, undefined, `Gateway ${o.gatewayNamespace}/${o.gatewayName}`);
+    if (o.service && o.service.selector) podsFor(o.service.selector, o.service.namespace, `Service ${o.serviceNamespace}/${o.serviceName}`);
   }
 }
 

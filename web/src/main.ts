@@ -205,7 +205,7 @@ async function runTrace(): Promise<void> {
   state.trace = { ...t, busy: true, error: undefined };
   update();
   try {
-    state.trace = { ...state.trace, busy: false, result: await getJson<TraceResult>(`/api/trace?${p}`) };
+    state.trace = { ...state.trace, busy: false, result: (await getJson<{ trace: TraceResult }>(`/api/trace?${p}`)).trace };
   } catch (e) {
     state.trace = { ...state.trace, busy: false, result: undefined, error: (e as Error).message };
   }

@@ -42,13 +42,16 @@ export interface Input {
   readonly source: string;
 }
 
-/** Reads files or the cluster as `kgd trace` does; the snapshot options that go with what was read. */
-export async function readInput(paths: readonly string[], flags: InputFlags, cmd: Command, stderr: NodeJS.WriteStream): Promise<Input> {
+/**
+ * Reads files or the cluster as `kgd trace` does; the snapshot options that go with what was read. `keepObjects`:
+ * keep each parsed object (patches and merges need them; otherwise only the views the rules read are kept).
+ */
+export async function readInput(paths: readonly string[], flags: InputFlags, cmd: Command, stderr: NodeJS.WriteStream, keepObjects = false): Promise<Input> {
   if (flags.cluster && paths.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
   const cluster = clusterOptions(flags, cmd);
   if (cluster.note) stderr.write(`kgd: ${cluster.note}\n`);
   const inputs = paths.length > 0 ? paths : ['.'];
-  const loaded = flags.cluster ? await loadCluster(cluster) : await loadSources(inputs, { onResource: prepareView, threads: threadsOf(flags) });
+  const loaded = flags.cluster ? await loadCluster(cluster) : await loadSources(inputs, { ...(keepObjects ? {} : { onResource: prepareView }), threads: threadsOf(flags) });
   const complete = flags.complete === true || ('files' in loaded ? completeDumps(loaded.files) : wholeClusterRead(loaded));
   return {
     resources: loaded.resources,

@@ -67,7 +67,7 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
         });
         return;
       }
-      input = await readInput(paths, flags, cmd, io.stderr);
+      input = await readInput(paths, flags, cmd, io.stderr, true);
       await serveUntilStopped(new ServeState(input, false), flags, port, io, async () => {});
     });
 }

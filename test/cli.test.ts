@@ -150,7 +150,7 @@ describe('kgd command line', () => {
     assert.match(kgd(cases[3]!).stderr, /^kgd: cannot read \/nonexistent\/tls\.crt: no such file$/m);
     assert.match(kgd(cases[4]!).stderr, /kubeconfig/);
   });
-  for (const cmd of [[], ['check'], ['trace'], ['logs'], ['rules'], ['explain'], ['fix'], ['generate', 'local-gateway'], ['dump'], ['webhook', 'serve']]) {
+  for (const cmd of [[], ['check'], ['trace'], ['logs'], ['rules'], ['explain'], ['fix'], ['generate', 'local-gateway'], ['dump'], ['webhook', 'serve'], ['graph'], ['serve']]) {
     it(`help: kgd ${cmd.join(' ')} --help (golden)`, () => {
       const r = kgd([...cmd, '--help']);
       assert.equal(r.code, 0);

@@ -5,7 +5,7 @@
  * `kubectl-kgd --help` work from the prefix's bin folder.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,5 +58,32 @@ describe('the npm package, installed from its tarball into a temporary prefix', 
     const help = run('kgd', ['webhook', 'serve', '--help']);
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /--deny-on <severity>/);
+  });
+
+  it('kgd serve serves the built page from the package alone; kgd graph -o svg lays out with its production dependencies', async () => {
+    const svg = run('kgd', ['graph', '-o', 'svg', 'examples/custom-gateway-fixed']);
+    assert.equal(svg.status, 0, svg.stderr);
+    assert.match(svg.stdout, /^<svg xmlns/);
+    assert.ok(existsSync(join(prefix, 'lib', 'node_modules', 'kserve-gateway-doctor', 'dist', 'web', 'index.html')), 'the page is in the package');
+    const child = spawn(bin('kgd'), ['serve', '--port', '0', 'examples/custom-gateway-fixed'], { cwd: fromRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          const m = /kgd serve: (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`kgd serve exited ${code}`)));
+      });
+      const index = await fetch(url);
+      assert.equal(index.status, 200);
+      const html = await index.text();
+      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+      assert.equal((await fetch(new URL(asset, url))).status, 200);
+      assert.equal((await fetch(new URL('/api/view', url))).status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

@@ -24,14 +24,16 @@ export interface InputFlags extends ClusterFlags {
   versions?: string[];
 }
 
-export function addInputOptions(cmd: Command, what: string): Command {
+/** `watch`: the cluster is watched whole (kgd serve): no -A/--namespaces, and -n is for files only. */
+export function addInputOptions(cmd: Command, what: string, opts: { watch?: boolean } = {}): Command {
   cmd
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
-    .option('-n, --namespace <ns>', NAMESPACE_HELP)
+    .option('-n, --namespace <ns>', opts.watch ? 'namespace for resources written without one (default: "default"); --cluster watches every namespace' : NAMESPACE_HELP)
     .option('--assume-defaults', 'fill in upstream defaults for what the input lacks')
     .option('--complete', 'the input is the whole cluster: assume nothing a default install has (--cluster implies it)')
     .option('--versions <list>', 'versions the cluster runs, e.g. net-istio=1.21,kserve=0.13 (repeatable; default: the newest kgd models)', collectList);
   addThreadsOption(cmd);
+  if (opts.watch) return cmd.option('--cluster', what).option('--kubeconfig <file>', 'kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, or in-cluster)').option('--context <name>', 'kubeconfig context for --cluster');
   return addClusterOptions(cmd, { what, hasNamespaceOption: true });
 }
 

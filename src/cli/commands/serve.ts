@@ -21,7 +21,7 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
     .option('--port <port>', 'port to listen on (0: any free port)', '7878')
     .option('--host <address>', 'address to listen on (loopback by default; anything else shows your configuration to the network)', '127.0.0.1')
     .option('--settle-ms <ms>', 'with --cluster: wait this long after a change for more before analysing again', '300');
-  addInputOptions(command, 'read and watch the live cluster (kubeconfig): the page updates when it changes')
+  addInputOptions(command, 'read and watch the live cluster (kubeconfig): the page updates when it changes', { watch: true })
     .addHelpText('after', '\nEndpoints: / (the page), /api/view, /api/trace, /api/generate, /api/docs/<code>, /api/fix, /api/events (server-sent events), /healthz, /metrics (Prometheus). GET only; nothing is written anywhere.\nStops on Ctrl-C or SIGTERM (exit 0).\nExamples:\n  kgd serve examples/custom-gateway-broken\n  kgd serve --cluster --context prod --port 8080')
     .action(async (paths: string[], flags: ServeFlags, cmd: Command) => {
       const port = wholeNumber('--port', flags.port, 0, 65535);
@@ -30,7 +30,7 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
       let input: ServedInput;
       if (flags.cluster) {
         if (paths.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
-        if (cmd.getOptionValueSource('namespace') === 'cli' || flags.namespaces) throw new UsageError('serve --cluster watches every namespace: -n and --namespaces are for the one-off reads of check and trace');
+        if (cmd.getOptionValueSource('namespace') === 'cli') throw new UsageError('serve --cluster watches every namespace: -n names the namespace of files\' resources written without one');
         const kc = loadConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
         const source = `${kc.getCurrentContext()} (${kc.getCurrentCluster()?.server ?? ''})`;
         const errors: string[] = [];

@@ -8,16 +8,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkipReason, launchBrowser, startServe, type Served } from './helpers/browser.js';
 import { fromRoot, ROOT } from './helpers/paths.js';
+import { generateCluster } from '../scripts/gen-cluster.js';
 
 const kgd = (args: string[]) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 const skip = chromiumSkipReason();
 const BROKEN = 'examples/custom-gateway-broken';
+/** The status line says when the input was read and how long it took: hidden, so a screenshot is the same each run. */
+const STABLE = 'header .status { visibility: hidden; }';
 const FIXED = 'examples/custom-gateway-fixed';
 
 interface CheckFinding {
@@ -185,11 +190,33 @@ describe('kgd serve in headless Chromium', { skip }, () => {
     await p.close();
   });
 
+  it('lists 400 InferenceServices 300 rows at a time, and its filter narrows them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgd-serve-many-'));
+    const docs: string[] = [];
+    generateCluster({ isvcs: 400, namespaces: 8, broken: 0 }, (d) => docs.push(d));
+    writeFileSync(join(dir, 'cluster.yaml'), docs.join('---\n'));
+    const many = await startServe([join(dir, 'cluster.yaml')]);
+    try {
+      const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      await p.goto(many.url);
+      await p.waitForSelector('.graph svg [data-id]');
+      assert.match(await p.$eval('section[aria-label=InferenceServices] h2', (h) => h.textContent!), /^InferenceServices \(400, 0 failing; 0 drawn\)/);
+      assert.equal(await p.$$eval('table.isvcs tbody tr', (r) => r.length), 300);
+      assert.match(await p.$eval('section[aria-label=InferenceServices]', (s) => s.textContent!), /100 more: filter to narrow the list/);
+      await p.fill('input[type=search]', 'team-0003/');
+      const shown = await p.$$eval('table.isvcs tbody th', (t) => t.map((x) => x.textContent!));
+      assert.ok(shown.length === 50 && shown.every((n) => n.startsWith('team-0003/')), `${shown.length} rows`);
+      await p.close();
+    } finally {
+      await many.stop();
+    }
+  });
+
   it('writes the screenshots of the broken and fixed examples to docs/images', async () => {
     mkdirSync(fromRoot('docs', 'images'), { recursive: true });
     await page.click('#tab-graph');
     await page.click('.graph [data-id="Gateway istio-system/custom-gateway"]');
-    await page.screenshot({ path: fromRoot('docs', 'images', 'serve-broken.png') });
+    await page.screenshot({ path: fromRoot('docs', 'images', 'serve-broken.png'), style: STABLE });
     const fixed = await startServe([FIXED]);
     try {
       const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -198,7 +225,7 @@ describe('kgd serve in headless Chromium', { skip }, () => {
       assert.equal(await p.$$eval('.graph .sev-error, .graph .failing', (e) => e.length), 0, 'nothing red on the fixed example');
       assert.match(await p.$eval('#findings h2', (h) => h.textContent!), /\(0 errors, 0 warnings/);
       assert.match(await p.$eval('table.isvcs tbody', (t) => t.textContent!), /✓ internal 200/);
-      await p.screenshot({ path: fromRoot('docs', 'images', 'serve-fixed.png') });
+      await p.screenshot({ path: fromRoot('docs', 'images', 'serve-fixed.png'), style: STABLE });
       await p.close();
     } finally {
       await fixed.stop();

@@ -5,12 +5,13 @@
  * `kubectl-kgd --help` work from the prefix's bin folder.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fromRoot } from './helpers/paths.js';
+import { startServe } from './helpers/browser.js';
 
 describe('the npm package, installed from its tarball into a temporary prefix', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kgd-pkg-'));
@@ -65,25 +66,16 @@ describe('the npm package, installed from its tarball into a temporary prefix', 
     assert.equal(svg.status, 0, svg.stderr);
     assert.match(svg.stdout, /^<svg xmlns/);
     assert.ok(existsSync(join(prefix, 'lib', 'node_modules', 'kserve-gateway-doctor', 'dist', 'web', 'index.html')), 'the page is in the package');
-    const child = spawn(bin('kgd'), ['serve', '--port', '0', 'examples/custom-gateway-fixed'], { cwd: fromRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const served = await startServe(['examples/custom-gateway-fixed'], 60_000, bin('kgd'));
     try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout!.on('data', (c: Buffer) => {
-          out += c.toString('utf8');
-          const m = /kgd serve: (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`kgd serve exited ${code}`)));
-      });
-      const index = await fetch(url);
+      const index = await fetch(served.url);
       assert.equal(index.status, 200);
       const html = await index.text();
       const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
-      assert.equal((await fetch(new URL(asset, url))).status, 200);
-      assert.equal((await fetch(new URL('/api/view', url))).status, 200);
+      assert.equal((await fetch(new URL(asset, served.url))).status, 200);
+      assert.equal((await fetch(new URL('/api/view', served.url))).status, 200);
     } finally {
-      child.kill('SIGTERM');
+      await served.stop();
     }
   });
 });

@@ -78,9 +78,12 @@ export class ServeState {
     const key = typeof isvcs === 'string' ? isvcs : JSON.stringify([...isvcs].sort());
     let layout = this.layouts.get(key);
     if (!layout) {
+      const layouts = this.layouts;
       layout = layoutGraph(graphOf(c.analysis, { isvcs }));
-      if (this.layouts.size >= LAYOUTS_KEPT) this.layouts.delete(this.layouts.keys().next().value!);
-      this.layouts.set(key, layout);
+      if (layouts.size >= LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value!);
+      layouts.set(key, layout);
+      // A layout that failed is not kept: the next request tries again.
+      layout.catch(() => layouts.delete(key));
     }
     const graph = await layout;
     const count = (s: string) => graph.findings.filter((f) => f.severity === s).length;

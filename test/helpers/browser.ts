@@ -41,9 +41,10 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** `kgd serve ARGS --port 0`: resolves with the URL it prints once it listens. */
-export async function startServe(args: readonly string[], timeoutMs = 120_000): Promise<Served> {
-  const child = spawn(process.execPath, [fromRoot('bin', 'kgd.js'), 'serve', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `kgd serve ARGS --port 0` (the clone's, or the `kgd` executable given): resolves with the URL it prints once it listens. */
+export async function startServe(args: readonly string[], timeoutMs = 120_000, kgd?: string): Promise<Served> {
+  const command = kgd ? [kgd] : [process.execPath, fromRoot('bin', 'kgd.js')];
+  const child = spawn(command[0]!, [...command.slice(1), 'serve', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));

@@ -34,7 +34,7 @@ interface State {
   /** Scale the graph to the pane's width (else actual size, scrolled). */
   fit: boolean;
   trace: { url: string; from: string; headers: string; sidecar: boolean; result?: TraceResult; error?: string; busy?: boolean };
-  gen: { text?: string; error?: string; output: string; busy?: boolean };
+  gen: { text?: string; href?: string; error?: string; output: string; busy?: boolean };
   status: string;
 }
 
@@ -222,7 +222,8 @@ async function runGenerate(form: HTMLFormElement): Promise<void> {
     const r = await fetch(`/api/generate?${p}`);
     const text = await r.text();
     if (!r.ok) throw new Error((JSON.parse(text) as { error: string }).error);
-    state.gen = { output: state.gen.output, text };
+    if (state.gen.href) URL.revokeObjectURL(state.gen.href);
+    state.gen = { output: state.gen.output, text, href: URL.createObjectURL(new Blob([text], { type: 'text/yaml' })) };
   } catch (e) {
     state.gen = { output: state.gen.output, error: (e as Error).message };
   }
@@ -359,7 +360,6 @@ function traceView(v: View): TemplateResult {
 
 function generateView(): TemplateResult {
   const g = state.gen;
-  const href = g.text ? URL.createObjectURL(new Blob([g.text], { type: 'text/yaml' })) : undefined;
   return html`
     <p>The settings of <code>kgd generate local-gateway</code>; empty fields take its defaults. The bundle is merged with the input being served, as the command does with paths.</p>
     <form class="gen-form" @submit=${(e: Event) => { e.preventDefault(); void runGenerate(e.target as HTMLFormElement); }}>
@@ -377,7 +377,7 @@ function generateView(): TemplateResult {
     </form>
     <section aria-live="polite" aria-label="Generated bundle">
       ${g.error ? html`<p role="alert">${g.error}</p>` : nothing}
-      ${g.text ? html`<p><a href=${href!} download=${g.output === 'yaml' ? 'local-gateway.yaml' : 'kserve-values.yaml'}>Download</a></p><pre class="bundle">${g.text}</pre>` : nothing}
+      ${g.text && g.href ? html`<p><a href=${g.href} download=${g.output === 'yaml' ? 'local-gateway.yaml' : 'kserve-values.yaml'}>Download</a></p><pre class="bundle">${g.text}</pre>` : nothing}
     </section>
   `;
 }

@@ -1,20 +1,17 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadSources } from '../../load/sources.js';
-import { loadCluster } from '../../load/cluster.js';
-import { prepareView } from '../../platform/build.js';
-import { completeDumps, wholeClusterRead } from '../../load/dump-marker.js';
 import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../../trace/index.js';
 import { TraceInputError } from '../../trace/simulate.js';
 import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';
 import { UsageError } from '../errors.js';
 import { readinessOf } from '../../trace/probe.js';
 import { probeJson, probeText } from '../../report/probe.js';
-import { collectList, parseVersions } from '../versions.js';
+import { collectList } from '../versions.js';
+import { readInput } from './graph.js';
 import { useColor } from '../output.js';
 import { traceToDot, traceToMermaid } from '../../graph/text.js';
-import { addClusterOptions, clusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
-import { addThreadsOption, threadsOf } from '../threads.js';
+import { addClusterOptions, NAMESPACE_HELP } from '../cluster-flags.js';
+import { addThreadsOption } from '../threads.js';
 
 interface TraceFlags {
   threads?: string;
@@ -87,12 +84,8 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
       if (!pathsOnly && url && !/^[a-z]+:\/\//i.test(url) && existsSync(url)) {
         throw new UsageError(`the first argument is the URL to trace, but "${url}" is a file or folder (did you mean --all, or forget the URL?)`);
       }
-      if (flags.cluster && inputs.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
-      const cluster = clusterOptions(flags, cmd);
-      if (inputs.length === 0) inputs.push('.');
-      if (cluster.note) io.stderr.write(`kgd: ${cluster.note}\n`);
-      const loaded = flags.cluster ? await loadCluster(cluster) : await loadSources(inputs, { onResource: prepareView, threads: threadsOf(flags) });
-      const snapshot = traceSnapshot(loaded.resources, { clusterDomain: flags.clusterDomain, defaultNamespace: flags.namespace ?? 'default', assumeDefaults: flags.assumeDefaults ?? false, complete: flags.complete === true || ('files' in loaded ? completeDumps(loaded.files) : wholeClusterRead(loaded)), versions: parseVersions(flags.versions) }).compact();
+      const input = await readInput(inputs, flags, cmd, io.stderr);
+      const snapshot = traceSnapshot(input.resources, input.options).compact();
       const color = useColor(io.stdout);
       if (flags.probe !== undefined) {
         const m = /^([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(flags.probe) ?? /^()([a-z0-9.-]+)$/.exec(flags.probe);

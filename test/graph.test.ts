@@ -18,6 +18,7 @@ import { analyze, graphOf, type Analysis } from '../src/graph/analyze.js';
 import { AUTO_DRAW_LIMIT, type Graph } from '../src/graph/model.js';
 import { layoutGraph } from '../src/graph/layout.js';
 import { renderSvg } from '../src/graph/svg.js';
+import { nodeLines } from '../src/graph/lines.js';
 import { graphToDot, graphToMermaid, traceToDot, traceToMermaid } from '../src/graph/text.js';
 import { trace } from '../src/trace/index.js';
 import { generateCluster } from '../scripts/gen-cluster.js';
@@ -137,18 +138,20 @@ describe('the renderers', () => {
     }
   });
 
-  it('SVG: well-formed XML; every node focusable with a name that reads its findings; severity in words', async () => {
+  it('SVG: well-formed XML; every node focusable, named by its visible text, described by its findings; severity in words', async () => {
     const a = await analysed('examples/custom-gateway-broken');
     const laid = await layoutGraph(graphOf(a));
     const svg = renderSvg(laid);
     assert.equal(XMLValidator.validate(svg), true);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(svg) as { svg: { g: { class: string; 'data-id': string; tabindex?: string; 'aria-label'?: string; text?: unknown }[] } };
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true }).parse(svg) as { svg: { g: { class: string; 'data-id': string; tabindex?: string; title: string; desc?: string; text?: unknown }[] } };
     const nodes = doc.svg.g.filter((x) => x.class.startsWith('node'));
     assert.equal(nodes.length, laid.nodes.length);
     for (const n of nodes) {
       assert.equal(n.tabindex, '0');
       const node = laid.nodes.find((x) => x.id === n['data-id'])!;
-      for (const i of node.findings) assert.ok(n['aria-label']!.includes(`${laid.findings[i]!.severity} ${laid.findings[i]!.code}`));
+      // Named by exactly its visible text (WCAG 2.5.3), described by its findings.
+      assert.equal(n.title, nodeLines(node, laid.findings).join(' '));
+      for (const i of node.findings) assert.ok(n.desc!.includes(`${laid.findings[i]!.severity} ${laid.findings[i]!.code}: ${laid.findings[i]!.message}`));
     }
     assert.match(svg, /✗ 2 errors/);
     // Laid out without overlaps.

@@ -62,7 +62,7 @@ describe('kgd serve in headless Chromium', { skip }, () => {
     assert.ok(expected.length >= 5, 'the broken example has findings');
     const rows = await page.$$eval('table.findings tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent!.trim())));
     assert.equal(rows.length, expected.length, 'one row per finding');
-    const drawn = await page.$$eval('.graph svg [data-id]', (els) => els.map((e) => ({ id: e.getAttribute('data-id')!, label: e.getAttribute('aria-label') ?? '', cls: e.getAttribute('class') ?? '' })));
+    const drawn = await page.$$eval('.graph svg [data-id]', (els) => els.map((e) => ({ id: e.getAttribute('data-id')!, label: e.querySelector(':scope > desc')?.textContent ?? '', cls: e.getAttribute('class') ?? '' })));
     let onNodes = 0;
     for (const f of expected) {
       const said = `${f.severity} ${f.code}: ${f.message}`;
@@ -188,6 +188,28 @@ describe('kgd serve in headless Chromium', { skip }, () => {
       assert.ok((svg.match(/class="node/g) ?? []).length >= nodes, `Mermaid drew the ${nodes} nodes`);
     }
     await p.close();
+  });
+
+  it('has no WCAG 2 A/AA violations axe-core finds, in each view', async () => {
+    interface AxeResult { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }
+    // The page's Content-Security-Policy refuses injected scripts (as it should): this context lets axe in.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1600, height: 1000 } });
+    const p = await context.newPage();
+    await p.goto(served.url);
+    await p.waitForSelector('.graph svg [data-id]');
+    await p.addScriptTag({ path: fromRoot('node_modules', 'axe-core', 'axe.min.js') });
+    const audit = async (): Promise<string[]> => {
+      const r = await p.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+      return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    };
+    await p.click('.graph [data-id="Gateway istio-system/custom-gateway"]');
+    assert.deepEqual(await audit(), [], 'graph view');
+    await p.click('table.isvcs tbody tr button:text("Trace")');
+    await p.waitForSelector('li.hop');
+    assert.deepEqual(await audit(), [], 'trace view');
+    await p.click('#tab-generate');
+    assert.deepEqual(await audit(), [], 'generate view');
+    await context.close();
   });
 
   it('lists 400 InferenceServices 300 rows at a time, and its filter narrows them', async () => {

@@ -27,7 +27,8 @@ describe('kgd serve --cluster follows the cluster live', { skip }, () => {
   let page: Page;
 
   const version = () => page.evaluate(() => Number(document.body.dataset['version'] ?? 0));
-  const label = () => page.$eval(NODE, (e) => e.getAttribute('aria-label') ?? '');
+  /** The node's accessible description: its findings. */
+  const label = () => page.$eval(NODE, (e) => e.querySelector(':scope > desc')?.textContent ?? '');
 
   before(async () => {
     cluster = await startCluster();
@@ -62,14 +63,14 @@ describe('kgd serve --cluster follows the cluster live', { skip }, () => {
 
     await kubeRequest(kc, 'PATCH', GATEWAY, { spec: { selector: { app: `${app}-typo` } } }, 'application/merge-patch+json');
     await page.waitForFunction((v) => Number(document.body.dataset['version']) > v, v1, { timeout: 30_000 });
-    await page.waitForFunction((sel) => /KGD1401/.test(document.querySelector(sel)?.getAttribute('aria-label') ?? ''), NODE, { timeout: 30_000 });
+    await page.waitForFunction((sel) => /KGD1401/.test(document.querySelector(`${sel} > desc`)?.textContent ?? ''), NODE, { timeout: 30_000 });
     assert.match(await page.$eval(NODE, (e) => e.getAttribute('class') ?? ''), /\bsev-error\b/);
     assert.equal(await page.evaluate(() => (window as unknown as { kgdMarker?: number }).kgdMarker), 1, 'updated in place, not reloaded');
     const v2 = await version();
 
     await kubeRequest(kc, 'PATCH', GATEWAY, { spec: { selector: { app } } }, 'application/merge-patch+json');
     await page.waitForFunction((v) => Number(document.body.dataset['version']) > v, v2, { timeout: 30_000 });
-    await page.waitForFunction((sel) => !/KGD1401/.test(document.querySelector(sel)?.getAttribute('aria-label') ?? 'KGD1401'), NODE, { timeout: 30_000 });
+    await page.waitForFunction((sel) => !/KGD1401/.test(document.querySelector(`${sel} > desc`)?.textContent ?? 'KGD1401'), NODE, { timeout: 30_000 });
 
     // The page and its API only read: after clicking through every view, the Gateway is as the test left it.
     await page.click(NODE);

@@ -39,9 +39,14 @@ export function edgeText(e: GraphEdge, findings: readonly GraphFinding[]): strin
   return [e.failing ? `✗ ${e.label}` : e.label, badge].filter(Boolean).join(' ');
 }
 
-/** What a screen reader says for a node: its lines, then each finding's code and message. */
+/** A node's accessible name: exactly its visible lines (WCAG 2.5.3, label in name). */
+export function nodeName(n: GraphNode, findings: readonly GraphFinding[]): string {
+  return nodeLines(n, findings).join(' ');
+}
+
+/** A node's accessible description: where a trace fails on it, then each finding's severity, code and message. */
 export function nodeDescription(n: GraphNode, findings: readonly GraphFinding[]): string {
-  const parts = [nodeLines(n, findings).join(', ')];
+  const parts: string[] = [];
   if (n.failure) parts.push(`trace fails here: ${n.failure}`);
   for (const i of n.findings) parts.push(`${findings[i]!.severity} ${findings[i]!.code}: ${findings[i]!.message}`);
   return parts.join('. ');

@@ -1,10 +1,11 @@
 /**
  * A laid-out graph as one SVG document: `kgd graph -o svg` writes it, the page of `kgd serve` puts the same text in
- * the page. Every node and every edge with findings is focusable (tabindex, role=button) with an accessible name
- * that reads its lines and findings; `data-id` ties it back to the graph. Browser-safe: no Node imports.
+ * the page. Every node and every edge with findings is focusable (tabindex, role=button); its accessible name
+ * (`<title>`) is its visible text and its description (`<desc>`) where a trace fails on it and its findings;
+ * `data-id` ties it back to the graph. Browser-safe: no Node imports.
  */
 import type { LaidOutGraph, PlacedEdge, PlacedNode } from './layout.js';
-import { edgeText, LINE_H, nodeDescription, nodeLines, PAD, worstSeverity } from './lines.js';
+import { edgeText, LINE_H, nodeDescription, nodeLines, nodeName, PAD, worstSeverity } from './lines.js';
 
 export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -53,7 +54,8 @@ function renderNode(n: PlacedNode, g: LaidOutGraph): string {
   const lines = nodeLines(n, g.findings)
     .map((l, i) => `<text x="${PAD}" y="${PAD + (i + 1) * LINE_H - 4}" class="${i === 0 ? 'title' : lineClass(l)}">${escapeXml(l)}</text>`)
     .join('');
-  return `<g class="${cls}" data-id="${escapeXml(n.id)}" transform="translate(${x},${y})" tabindex="0" role="button" aria-label="${escapeXml(nodeDescription(n, g.findings))}"><title>${escapeXml(nodeDescription(n, g.findings))}</title><rect width="${w}" height="${h}" rx="6"/>${lines}</g>`;
+  const desc = nodeDescription(n, g.findings);
+  return `<g class="${cls}" data-id="${escapeXml(n.id)}" transform="translate(${x},${y})" tabindex="0" role="button"><title>${escapeXml(nodeName(n, g.findings))}</title>${desc ? `<desc>${escapeXml(desc)}</desc>` : ''}<rect width="${w}" height="${h}" rx="6"/>${lines}</g>`;
 }
 
 function renderEdge(e: PlacedEdge, g: LaidOutGraph): string {
@@ -63,9 +65,10 @@ function renderEdge(e: PlacedEdge, g: LaidOutGraph): string {
   const d = e.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
   const text = edgeText(e, g.findings);
   const label = e.labelBox ? `<text x="${e.labelBox.x + 4}" y="${e.labelBox.y + LINE_H - 4}">${escapeXml(text)}</text>` : '';
-  const focus = e.findings.length > 0 || e.failing ? ` tabindex="0" role="button" aria-label="${escapeXml(`${e.from} to ${e.to}: ${text}${e.findings.map((i) => `. ${g.findings[i]!.severity} ${g.findings[i]!.code}: ${g.findings[i]!.message}`).join('')}`)}"` : '';
+  const focus = e.findings.length > 0 || e.failing ? ' tabindex="0" role="button"' : '';
+  const desc = [`from ${e.from} to ${e.to}`, ...e.findings.map((i) => `${g.findings[i]!.severity} ${g.findings[i]!.code}: ${g.findings[i]!.message}`)].join('. ');
   const marker = e.failing || sev === 'error' ? 'kgd-arrow-bad' : 'kgd-arrow';
-  return `<g class="${cls}" data-id="${escapeXml(e.id)}"${focus}><title>${escapeXml(`${e.from} → ${e.to}: ${text}`)}</title><path d="${d}" marker-end="url(#${marker})"/>${label}</g>`;
+  return `<g class="${cls}" data-id="${escapeXml(e.id)}"${focus}><title>${escapeXml(text)}</title><desc>${escapeXml(desc)}</desc><path d="${d}" marker-end="url(#${marker})"/>${label}</g>`;
 }
 
 export function renderSvg(g: LaidOutGraph, options: { title?: string } = {}): string {

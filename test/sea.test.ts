@@ -30,13 +30,17 @@ describe('the single executable (Node SEA) and its krew manifest', { skip }, () 
 
   it('is one file that runs without node_modules or the package: check, trace, explain and --version as the npm build does, with nothing on stderr', () => {
     assert.ok(statSync(exe).mode & 0o100, 'executable');
-    for (const args of [['check', 'examples/custom-gateway-broken'], ['check', 'examples/kubeflow', '-o', 'sarif'], ['trace', 'http://sklearn-iris.online-serving.svc.cluster.local/', 'examples/custom-gateway-broken'], ['explain', 'KGD1405'], ['--version']]) {
+    for (const args of [['check', 'examples/custom-gateway-broken'], ['check', 'examples/kubeflow', '-o', 'sarif'], ['trace', 'http://sklearn-iris.online-serving.svc.cluster.local/', 'examples/custom-gateway-broken'], ['explain', 'KGD1405'], ['graph', '-o', 'svg', 'examples/custom-gateway-broken'], ['--version']]) {
       const a = single(args);
       const b = npmBuild(args);
       assert.equal(a.stdout, b.stdout, args.join(' '));
       assert.equal(a.status, b.status, args.join(' '));
       assert.equal(a.stderr, '', `${args.join(' ')}: ${a.stderr}`);
     }
+    // The page of kgd serve is not in the single file: said in one line.
+    const serve = single(['serve', 'examples/custom-gateway-broken']);
+    assert.equal(serve.status, 2);
+    assert.match(serve.stderr, /^kgd: kgd serve needs the page built beside it \(dist\/web\): the npm package has it, the single executable does not/);
     assert.equal(single(['--version']).stdout.trim(), (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version);
   });
 

@@ -12,13 +12,17 @@ export const PAD = 8;
 
 export const SEVERITY_MARK = { error: '✗', warning: '⚠', info: 'ℹ' } as const;
 
-/** "✗ 2 errors ⚠ 1 warning", or '' when there are none. */
+/** "✗ 2 errors (404) ⚠ 1 warning (not-ready)": each severity's count and the symptoms it causes; '' when none. */
 export function findingsBadge(findings: readonly GraphFinding[], indices: readonly number[]): string {
   const count = { error: 0, warning: 0, info: 0 };
-  for (const i of indices) count[findings[i]!.severity]++;
+  const symptoms = { error: new Set<string>(), warning: new Set<string>(), info: new Set<string>() };
+  for (const i of indices) {
+    count[findings[i]!.severity]++;
+    symptoms[findings[i]!.severity].add(findings[i]!.symptom);
+  }
   return (['error', 'warning', 'info'] as const)
     .filter((s) => count[s] > 0)
-    .map((s) => `${SEVERITY_MARK[s]} ${count[s]} ${s}${count[s] === 1 ? '' : 's'}`)
+    .map((s) => `${SEVERITY_MARK[s]} ${count[s]} ${s}${count[s] === 1 ? '' : 's'}${s === 'info' ? '' : ` (${[...symptoms[s]].sort().join(', ')})`}`)
     .join(' ');
 }
 

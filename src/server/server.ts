@@ -21,10 +21,23 @@ import { resolveSpec } from '../cli/commands/generate.js';
 import { parseFrom } from '../cli/commands/trace.js';
 import { UsageError } from '../cli/errors.js';
 
-/** The package's root (dist/src/server/ → ../../../). */
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const WEB_DIR = join(ROOT, 'dist', 'web');
-const DOCS_DIR = join(ROOT, 'docs', 'rules');
+/**
+ * The package's root (dist/src/server/ → ../../../), or undefined in the single executable (scripts/build-sea.ts:
+ * one bundled file, no import.meta.url, and no page beside it).
+ */
+function packageRoot(): string | undefined {
+  try {
+    return fileURLToPath(new URL('../../../', import.meta.url));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the built page is: the package's dist/web, or undefined when kgd runs without its package. */
+export function webDir(): string | undefined {
+  const root = packageRoot();
+  return root && existsSync(join(root, 'dist', 'web', 'index.html')) ? join(root, 'dist', 'web') : undefined;
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -94,8 +107,10 @@ export function hostAllowed(hostHeader: string | undefined, boundHost: string): 
 }
 
 export async function startServeServer(o: ServeOptions): Promise<RunningServer> {
-  const files = builtFiles(o.webDir ?? WEB_DIR);
-  if (!files.has('/index.html')) throw new Error(`the page is not built (${o.webDir ?? WEB_DIR} has no index.html): run npm run build:web`);
+  const dir = o.webDir ?? webDir();
+  const files = dir ? builtFiles(dir) : new Map<string, string>();
+  if (!files.has('/index.html')) throw new Error(`the page is not built (${dir ?? 'no dist/web beside kgd'}): run npm run build:web`);
+  const docsDir = join(packageRoot() ?? '.', 'docs', 'rules');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kgd_serve_process_' });
   const requests = new Counter({ name: 'kgd_serve_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
@@ -204,7 +219,7 @@ export async function startServeServer(o: ServeOptions): Promise<RunningServer> 
           route = '/api/docs';
           const code = url.pathname.slice('/api/docs/'.length);
           if (!/^KGD\d{4}$/.test(code)) throw new HttpError(404, 'no such rule');
-          const file = join(DOCS_DIR, `${code}.md`);
+          const file = join(docsDir, `${code}.md`);
           if (!existsSync(file)) throw new HttpError(404, `no documentation for ${code}`);
           send(res, 200, 'text/markdown; charset=utf-8', readFileSync(file));
         } else {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../load/cluster.js';
 import { ClusterWatch } from '../../webhook/cache.js';
 import { ServeState, type ServedInput } from '../../server/state.js';
-import { startServeServer } from '../../server/server.js';
+import { startServeServer, webDir } from '../../server/server.js';
 import { UsageError, wholeNumber } from '../errors.js';
 import { parseVersions } from '../versions.js';
 import { addInputOptions, readInput, type InputFlags } from './graph.js';
@@ -25,6 +25,7 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
     .addHelpText('after', '\nEndpoints: / (the page), /api/view, /api/trace, /api/generate, /api/docs/<code>, /api/fix, /api/events (server-sent events), /healthz, /metrics (Prometheus). GET only; nothing is written anywhere.\nStops on Ctrl-C or SIGTERM (exit 0).\nExamples:\n  kgd serve examples/custom-gateway-broken\n  kgd serve --cluster --context prod --port 8080')
     .action(async (paths: string[], flags: ServeFlags, cmd: Command) => {
       const port = wholeNumber('--port', flags.port, 0, 65535);
+      if (!webDir()) throw new UsageError('kgd serve needs the page built beside it (dist/web): the npm package has it, the single executable does not; in a clone run npm run build:web');
       const settleMs = wholeNumber('--settle-ms', flags.settleMs, 0, 60_000);
       let watch: ClusterWatch | undefined;
       let input: ServedInput;

@@ -50,6 +50,15 @@ describe('the routing graph', () => {
     assert.equal(edge(g, gw, pods)?.label, 'selects');
     assert.equal(edge(g, svc, pods)?.label, 'selects');
     assert.ok(g.edges.every((e) => !e.failing) && g.nodes.every((n) => !n.failure && !n.missing), 'nothing fails on the fixed example');
+    // Both hops: KServe's VirtualService → the local gateway → Knative's VirtualService → the revision.
+    const kserveVs = 'VirtualService online-serving/sklearn-iris';
+    const knativeVs = 'VirtualService online-serving/sklearn-iris-predictor-ingress';
+    assert.equal(edge(g, gw, kserveVs)?.label, 'route');
+    assert.equal(edge(g, kserveVs, svc)?.label, 'service');
+    assert.equal(edge(g, gw, knativeVs)?.label, 'route');
+    const rev = edge(g, knativeVs, 'Revision online-serving/sklearn-iris-predictor-00001');
+    assert.equal(rev?.label, 'revision');
+    assert.equal(g.nodes.find((n) => n.id === rev!.to)?.kind, 'backend');
   });
 
   it('draws what the configuration names but the input lacks, and a selector that matches nothing, as missing', async () => {

@@ -239,6 +239,10 @@ describe('kgd serve in headless Chromium', { skip }, () => {
     await page.click('#tab-graph');
     await page.click('.graph [data-id="Gateway istio-system/custom-gateway"]');
     await page.screenshot({ path: fromRoot('docs', 'images', 'serve-broken.png'), style: STABLE });
+    // The graph alone at its actual size (legible in the README).
+    await page.uncheck('text=Fit to width');
+    await page.locator('.graph svg').screenshot({ path: fromRoot('docs', 'images', 'graph-broken.png') });
+    await page.check('text=Fit to width');
     const fixed = await startServe([FIXED]);
     try {
       const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -248,6 +252,8 @@ describe('kgd serve in headless Chromium', { skip }, () => {
       assert.match(await p.$eval('#findings h2', (h) => h.textContent!), /\(0 errors, 0 warnings/);
       assert.match(await p.$eval('table.isvcs tbody', (t) => t.textContent!), /✓ internal 200/);
       await p.screenshot({ path: fromRoot('docs', 'images', 'serve-fixed.png'), style: STABLE });
+      await p.uncheck('text=Fit to width');
+      await p.locator('.graph svg').screenshot({ path: fromRoot('docs', 'images', 'graph-fixed.png') });
       await p.close();
     } finally {
       await fixed.stop();

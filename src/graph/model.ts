@@ -228,12 +228,23 @@ function derivedOf(r: { derivedFrom?: string }): { derived?: string } {
   return r.derivedFrom ? { derived: r.derivedFrom } : {};
 }
 
-/** One trace's resources in the order it crosses them. */
+/** trace's revision hop: "Knative revision <name> in <namespace> (…)" (src/trace/simulate.ts). */
+const REVISION_HOP = /^Knative revision (\S+) in (\S+) /;
+
+/** One trace's resources in the order it crosses them, ending at the revision it reaches. */
 function addTrace(b: Builder, isvcId: string, row: TraceAllRow): void {
   let prev = isvcId;
   let first = true;
   const hops: readonly Hop[] = row.result.hops;
   for (const h of hops) {
+    // The last hop, the revision, names no resource in the input: drawn as the end of the chain.
+    const revision = h.step === 'revision' && h.verdict === 'ok' && !h.resource ? REVISION_HOP.exec(h.summary) : null;
+    if (revision) {
+      const n = b.node(`Revision ${revision[2]}/${revision[1]}`, { kind: 'backend', role: 'via the activator or to its pods' });
+      b.edge(prev, n.id, first ? `${row.kind}: revision` : 'revision');
+      prev = n.id;
+      continue;
+    }
     if (!h.resource) {
       if (h.verdict === 'fail') b.nodes.get(prev)!.failure ??= `${h.step}: ${h.summary}`;
       continue;

@@ -234,15 +234,21 @@ describe('kgd serve in headless Chromium', { skip }, () => {
     }
   });
 
+  /** The page's graph alone, at its actual size (legible in the README): its SVG in a page of its own. */
+  async function graphAlone(from: Page, file: string): Promise<void> {
+    const svg = await from.$eval('.graph svg', (e) => e.outerHTML);
+    const p = await browser.newPage({ viewport: { width: 800, height: 400 } });
+    await p.setContent(`<!doctype html><body style="margin:0">${svg}</body>`);
+    await p.locator('svg').screenshot({ path: fromRoot('docs', 'images', file) });
+    await p.close();
+  }
+
   it('writes the screenshots of the broken and fixed examples to docs/images', async () => {
     mkdirSync(fromRoot('docs', 'images'), { recursive: true });
     await page.click('#tab-graph');
     await page.click('.graph [data-id="Gateway istio-system/custom-gateway"]');
     await page.screenshot({ path: fromRoot('docs', 'images', 'serve-broken.png'), style: STABLE });
-    // The graph alone at its actual size (legible in the README).
-    await page.uncheck('text=Fit to width');
-    await page.locator('.graph svg').screenshot({ path: fromRoot('docs', 'images', 'graph-broken.png') });
-    await page.check('text=Fit to width');
+    await graphAlone(page, 'graph-broken.png');
     const fixed = await startServe([FIXED]);
     try {
       const p = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -252,8 +258,7 @@ describe('kgd serve in headless Chromium', { skip }, () => {
       assert.match(await p.$eval('#findings h2', (h) => h.textContent!), /\(0 errors, 0 warnings/);
       assert.match(await p.$eval('table.isvcs tbody', (t) => t.textContent!), /✓ internal 200/);
       await p.screenshot({ path: fromRoot('docs', 'images', 'serve-fixed.png'), style: STABLE });
-      await p.uncheck('text=Fit to width');
-      await p.locator('.graph svg').screenshot({ path: fromRoot('docs', 'images', 'graph-fixed.png') });
+      await graphAlone(p, 'graph-fixed.png');
       await p.close();
     } finally {
       await fixed.stop();

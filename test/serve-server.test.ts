@@ -13,6 +13,7 @@ import { loadSources } from '../src/load/sources.js';
 import { ServeState, type ServedInput, type View } from '../src/server/state.js';
 import { hostAllowed, startServeServer, type RunningServer } from '../src/server/server.js';
 import { startServe } from './helpers/browser.js';
+import { generateFor } from '../src/cli/commands/serve.js';
 import { fromRoot, ROOT } from './helpers/paths.js';
 
 const kgd = (args: string[]) => spawnSync(process.execPath, [fromRoot('bin', 'kgd.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -42,7 +43,7 @@ describe('kgd serve: the server', () => {
 
   before(async () => {
     state = new ServeState(await input(BROKEN), false);
-    server = await startServeServer({ host: '127.0.0.1', port: 0, state });
+    server = await startServeServer({ host: '127.0.0.1', port: 0, state, generate: generateFor });
   });
   after(() => server?.close());
 

@@ -9,17 +9,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ServeState } from './state.js';
+import type { ServeState, ServedInput } from './state.js';
 import { planFixes } from '../fix/plan.js';
 import { formatTraceJson } from '../report/trace.js';
 import { trace } from '../trace/index.js';
 import { TraceInputError } from '../trace/simulate.js';
-import { buildSnapshot } from '../platform/build.js';
-import { generateLocalGateway, SpecError } from '../generate/local-gateway.js';
-import { bundleToHelmValues, bundleToYaml } from '../generate/render.js';
-import { resolveSpec } from '../cli/commands/generate.js';
-import { parseFrom } from '../cli/commands/trace.js';
-import { UsageError } from '../cli/errors.js';
+import { parseFrom } from '../trace/from.js';
 
 /**
  * The package's root (dist/src/server/ → ../../../), or undefined in the single executable (scripts/build-sea.ts:
@@ -71,7 +66,15 @@ export interface ServeOptions {
   /** Where the built page is (default: the package's dist/web). */
   readonly webDir?: string;
   readonly log?: (line: Record<string, unknown>) => void;
+  /**
+   * `/api/generate`: the bundle for these settings (the names of `kgd generate local-gateway`'s flags), merged with
+   * the input; a setting that cannot work throws BadRequest. Given by the CLI, which owns the flags' parsing.
+   */
+  readonly generate?: (settings: URLSearchParams, input: ServedInput) => string;
 }
+
+/** A request the server answers with 400 and this message. */
+export class BadRequest extends Error {}
 
 export interface RunningServer {
   readonly server: Server;
@@ -157,28 +160,18 @@ export async function startServeServer(o: ServeOptions): Promise<RunningServer> 
         });
         send(res, 200, 'application/json', formatTraceJson(result));
       } catch (e) {
-        if (e instanceof TraceInputError || e instanceof UsageError) throw new HttpError(400, e.message);
+        if (e instanceof TraceInputError) throw new HttpError(400, e.message);
         throw e;
       }
     },
     '/api/generate': (u, _q, res) => {
-      const p = u.searchParams;
-      const output = p.get('output') ?? 'yaml';
-      if (output !== 'yaml' && output !== 'helm-values') throw new HttpError(400, `output is yaml or helm-values, not "${output}"`);
-      const opt = (k: string) => (p.get(k) || undefined);
-      let bundle;
+      if (!o.generate) throw new HttpError(404, 'no generator in this server');
       try {
-        const spec = resolveSpec({ name: opt('name'), namespace: opt('namespace'), selector: opt('selector'), knative: opt('knative'), kserveNamespace: opt('kserveNamespace'), port: opt('port'), clusterDomain: opt('clusterDomain'), withDeployment: p.get('withDeployment') === '1' ? true : undefined, flavour: opt('flavour'), output: 'yaml' }, undefined);
-        const input = state.input;
-        const problem = input.problems.find((x) => x.id !== 'NoResources');
-        if (problem) throw new HttpError(400, `cannot merge with ${problem.location ? `${problem.location.file}:${problem.location.line}` : 'the input'}: ${problem.id} (run kgd check on it)`);
-        const current = input.resources.length > 0 ? buildSnapshot(input.resources, { clusterDomain: spec.clusterDomain }) : undefined;
-        bundle = generateLocalGateway(spec, current);
+        send(res, 200, 'text/yaml; charset=utf-8', o.generate(u.searchParams, state.input));
       } catch (e) {
-        if (e instanceof UsageError || e instanceof SpecError) throw new HttpError(400, e.message);
+        if (e instanceof BadRequest) throw new HttpError(400, e.message);
         throw e;
       }
-      send(res, 200, 'text/yaml; charset=utf-8', output === 'yaml' ? bundleToYaml(bundle) : bundleToHelmValues(bundle));
     },
     '/api/fix': (u, _q, res) => {
       const v = Number(u.searchParams.get('version'));

@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../load/cluster.js';
 import { ClusterWatch } from '../../webhook/cache.js';
 import { ServeState, type ServedInput } from '../../server/state.js';
-import { startServeServer, webDir } from '../../server/server.js';
+import { BadRequest, startServeServer, webDir } from '../../server/server.js';
+import { buildSnapshot } from '../../platform/build.js';
+import { generateLocalGateway, SpecError } from '../../generate/local-gateway.js';
+import { bundleToHelmValues, bundleToYaml } from '../../generate/render.js';
+import { resolveSpec } from './generate.js';
 import { UsageError, wholeNumber } from '../errors.js';
 import { parseVersions } from '../versions.js';
 import { addInputOptions, readInput, type InputFlags } from './graph.js';
@@ -11,6 +15,27 @@ interface ServeFlags extends InputFlags {
   port: string;
   host: string;
   settleMs: string;
+}
+
+/**
+ * `/api/generate`: `kgd generate local-gateway` with these settings (its flags' names) and the served input as the
+ * paths to merge with; what the command says as a usage error is a BadRequest with the same words.
+ */
+export function generateFor(settings: URLSearchParams, input: ServedInput): string {
+  const output = settings.get('output') ?? 'yaml';
+  if (output !== 'yaml' && output !== 'helm-values') throw new BadRequest(`output is yaml or helm-values, not "${output}"`);
+  const opt = (k: string) => settings.get(k) || undefined;
+  try {
+    const spec = resolveSpec({ name: opt('name'), namespace: opt('namespace'), selector: opt('selector'), knative: opt('knative'), kserveNamespace: opt('kserveNamespace'), port: opt('port'), clusterDomain: opt('clusterDomain'), withDeployment: settings.get('withDeployment') === '1' ? true : undefined, flavour: opt('flavour'), output: 'yaml' }, undefined);
+    const problem = input.problems.find((x) => x.id !== 'NoResources');
+    if (problem) throw new BadRequest(`cannot merge with ${problem.location ? `${problem.location.file}:${problem.location.line}` : 'the input'}: ${problem.id} (run kgd check on it)`);
+    const current = input.resources.length > 0 ? buildSnapshot(input.resources, { clusterDomain: spec.clusterDomain }) : undefined;
+    const bundle = generateLocalGateway(spec, current);
+    return output === 'yaml' ? bundleToYaml(bundle) : bundleToHelmValues(bundle);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SpecError) throw new BadRequest(e.message);
+    throw e;
+  }
 }
 
 export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
@@ -76,7 +101,7 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
 async function serveUntilStopped(state: ServeState, flags: ServeFlags, port: number, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }, stop: () => Promise<void>): Promise<void> {
   let server;
   try {
-    server = await startServeServer({ host: flags.host, port, state, log: (l) => io.stderr.write(`${JSON.stringify(l)}\n`) });
+    server = await startServeServer({ host: flags.host, port, state, generate: generateFor, log: (l) => io.stderr.write(`${JSON.stringify(l)}\n`) });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') throw new UsageError(`cannot listen on ${flags.host}:${port}: ${err.code}`);

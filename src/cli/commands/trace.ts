@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { trace, traceAllIsvcWidth, traceAllRows, traceSnapshot, type TraceAllRow } from '../../trace/index.js';
 import { TraceInputError } from '../../trace/simulate.js';
+import { parseFrom } from '../../trace/from.js';
 import { formatTraceJson, formatTraceText, writeTraceAllJson, writeTraceAllText } from '../../report/trace.js';
 import { UsageError } from '../errors.js';
 import { readinessOf } from '../../trace/probe.js';
@@ -34,20 +35,6 @@ interface TraceFlags {
   kubeconfig?: string;
   context?: string;
   versions?: string[];
-}
-
-/** `--from ns`, `--from ns/app=x,tier=y`. */
-export function parseFrom(v: string | undefined): { namespace: string; labels: Record<string, string> } {
-  if (!v) return { namespace: 'default', labels: {} };
-  const [ns, sel] = v.split('/', 2) as [string, string | undefined];
-  const labels: Record<string, string> = {};
-  for (const kv of (sel ?? '').split(',').filter(Boolean)) {
-    const i = kv.indexOf('=');
-    if (i <= 0) throw new UsageError(`--from takes <namespace>[/<label>=<value>,...], not "${v}"`);
-    labels[kv.slice(0, i)] = kv.slice(i + 1);
-  }
-  if (!ns) throw new UsageError(`--from needs a namespace: "${v}"`);
-  return { namespace: ns, labels };
 }
 
 export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; setExit: (n: number) => void }): void {
@@ -104,11 +91,11 @@ export function registerTrace(program: Command, io: { stdout: NodeJS.WriteStream
         io.setExit(allOk ? 0 : 1);
         return;
       }
-      const from = parseFrom(flags.from);
       const activator = flags.activator ?? 'both';
       if (activator !== 'in' && activator !== 'out' && activator !== 'both') throw new UsageError(`--activator takes in, out or both, not "${activator}"`);
       let result;
       try {
+        const from = parseFrom(flags.from);
         result = trace(snapshot, { url: url!, method: flags.request, headers: flags.header ?? [], activator, from: { ...from, sidecar: flags.sidecar ?? false, serviceAccount: flags.serviceAccount } });
       } catch (e) {
         if (e instanceof TraceInputError) throw new UsageError(e.message);

@@ -84,7 +84,12 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
             changedAt = Date.now();
           } else if (changedAt > 0 && Date.now() - changedAt >= settleMs) {
             changedAt = 0;
-            state.update(read());
+            // Fail safe: an analysis that throws keeps the last view and says so; the server goes on.
+            try {
+              state.update(read());
+            } catch (e) {
+              io.stderr.write(`${JSON.stringify({ level: 'error', msg: 'analysis failed; the page keeps the previous view', error: (e as Error).message })}\n`);
+            }
           }
         }, 50);
         await serveUntilStopped(state, flags, port, io, async () => {

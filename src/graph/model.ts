@@ -15,7 +15,7 @@ import { kserveIngressConfig } from '../platform/kserve/ingress-config.js';
 import { parseServiceHost } from '../platform/knative/config-istio.js';
 import { resolveGatewayRef } from '../platform/istio/gateway-ref.js';
 import type { TraceAllRow } from '../trace/index.js';
-import type { Hop } from '../trace/types.js';
+import { succeeded, type Hop } from '../trace/types.js';
 
 export { worstSeverity } from './lines.js';
 
@@ -97,7 +97,6 @@ export interface GraphOptions {
 /** Beyond this many InferenceServices a drawing stops being readable (and its layout fast): draw the failing ones. */
 export const AUTO_DRAW_LIMIT = 12;
 
-const OK_OUTCOMES = new Set(['200', '301']);
 
 function splitName(id: string): { title: string; name: string } {
   const i = id.indexOf(' ');
@@ -265,6 +264,11 @@ function addTrace(b: Builder, isvcId: string, row: TraceAllRow): void {
   }
 }
 
+/** Some request of this InferenceService fails. */
+export function isvcFails(s: IsvcSummary): boolean {
+  return s.traces.some((t) => !succeeded(t.outcome));
+}
+
 /** The graph of `snapshot` (a trace snapshot: controllers' objects derived) with `diagnostics` placed on it. */
 export function buildGraph(snapshot: Snapshot, rows: readonly TraceAllRow[], diagnostics: readonly Diagnostic[], options: GraphOptions = {}): Graph {
   const b = new Builder();
@@ -282,11 +286,10 @@ export function buildGraph(snapshot: Snapshot, rows: readonly TraceAllRow[], dia
       return { kind: r.kind, url: r.url, outcome: r.result.outcome, ...(f ? { failing: { step: f.step, summary: f.summary, ...(f.resource ? { resource: f.resource } : {}) } } : {}) };
     }),
   }));
-  const failing = (s: IsvcSummary) => s.traces.some((t) => !OK_OUTCOMES.has(t.outcome));
   const want = options.isvcs ?? 'auto';
   const drawn =
     want === 'all' ? isvcs.map((s) => s.name)
-    : want === 'auto' ? (isvcs.length <= AUTO_DRAW_LIMIT ? isvcs : isvcs.filter(failing).slice(0, AUTO_DRAW_LIMIT)).map((s) => s.name)
+    : want === 'auto' ? (isvcs.length <= AUTO_DRAW_LIMIT ? isvcs : isvcs.filter(isvcFails).slice(0, AUTO_DRAW_LIMIT)).map((s) => s.name)
     : want.filter((n) => byIsvc.has(n));
   for (const name of drawn) {
     const id = `InferenceService ${name}`;

@@ -3,7 +3,7 @@
  * Graphviz DOT. The routing graph (`kgd graph -o mermaid|dot`) and one trace's hops (`kgd trace -o mermaid|dot`).
  * Severity is written in each label (✗ ⚠ ℹ) as well as coloured.
  */
-import type { TraceResult } from '../trace/types.js';
+import { succeeded, type TraceResult } from '../trace/types.js';
 import { edgeText, nodeLines, worstSeverity } from './lines.js';
 import type { Graph } from './model.js';
 
@@ -75,7 +75,7 @@ export function traceToMermaid(r: TraceResult): string {
   const lines = (s: string) => s.split('\n').map(mm).join('<br/>');
   const out = ['flowchart TD', `  req["${lines(`${r.request.url}\nHost ${r.request.authority}, from ${r.request.from}`)}"]`];
   r.hops.forEach((_, i) => out.push(`  h${i + 1}["${lines(hopLabel(r, i))}"]`));
-  const ok = r.outcome === '200' || r.outcome === '301';
+  const ok = succeeded(r.outcome);
   out.push(`  out["${mm(`${ok ? 'OK' : 'FAIL'} ${r.outcome}: ${r.verdict}`)}"]`);
   const chain = ['req', ...r.hops.map((_, i) => `h${i + 1}`), 'out'];
   for (let i = 1; i < chain.length; i++) out.push(`  ${chain[i - 1]} --> ${chain[i]}`);
@@ -88,7 +88,7 @@ export function traceToMermaid(r: TraceResult): string {
 }
 
 export function traceToDot(r: TraceResult): string {
-  const ok = r.outcome === '200' || r.outcome === '301';
+  const ok = succeeded(r.outcome);
   const out = ['digraph trace {', '  rankdir=TB;', '  node [shape=box, style=rounded, fontname="monospace", fontsize=11];'];
   out.push(`  req [label="${dot(`${r.request.url}\nHost ${r.request.authority}, from ${r.request.from}`)}"];`);
   r.hops.forEach((h, i) => out.push(`  h${i + 1} [label="${dot(hopLabel(r, i))}"${h.verdict === 'fail' ? `, color="${COLOR.error}", penwidth=2.5` : ''}];`));

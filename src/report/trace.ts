@@ -1,14 +1,12 @@
 import { styleText } from 'node:util';
 import type { TraceAllRow } from '../trace/index.js';
-import type { TraceResult } from '../trace/types.js';
+import { succeeded, type TraceResult } from '../trace/types.js';
 
 type Paint = (style: Parameters<typeof styleText>[0], s: string) => string;
 
 function painter(color: boolean): Paint {
   return (style, s) => (color ? styleText(style, s, { validateStream: false }) : s);
 }
-
-const OK = new Set(['200', '301']);
 
 /** The hop list of one trace, then a one-line verdict (and the fix when it fails). */
 export function formatTraceText(r: TraceResult, options: { color?: boolean } = {}): string {
@@ -20,7 +18,7 @@ export function formatTraceText(r: TraceResult, options: { color?: boolean } = {
     const where = [h.resource, h.path, h.location ? `${h.location.file}:${h.location.line}` : undefined].filter(Boolean).join('  ');
     if (where) lines.push(c('dim', `        ${where}${h.derivedFrom ? `  (${h.derivedFrom})` : ''}`));
   });
-  const good = OK.has(r.outcome);
+  const good = succeeded(r.outcome);
   lines.push('');
   lines.push(`${c(good ? 'green' : 'red', `${good ? 'OK' : 'FAIL'} ${r.outcome}`)}: ${r.verdict}`);
   if (r.fix) lines.push(`${c('green', 'fix:')} ${r.fix}`);
@@ -61,7 +59,7 @@ export function writeTraceAllText(
     if (total++ === 0) emit(c('bold', fmt(['INFERENCESERVICE', 'PATH', 'OUTCOME', 'WHERE'])));
     const failed = r.result.hops.find((h) => h.verdict === 'fail');
     const line = fmt([r.isvc, r.kind, r.result.outcome, failed ? `${failed.step}: ${failed.summary}` : r.result.verdict]);
-    const ok = OK.has(r.result.outcome);
+    const ok = succeeded(r.result.outcome);
     if (!ok) bad++;
     emit(ok ? line : c('red', line));
   }

@@ -5,6 +5,7 @@
  */
 import { analyze, graphOf, type Analysis } from '../graph/analyze.js';
 import { layoutGraph, type LaidOutGraph } from '../graph/layout.js';
+import { isvcFails } from '../graph/model.js';
 import type { InputProblem } from '../load/problem.js';
 import type { Resource } from '../load/resource.js';
 import type { SnapshotOptions } from '../snapshot/snapshot.js';
@@ -93,7 +94,7 @@ export class ServeState {
       live: this.live,
       updatedAt: c.at.toISOString(),
       analysisMs: c.ms,
-      summary: { errors: count('error'), warnings: count('warning'), infos: count('info'), isvcs: graph.isvcs.length, failing: graph.isvcs.filter((s) => s.traces.some((t) => t.outcome !== '200' && t.outcome !== '301')).length },
+      summary: { errors: count('error'), warnings: count('warning'), infos: count('info'), isvcs: graph.isvcs.length, failing: graph.isvcs.filter(isvcFails).length },
       graph,
     };
   }

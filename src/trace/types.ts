@@ -7,6 +7,11 @@ import type { Workload } from '../model/core.js';
  */
 export type Outcome = '200' | '301' | '302/401' | '403' | '404' | '503' | '504' | 'unresolvable' | 'unknown';
 
+/** The outcomes that are a success: the answer, or the redirect to HTTPS. */
+export function succeeded(outcome: string): boolean {
+  return outcome === '200' || outcome === '301';
+}
+
 export interface Hop {
   /** What was decided at this hop: dns, service, network-policy, mtls, listener, filters, authorization, identity, virtual-host, route, destination, revision, sidecar. */
   readonly step: string;

@@ -12,7 +12,7 @@ import { SEVERITY_MARK } from '../../src/graph/lines.js';
 import type { View } from '../../src/server/state.js';
 import type { GraphFinding, GraphNode, IsvcSummary } from '../../src/graph/model.js';
 import type { PlacedEdge } from '../../src/graph/layout.js';
-import type { TraceResult } from '../../src/trace/types.js';
+import { succeeded, type TraceResult } from '../../src/trace/types.js';
 import './style.css';
 
 type Tab = 'graph' | 'trace' | 'generate';
@@ -38,7 +38,6 @@ interface State {
   status: string;
 }
 
-const OK = new Set(['200', '301']);
 const LIST_LIMIT = 300;
 
 const state: State = {
@@ -258,7 +257,7 @@ function onGraphActivate(e: Event): void {
 }
 
 function outcomeText(s: IsvcSummary): TemplateResult {
-  return html`${s.traces.map((t) => html`<span class=${OK.has(t.outcome) ? 'ok' : 'bad'}>${OK.has(t.outcome) ? '✓' : '✗'} ${t.kind} ${t.outcome}</span> `)}`;
+  return html`${s.traces.map((t) => html`<span class=${succeeded(t.outcome) ? 'ok' : 'bad'}>${succeeded(t.outcome) ? '✓' : '✗'} ${t.kind} ${t.outcome}</span> `)}`;
 }
 
 function graphView(v: View): TemplateResult {
@@ -351,7 +350,7 @@ function traceView(v: View): TemplateResult {
                 </li>`,
               )}
             </ol>
-            <p class="outcome ${OK.has(r.outcome) ? 'ok' : 'bad'}"><strong>${OK.has(r.outcome) ? 'OK' : 'FAIL'} ${r.outcome}</strong>: ${r.verdict}</p>
+            <p class="outcome ${succeeded(r.outcome) ? 'ok' : 'bad'}"><strong>${succeeded(r.outcome) ? 'OK' : 'FAIL'} ${r.outcome}</strong>: ${r.verdict}</p>
             ${r.fix ? html`<p><strong>Fix:</strong> ${r.fix}</p>` : nothing}`
         : nothing}
     </section>

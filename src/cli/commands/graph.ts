@@ -7,6 +7,7 @@ import type { SnapshotOptions } from '../../snapshot/snapshot.js';
 import type { Resource } from '../../load/resource.js';
 import type { InputProblem } from '../../load/problem.js';
 import { analyze, graphOf } from '../../graph/analyze.js';
+import { isvcFails } from '../../graph/model.js';
 import { layoutGraph } from '../../graph/layout.js';
 import { renderSvg } from '../../graph/svg.js';
 import { graphToDot, graphToMermaid } from '../../graph/text.js';
@@ -94,7 +95,7 @@ export function registerGraph(program: Command, io: { stdout: NodeJS.WriteStream
         const laid = await layoutGraph(graph);
         io.stdout.write(flags.output === 'svg' ? renderSvg(laid) : `${JSON.stringify(laid, null, 2)}\n`);
       }
-      const bad = graph.findings.some((f) => f.severity === 'error') || graph.isvcs.some((s) => s.traces.some((t) => t.outcome !== '200' && t.outcome !== '301'));
+      const bad = graph.findings.some((f) => f.severity === 'error') || graph.isvcs.some(isvcFails);
       io.setExit(bad ? 1 : 0);
     });
 }

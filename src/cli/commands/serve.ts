@@ -52,29 +52,25 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
       const port = wholeNumber('--port', flags.port, 0, 65535);
       if (!webDir()) throw new UsageError('kgd serve needs the page built beside it (dist/web): the npm package has it, the single executable does not; in a clone run npm run build:web');
       const settleMs = wholeNumber('--settle-ms', flags.settleMs, 0, 60_000);
-      let watch: ClusterWatch | undefined;
-      let input: ServedInput;
       if (flags.cluster) {
         if (paths.length > 0) throw new UsageError('--cluster reads the cluster; give no paths with it');
         if (cmd.getOptionValueSource('namespace') === 'cli') throw new UsageError('serve --cluster watches every namespace: -n names the namespace of files\' resources written without one');
         const kc = loadConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
         const source = `${kc.getCurrentContext()} (${kc.getCurrentCluster()?.server ?? ''})`;
         const errors: string[] = [];
-        watch = new ClusterWatch(kc, { onError: (kind, error) => errors.push(`${kind}: ${error}`) });
-        await watch.start();
+        const w = new ClusterWatch(kc, { onError: (kind, error) => errors.push(`${kind}: ${error}`) });
+        await w.start();
         const started = Date.now();
-        while (!watch.synced) {
+        while (!w.synced) {
           if (Date.now() - started > 120_000) {
-            await watch.stop();
+            await w.stop();
             throw new UsageError(`could not list the cluster ${source} within 2 minutes${errors.length ? `: ${errors[errors.length - 1]}` : ''}`);
           }
           await new Promise((r) => setTimeout(r, 100));
         }
         const options = { clusterDomain: flags.clusterDomain, defaultNamespace: 'default', assumeDefaults: flags.assumeDefaults ?? false, complete: true, versions: parseVersions(flags.versions) };
-        const w = watch;
         const read = (): ServedInput => ({ resources: w.store.all(), problems: [], options, source });
-        input = read();
-        const state = new ServeState(input, true);
+        const state = new ServeState(read(), true);
         // The store's version moves on every event; analyse again once it has been still for settleMs.
         let seen = w.store.version;
         let changedAt = 0;
@@ -98,8 +94,7 @@ export function registerServe(program: Command, io: { stdout: NodeJS.WriteStream
         });
         return;
       }
-      input = await readInput(paths, flags, cmd, io.stderr, true);
-      await serveUntilStopped(new ServeState(input, false), flags, port, io, async () => {});
+      await serveUntilStopped(new ServeState(await readInput(paths, flags, cmd, io.stderr, true), false), flags, port, io, async () => {});
     });
 }
 

@@ -39,8 +39,6 @@ interface CertsFlags {
   context?: string;
 }
 
-const whole = wholeNumber;
-
 /** One JSON object per line on stdout (what log collectors expect from a pod). */
 const jsonLog = (out: NodeJS.WriteStream) => (entry: Record<string, unknown>) => out.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 
@@ -65,8 +63,8 @@ export function registerWebhook(program: Command, io: { stdout: NodeJS.WriteStre
     .addHelpText('after', '\nEndpoints: POST /validate (AdmissionReview admission.k8s.io/v1), GET /healthz, /readyz (after the first list of every kind), /metrics (Prometheus).\nLogs: one JSON object per line on stdout. Stops on SIGTERM or SIGINT (exit 0).\nExample:\n  kgd webhook serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key --host 0.0.0.0')
     .action(async (flags: ServeFlags) => {
       if (flags.denyOn !== undefined && flags.denyOn !== 'error' && flags.denyOn !== 'warning') throw new UsageError(`--deny-on takes error or warning, not "${flags.denyOn}"`);
-      const port = whole('--port', flags.port, 0, 65535);
-      const budgetMs = whole('--budget-ms', flags.budgetMs, 1, 60_000);
+      const port = wholeNumber('--port', flags.port, 0, 65535);
+      const budgetMs = wholeNumber('--budget-ms', flags.budgetMs, 1, 60_000);
       // The TLS pair first: a missing or unreadable file is the likeliest mistake, and says so before anything starts.
       for (const f of [flags.tlsCert, flags.tlsKey]) {
         try {
@@ -133,7 +131,7 @@ export function registerWebhook(program: Command, io: { stdout: NodeJS.WriteStre
       if (flags.apply && !flags.patch) throw new UsageError('--apply goes with --patch NAME');
       if (flags.patch && !flags.apply) throw new UsageError('--patch changes the cluster only with --apply (nothing is written without it)');
       for (const ip of flags.ip ?? []) if (!isIP(ip)) throw new UsageError(`--ip takes an IP address, not "${ip}"`);
-      const bundle = makeCerts({ service: flags.service, namespace: flags.namespace, clusterDomain: flags.clusterDomain, dnsNames: flags.dns, ips: flags.ip, days: whole('--days', flags.days, 1, 3650) });
+      const bundle = makeCerts({ service: flags.service, namespace: flags.namespace, clusterDomain: flags.clusterDomain, dnsNames: flags.dns, ips: flags.ip, days: wholeNumber('--days', flags.days, 1, 3650) });
       if (flags.out) {
         const dir = resolve(flags.out);
         mkdirSync(dir, { recursive: true });
